@@ -1,0 +1,3 @@
+from pelatihan_cli.cli import main
+
+main()

@@ -1,0 +1,172 @@
+"""The root `pelatihan` app: global --db option, error handling, command groups.
+
+Every service error (PelatihanError) becomes one `Error: ...` line on stderr and exit 1;
+SQLite errors that an operator can meet (read-only file, disk full, locked) get a
+readable message too; anything else is reported without a traceback unless
+PELATIHAN_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from typer.core import TyperGroup
+
+from pelatihan_cli import __version__
+from pelatihan_cli.errors import PelatihanError, RowErrors
+
+
+def _sqlite_message(e: sqlite3.Error) -> str:
+    text = str(e)
+    low = text.lower()
+    if "readonly" in low or "read-only" in low:
+        return "The database is read-only, so this change cannot be saved. Make the file writable (chmod u+w) or work on a copy."
+    if "disk is full" in low or "database or disk is full" in low:
+        return "The disk is full; nothing was saved. Free some space and run the command again."
+    if "locked" in low or "busy" in low:
+        return "The database stayed locked by another pelatihan process for too long; nothing was saved. Run the command again."
+    if "not a database" in low or "malformed" in low:
+        return f"The database file is damaged or not a database ({text}). Restore it from a backup (pelatihan restore FILE)."
+    return f"Database error: {text}."
+
+
+class PelatihanGroup(TyperGroup):
+    """Root group that turns known errors into one line on stderr and exit 1."""
+
+    def parse_args(self, ctx, args):  # type: ignore[override]
+        ctx.meta["pelatihan.argv"] = list(args)  # for the audit log (NIKs masked there)
+        return super().parse_args(ctx, args)
+
+    def invoke(self, ctx):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except BrokenPipeError:
+            # `pelatihan ... | head`: the reader went away; stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise typer.Exit(0)
+        except RowErrors as e:
+            _fail_rows(e)
+        except PelatihanError as e:
+            _fail(str(e), getattr(e, "exit_code", 1))
+        except sqlite3.Error as e:
+            _fail(_sqlite_message(e))
+        except OSError as e:
+            if os.environ.get("PELATIHAN_DEBUG"):
+                raise
+            where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+            _fail(f"{e.strerror or e}{where}.")
+        except Exception as e:  # noqa: BLE001 - last line of defence: never a traceback
+            if os.environ.get("PELATIHAN_DEBUG") or _is_usage_error(e):
+                raise
+            _fail(
+                f"unexpected internal error ({type(e).__name__}: {e}). Nothing more was saved. "
+                "Run again with PELATIHAN_DEBUG=1 to see the details and report them."
+            )
+
+
+def _is_usage_error(e: Exception) -> bool:
+    # typer's vendored click exceptions (UsageError, BadParameter) must reach click
+    return type(e).__module__.startswith("typer")
+
+
+def _fail(message: str, code: int = 1):
+    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+def _fail_rows(e: RowErrors):
+    """One `Error:` line, then every bad row (row, column, value, reason) on stderr."""
+    sys.stderr.write(f"Error: {e}\n")
+    for err in e.errors:
+        value = "" if err.get("value") in (None, "") else f" {err['value']!r}"
+        sys.stderr.write(f"  row {err.get('row')}, {err.get('column') or '-'}{value}: {err.get('message')}\n")
+    sys.stderr.flush()
+    raise typer.Exit(getattr(e, "exit_code", 1))
+
+
+app = typer.Typer(
+    name="pelatihan",
+    cls=PelatihanGroup,
+    help="Run a city's short job-training programme (kelurahan, sessions, participants, rosters) from one SQLite file.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"pelatihan {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--db",
+            help="Database file. Default: $PELATIHAN_DB, else pelatihan.db in the user data directory.",
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """Run a city's short job-training programme from one SQLite file."""
+    from pelatihan_cli.services import audit
+
+    ctx.obj = {"db_path": db}
+    audit.set_command(ctx.meta.get("pelatihan.argv", []))
+
+
+def _register() -> None:
+    from pelatihan_cli.cli import (
+        attendance,
+        calendar,
+        config,
+        core,
+        holiday,
+        instructor,
+        kelurahan,
+        ops,
+        participant,
+        report,
+        roster,
+        session,
+        skill,
+    )
+
+    core.register(app)
+    app.add_typer(config.app, name="config")
+    app.add_typer(kelurahan.app, name="kelurahan")
+    app.add_typer(skill.app, name="skill")
+    app.add_typer(instructor.app, name="instructor")
+    app.add_typer(holiday.app, name="holiday")
+    calendar.register(app)
+    app.add_typer(session.app, name="session")
+    app.add_typer(participant.app, name="participant")
+    app.add_typer(attendance.app, name="attendance")
+    roster.register(app)
+    app.add_typer(report.app, name="report")
+    ops.register(app)
+
+
+_register()
+
+
+def main() -> None:
+    app()

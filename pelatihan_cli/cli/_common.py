@@ -1,0 +1,194 @@
+"""Shared pieces of the command layer: option aliases, consoles, fail(), emit().
+
+Commands stay thin: resolve options, open the database, call one service, render.
+rich is imported only when a table is actually printed, so JSON/CSV output and
+start-up stay fast.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import enum
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, Iterable, NoReturn, Sequence
+
+import typer
+
+from pelatihan_cli.errors import PelatihanError
+
+
+class OutputFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format: table for people, csv or json for scripts."),
+]
+ShowNikOption = Annotated[
+    bool,
+    typer.Option(
+        "--show-nik",
+        help="Show full NIK, birth date and phone instead of masked values (the use is logged).",
+    ),
+]
+DateArg = Annotated[dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Date, YYYY-MM-DD.")]
+
+_console = None
+_err_console = None
+
+
+def console():
+    """rich Console on stdout (imported lazily)."""
+    global _console
+    if _console is None:
+        from rich.console import Console
+
+        _console = Console(highlight=False)
+    return _console
+
+
+def err_console():
+    """rich Console on stderr, for warnings, progress and colour."""
+    global _err_console
+    if _err_console is None:
+        from rich.console import Console
+
+        _err_console = Console(stderr=True, highlight=False)
+    return _err_console
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print `Error: message` on stderr (one line, no markup) and exit with `code`."""
+    sys.stderr.write(f"Error: {message}\n")
+    sys.stderr.flush()
+    raise typer.Exit(code)
+
+
+def warn(message: str) -> None:
+    sys.stderr.write(f"Warning: {message}\n")
+    sys.stderr.flush()
+
+
+def info(message: str) -> None:
+    """A human-readable line on stdout (for table-format commands)."""
+    sys.stdout.write(message + "\n")
+
+
+def get_db(ctx: typer.Context, *, create: bool = True):
+    """Open the database chosen by --db / PELATIHAN_DB / the default location."""
+    from pelatihan_cli.db import open_db
+
+    root = ctx.find_root()
+    path = (root.obj or {}).get("db_path") if isinstance(root.obj, dict) else None
+    return open_db(path, create=create)
+
+
+# --- formula-safe plain output --------------------------------------------------------
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: Any) -> Any:
+    """Escape text a spreadsheet would run as a formula by prefixing a quote.
+
+    Numbers stay numbers; negative numbers are not text and are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (list, tuple)):
+        return "; ".join(_cell(v) for v in value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(_plain(value))
+
+
+def to_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
+
+
+def write_csv(rows: Sequence[dict], columns: Sequence[str], out=None) -> None:
+    out = out or sys.stdout
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([formula_safe(_cell(row.get(c))) for c in columns])
+
+
+def emit(
+    rows: Sequence[dict],
+    fmt: OutputFormat | str,
+    *,
+    columns: Sequence[str] | None = None,
+    headers: dict[str, str] | None = None,
+    title: str | None = None,
+    table_columns: Sequence[str] | None = None,
+    empty_message: str | None = None,
+) -> None:
+    """Print rows as a rich table, CSV or JSON.
+
+    JSON is a list of objects with the rows' keys; CSV has the same columns (`columns`,
+    default: the keys of the first row). The table shows `table_columns` (default
+    `columns`) with `headers` as titles."""
+    fmt = OutputFormat(fmt)
+    rows = list(rows)
+    if columns is None:
+        columns = list(rows[0].keys()) if rows else []
+    if fmt is OutputFormat.json:
+        sys.stdout.write(to_json([{c: r.get(c) for c in columns} for r in rows]) + "\n")
+        return
+    if fmt is OutputFormat.csv:
+        write_csv(rows, columns)
+        return
+    if not rows and empty_message:
+        err_console().print(empty_message)
+        return
+    print_table(rows, table_columns or columns, headers=headers, title=title)
+
+
+def print_table(
+    rows: Iterable[dict],
+    columns: Sequence[str],
+    *,
+    headers: dict[str, str] | None = None,
+    title: str | None = None,
+    caption: str | None = None,
+) -> None:
+    from rich.table import Table
+    from rich.markup import escape
+
+    headers = headers or {}
+    table = Table(title=title, caption=caption)
+    for c in columns:
+        table.add_column(headers.get(c, c.replace("_", " ").capitalize()))
+    for row in rows:
+        table.add_row(*[escape(_cell(row.get(c))) for c in columns])
+    console().print(table)
+
+
+def run_service(fn, *args, **kwargs):
+    """Call a service and turn PelatihanError into `Error: ...` + exit code."""
+    try:
+        return fn(*args, **kwargs)
+    except PelatihanError as e:
+        fail(str(e), getattr(e, "exit_code", 1))

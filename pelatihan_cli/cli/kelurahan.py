@@ -1,0 +1,75 @@
+"""`pelatihan kelurahan`: the registry of kelurahan (urban villages)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info
+
+app = typer.Typer(help="Register and list kelurahan.", no_args_is_help=True)
+
+COLUMNS = ["code", "name", "kecamatan", "sessions", "participants"]
+
+
+@app.command(name="add")
+def kelurahan_add(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Kelurahan name, e.g. 'Bendan Kergon'.")],
+    kecamatan: Annotated[str, typer.Option("--kecamatan", "-k", help="Kecamatan (district) it belongs to.")],
+    code: Annotated[Optional[str], typer.Option("--code", help="Kemendagri code NN.NN.NN.NNNN, e.g. 33.75.01.1006.")] = None,
+) -> None:
+    """Add a kelurahan."""
+    from pelatihan_cli.services import kelurahan
+
+    k = kelurahan.add(get_db(ctx), name, kecamatan, code)
+    info(f"Added kelurahan {k.name} ({k.kecamatan}{', ' + k.code if k.code else ''}).")
+
+
+@app.command(name="list")
+def kelurahan_list(
+    ctx: typer.Context,
+    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-k", help="Only this kecamatan.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List kelurahan with their planned sessions and enrolled participants."""
+    from pelatihan_cli.services import kelurahan
+
+    rows = kelurahan.list_kelurahan(get_db(ctx), kecamatan)
+    emit(rows, fmt, columns=COLUMNS, title="Kelurahan", empty_message="No kelurahan yet. Add them with `pelatihan kelurahan add` or `pelatihan init --pekalongan`.")
+
+
+@app.command(name="import")
+def kelurahan_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV or JSON file with code,name,kecamatan.")],
+) -> None:
+    """Import kelurahan from a file, all or nothing; rows already present are unchanged."""
+    from pelatihan_cli.services import kelurahan
+
+    counts = kelurahan.import_file(get_db(ctx), file)
+    info(f"Read {counts['read']} row(s): {counts['added']} added, {counts['unchanged']} unchanged.")
+
+
+@app.command(name="rename")
+def kelurahan_rename(
+    ctx: typer.Context,
+    old: Annotated[str, typer.Argument(help="Current name.")],
+    new: Annotated[str, typer.Argument(help="New name.")],
+) -> None:
+    """Rename a kelurahan."""
+    from pelatihan_cli.services import kelurahan
+
+    k = kelurahan.rename(get_db(ctx), old, new)
+    info(f"Renamed to {k.name}.")
+
+
+@app.command(name="remove")
+def kelurahan_remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Kelurahan name.")]) -> None:
+    """Remove a kelurahan that no session or participant refers to."""
+    from pelatihan_cli.services import kelurahan
+
+    k = kelurahan.remove(get_db(ctx), name)
+    info(f"Removed kelurahan {k.name}.")

@@ -1,0 +1,7 @@
+"""`pelatihan participant` (stub: filled in by its issue)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="participant commands.", no_args_is_help=True)

@@ -1,0 +1,7 @@
+"""`pelatihan report` (stub: filled in by its issue)."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(help="report commands.", no_args_is_help=True)

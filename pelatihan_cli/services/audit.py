@@ -1,0 +1,57 @@
+"""The audit log: every command that writes records when, who (OS user), the command
+line with NIKs masked, and what it changed (counts)."""
+
+from __future__ import annotations
+
+import getpass
+import json
+import re
+from typing import Sequence
+
+from sqlite_utils import Database
+
+_command: list[str] = []
+_NIK_RE = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
+
+
+def set_command(argv: Sequence[str]) -> None:
+    """Remember the command line of this invocation (set by the root CLI callback)."""
+    global _command
+    _command = list(argv)
+
+
+def mask_text(text: str) -> str:
+    """Mask anything that looks like a NIK (16 digits) as 337501******0001."""
+    return _NIK_RE.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
+
+
+def current_command() -> str:
+    import shlex
+
+    return mask_text(" ".join(shlex.quote(a) for a in ["pelatihan", *_command]))
+
+
+def os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no login name in some containers
+        return "unknown"
+
+
+def record(db: Database, action: str, changes: dict | None = None) -> None:
+    """Add an audit row. Call it inside the same transaction as the change it describes."""
+    db.execute(
+        "INSERT INTO audit_log (os_user, command, action, changes) VALUES (?, ?, ?, ?)",
+        [os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
+    )
+
+
+def list_entries(db: Database, limit: int = 50) -> list[dict]:
+    rows = db.execute(
+        "SELECT id, at, os_user, command, action, changes FROM audit_log ORDER BY id DESC LIMIT ?",
+        [limit],
+    ).fetchall()
+    return [
+        {"id": r[0], "at": r[1], "user": r[2], "command": r[3], "action": r[4], "changes": json.loads(r[5])}
+        for r in rows
+    ]

@@ -1,0 +1,235 @@
+"""Kelurahan registry: add, import, rename, remove, list, and name resolution."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key
+from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
+from pelatihan_cli.services import audit
+
+CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
+
+
+@dataclass(frozen=True)
+class Kelurahan:
+    id: int
+    code: str | None
+    name: str
+    kecamatan: str
+
+
+def _row(r) -> Kelurahan:
+    return Kelurahan(id=r[0], code=r[1], name=r[2], kecamatan=r[3])
+
+
+def validate_code(code: str | None) -> str | None:
+    if code is None:
+        return None
+    code = code.strip()
+    if not code:
+        return None
+    if not CODE_RE.match(code):
+        raise ValidationError(
+            f"Kelurahan code {code!r} is not a Kemendagri code; write it as NN.NN.NN.NNNN, e.g. 33.75.01.1006.",
+            field="code",
+            value=code,
+        )
+    return code
+
+
+def resolve(db: Database, name: str) -> Kelurahan:
+    """Find a kelurahan by name, ignoring case, spaces and hyphens, or by its code."""
+    key = name_key(name)
+    row = db.execute("SELECT id, code, name, kecamatan FROM kelurahan WHERE name_key = ?", [key]).fetchone()
+    if row is None and CODE_RE.match(name.strip()):
+        row = db.execute("SELECT id, code, name, kecamatan FROM kelurahan WHERE code = ?", [name.strip()]).fetchone()
+    if row is None:
+        names = [r[0] for r in db.execute("SELECT name FROM kelurahan")]
+        hint = did_you_mean(name, names) or " See `pelatihan kelurahan list`."
+        raise NotFound(f"Unknown kelurahan {name!r}.{hint}")
+    return _row(row)
+
+
+def _check_new(db: Database, name: str, kecamatan: str, code: str | None, *, row_label: str = "") -> tuple[str, str, str | None]:
+    name = clean_name(name)
+    kecamatan = clean_name(kecamatan)
+    if not name:
+        raise ValidationError(f"{row_label}Kelurahan name is empty; give a name.", field="name", value=name)
+    if not kecamatan:
+        raise ValidationError(f"{row_label}Kecamatan of {name!r} is empty; give --kecamatan.", field="kecamatan", value=kecamatan)
+    code = validate_code(code)
+    return name, kecamatan, code
+
+
+def add(db: Database, name: str, kecamatan: str, code: str | None = None) -> Kelurahan:
+    name, kecamatan, code = _check_new(db, name, kecamatan, code)
+    with write_transaction(db):
+        existing = db.execute("SELECT name FROM kelurahan WHERE name_key = ?", [name_key(name)]).fetchone()
+        if existing:
+            raise Conflict(f"Kelurahan {existing[0]!r} already exists; names must be unique.")
+        if code:
+            other = db.execute("SELECT name FROM kelurahan WHERE code = ?", [code]).fetchone()
+            if other:
+                raise Conflict(f"Code {code} already belongs to kelurahan {other[0]!r}.")
+        cur = db.execute(
+            "INSERT INTO kelurahan (code, name, name_key, kecamatan) VALUES (?, ?, ?, ?)",
+            [code, name, name_key(name), kecamatan],
+        )
+        audit.record(db, "kelurahan.add", {"kelurahan": 1})
+        return Kelurahan(cur.lastrowid, code, name, kecamatan)
+
+
+def read_file(path: Path) -> list[dict]:
+    """Rows of a kelurahan CSV or JSON file (keys code, name, kecamatan)."""
+    import csv
+    import json
+
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        raise ValidationError(f"Cannot read {path}: {e.strerror}.") from None
+    text = raw.decode("utf-8-sig", errors="replace")
+    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ValidationError(f"{path} is not valid JSON (line {e.lineno}: {e.msg}).") from None
+        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
+            raise ValidationError(f"{path}: JSON must be a list of objects with code, name, kecamatan.")
+        return [{str(k).strip().lower(): ("" if v is None else str(v)) for k, v in d.items()} for d in data]
+    reader = csv.DictReader(text.splitlines())
+    missing = {"name", "kecamatan"} - {(h or "").strip().lower() for h in reader.fieldnames or []}
+    if missing:
+        raise ValidationError(f"{path}: missing column(s) {', '.join(sorted(missing))}; the header must be code,name,kecamatan.")
+    return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+
+
+def import_rows(db: Database, rows: list[dict], *, first_row: int = 2) -> dict:
+    """Add the rows, all or nothing. A row equal to a stored kelurahan is unchanged.
+
+    Returns counts {'read', 'added', 'unchanged'}; raises RowErrors listing every bad row."""
+    errors: list[dict] = []
+    seen_keys: dict[str, int] = {}
+    seen_codes: dict[str, int] = {}
+    plan: list[tuple[str, str, str | None]] = []
+    unchanged = 0
+    with write_transaction(db):
+        for i, raw in enumerate(rows):
+            rowno = first_row + i
+            try:
+                name, kecamatan, code = _check_new(db, raw.get("name", ""), raw.get("kecamatan", ""), raw.get("code"))
+            except ValidationError as e:
+                errors.append({"row": rowno, "column": e.field, "value": e.value, "message": str(e)})
+                continue
+            key = name_key(name)
+            if key in seen_keys:
+                errors.append({"row": rowno, "column": "name", "value": name, "message": f"duplicate of row {seen_keys[key]}"})
+                continue
+            if code and code in seen_codes:
+                errors.append({"row": rowno, "column": "code", "value": code, "message": f"code duplicate of row {seen_codes[code]}"})
+                continue
+            seen_keys[key] = rowno
+            if code:
+                seen_codes[code] = rowno
+            stored = db.execute("SELECT code, name, kecamatan FROM kelurahan WHERE name_key = ?", [key]).fetchone()
+            if stored:
+                if (stored[0] or None, stored[2]) == (code, kecamatan) or (code is None and stored[2] == kecamatan):
+                    unchanged += 1
+                    continue
+                errors.append({
+                    "row": rowno, "column": "name", "value": name,
+                    "message": f"kelurahan {stored[1]!r} already exists with code {stored[0] or '-'} in {stored[2]}; "
+                               "fix the row or rename the stored one",
+                })
+                continue
+            if code:
+                other = db.execute("SELECT name FROM kelurahan WHERE code = ?", [code]).fetchone()
+                if other:
+                    errors.append({"row": rowno, "column": "code", "value": code, "message": f"code already belongs to {other[0]!r}"})
+                    continue
+            plan.append((name, kecamatan, code))
+        if errors:
+            first = errors[0]
+            raise RowErrors(
+                f"{len(errors)} bad row(s), nothing imported. Row {first['row']}, {first['column']} "
+                f"{first['value']!r}: {first['message']}",
+                errors,
+            )
+        if plan:
+            db.conn.executemany(
+                "INSERT INTO kelurahan (code, name, name_key, kecamatan) VALUES (?, ?, ?, ?)",
+                [(code, name, name_key(name), kec) for name, kec, code in plan],
+            )
+            audit.record(db, "kelurahan.import", {"kelurahan": len(plan)})
+    return {"read": len(rows), "added": len(plan), "unchanged": unchanged}
+
+
+def import_file(db: Database, path: Path) -> dict:
+    return import_rows(db, read_file(path))
+
+
+def load_pekalongan(db: Database) -> dict:
+    from pelatihan_cli.resources import data_path
+
+    return import_file(db, data_path("kelurahan_pekalongan.csv"))
+
+
+def rename(db: Database, old: str, new: str) -> Kelurahan:
+    new = clean_name(new)
+    if not new:
+        raise ValidationError("The new name is empty; give a name.")
+    with write_transaction(db):
+        k = resolve(db, old)
+        other = db.execute("SELECT name FROM kelurahan WHERE name_key = ? AND id != ?", [name_key(new), k.id]).fetchone()
+        if other:
+            raise Conflict(f"Kelurahan {other[0]!r} already exists; choose another name.")
+        db.execute("UPDATE kelurahan SET name = ?, name_key = ? WHERE id = ?", [new, name_key(new), k.id])
+        audit.record(db, "kelurahan.rename", {"kelurahan": 1})
+    return Kelurahan(k.id, k.code, new, k.kecamatan)
+
+
+def remove(db: Database, name: str) -> Kelurahan:
+    with write_transaction(db):
+        k = resolve(db, name)
+        n_sessions = db.execute("SELECT count(*) FROM session WHERE kelurahan_id = ?", [k.id]).fetchone()[0]
+        if n_sessions:
+            raise Conflict(
+                f"Kelurahan {k.name!r} has {n_sessions} session(s); cancel or move them before removing it "
+                "(cancelled sessions are kept for the record, so such a kelurahan stays)."
+            )
+        n_people = db.execute("SELECT count(*) FROM participant WHERE kelurahan_id = ?", [k.id]).fetchone()[0]
+        if n_people:
+            raise Conflict(f"Kelurahan {k.name!r} is the domicile of {n_people} participant(s); it cannot be removed.")
+        db.execute("DELETE FROM kelurahan WHERE id = ?", [k.id])
+        audit.record(db, "kelurahan.remove", {"kelurahan": 1})
+    return k
+
+
+def list_kelurahan(db: Database, kecamatan: str | None = None) -> list[dict]:
+    """Rows with code, name, kecamatan, sessions (planned), participants (enrolled)."""
+    where, params = "", []
+    if kecamatan:
+        where = "WHERE lower(k.kecamatan) = lower(?)"
+        params.append(clean_name(kecamatan))
+        if not db.execute(f"SELECT 1 FROM kelurahan k {where} LIMIT 1", params).fetchone():
+            known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
+            raise NotFound(f"Unknown kecamatan {kecamatan!r}.{did_you_mean(kecamatan, known) or ''}")
+    sql = f"""
+        SELECT k.code, k.name, k.kecamatan,
+            (SELECT count(*) FROM session s WHERE s.kelurahan_id = k.id AND s.status = 'planned') AS sessions,
+            (SELECT count(*) FROM enrollment e JOIN session s ON s.id = e.session_id
+              WHERE s.kelurahan_id = k.id AND s.status = 'planned' AND e.status = 'enrolled') AS participants
+        FROM kelurahan k {where}
+        ORDER BY k.code IS NULL, k.code, k.name
+    """
+    return [
+        {"code": r[0], "name": r[1], "kecamatan": r[2], "sessions": r[3], "participants": r[4]}
+        for r in db.execute(sql, params).fetchall()
+    ]

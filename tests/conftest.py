@@ -1,0 +1,54 @@
+"""Shared fixtures: every test gets its own database file via PELATIHAN_DB."""
+
+from __future__ import annotations
+
+import pytest
+from typer.testing import CliRunner
+
+from pelatihan_cli.cli import app
+from pelatihan_cli.db import open_db
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(tmp_path, monkeypatch):
+    monkeypatch.setenv("PELATIHAN_DB", str(tmp_path / "test.db"))
+    monkeypatch.setenv("COLUMNS", "120")
+    monkeypatch.setenv("NO_COLOR", "1")
+    monkeypatch.delenv("PELATIHAN_DEBUG", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path):
+    return tmp_path / "test.db"
+
+
+@pytest.fixture
+def db(db_path):
+    """A migrated, empty database (the same file the CLI uses in this test)."""
+    database = open_db(db_path)
+    yield database
+    database.conn.close()
+
+
+@pytest.fixture
+def pekalongan_db(db):
+    """The database with the 27 kelurahan of Kota Pekalongan."""
+    from pelatihan_cli.services import kelurahan
+
+    kelurahan.load_pekalongan(db)
+    return db
+
+
+class Runner:
+    """CliRunner wrapper: `cli("kelurahan", "list")` -> Result with stdout/stderr split."""
+
+    def __init__(self):
+        self._runner = CliRunner()
+
+    def __call__(self, *args: str, input: str | None = None):
+        return self._runner.invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+
+
+@pytest.fixture
+def cli():
+    return Runner()

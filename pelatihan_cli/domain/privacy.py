@@ -1,0 +1,30 @@
+"""Masking of personal data in what is printed or exported (unless --show-nik)."""
+
+from __future__ import annotations
+
+
+def mask_nik(nik: str | None) -> str | None:
+    """'3375014107900001' -> '337501******0001' (first 6 digits are only the issuing region)."""
+    if not nik:
+        return nik
+    if len(nik) != 16:
+        return "*" * len(nik)
+    return f"{nik[:6]}******{nik[-4:]}"
+
+
+def mask_phone(display: str | None) -> str | None:
+    """'0812-3456-7890' -> '0812-****-7890'; keeps the operator able to tell numbers apart."""
+    if not display:
+        return display
+    digits = [i for i, ch in enumerate(display) if ch.isdigit()]
+    if len(digits) <= 8:
+        return display
+    hide = set(digits[4:-4])
+    return "".join("*" if i in hide else ch for i, ch in enumerate(display))
+
+
+def mask_birth_date(iso: str | None) -> str | None:
+    """'1990-07-02' -> '1990-**-**' (the year keeps the age band readable)."""
+    if not iso:
+        return iso
+    return iso[:4] + "-**-**"

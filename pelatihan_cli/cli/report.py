@@ -1,7 +1,13 @@
-"""`pelatihan report` (stub: filled in by its issue)."""
+"""`pelatihan report`: schedule, summary, certificates.
+
+The commands live in report_schedule.py (planning) and report_outcomes.py (summary,
+certificates); importing them registers them on this app.
+"""
 
 from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="report commands.", no_args_is_help=True)
+app = typer.Typer(help="Programme reports: day-by-day schedule, summary per kelurahan, certificates.", no_args_is_help=True)
+
+from pelatihan_cli.cli import report_outcomes, report_schedule  # noqa: E402,F401  (registers commands)

@@ -86,7 +86,10 @@ def get_db(ctx: typer.Context, *, create: bool = True):
 
     root = ctx.find_root()
     path = (root.obj or {}).get("db_path") if isinstance(root.obj, dict) else None
-    return open_db(path, create=create)
+    db = open_db(path, create=create)
+    # close when the command ends, so that the WAL is checkpointed and nothing lingers
+    root.call_on_close(db.conn.close)
+    return db
 
 
 # --- formula-safe plain output --------------------------------------------------------

@@ -28,10 +28,17 @@ def closest(text: str, candidates: Iterable[str], n: int = 3) -> list[str]:
     by_key: dict[str, str] = {}
     for c in candidates:
         by_key.setdefault(name_key(c), c)
-    keys = difflib.get_close_matches(name_key(text), list(by_key), n=n, cutoff=0.5)
+    k = name_key(text)
+    scored = []
+    for key in by_key:
+        m = difflib.SequenceMatcher(None, k, key)
+        if m.real_quick_ratio() >= 0.5 and m.quick_ratio() >= 0.5:
+            scored.append((m.ratio(), key))
+    scored = sorted((s for s in scored if s[0] >= 0.5), reverse=True)
+    # offer the best match and those nearly as good, not a long tail of weak ones
+    keys = [key for score, key in scored if score >= scored[0][0] - 0.1][:n] if scored else []
     if not keys:
         # also try substring matches ("kergon" -> "Bendan Kergon")
-        k = name_key(text)
         keys = [key for key in by_key if k and k in key][:n]
     return [by_key[k] for k in keys]
 

@@ -42,34 +42,66 @@ class PelatihanGroup(TyperGroup):
         ctx.meta["pelatihan.argv"] = list(args)  # for the audit log (NIKs masked there)
         return super().parse_args(ctx, args)
 
+    def list_commands(self, ctx):  # type: ignore[override]
+        names = set(super().list_commands(ctx)) | set(LAZY_GROUPS)
+        return [n for n in ORDER if n in names] + sorted(names - set(ORDER))
+
+    def get_command(self, ctx, name):  # type: ignore[override]
+        if name not in self.commands and name in LAZY_GROUPS:
+            import importlib
+
+            module = importlib.import_module(LAZY_GROUPS[name])
+            try:
+                command = typer.main.get_command(module.app)
+            except RuntimeError:  # a group without commands yet
+                return None
+            command.name = name
+            self.commands[name] = command
+        return super().get_command(ctx, name)
+
+    def main(self, *args, **kwargs):  # type: ignore[override]
+        try:
+            return super().main(*args, **kwargs)
+        except (SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # noqa: BLE001 - e.g. while building help; never a traceback
+            try:
+                _handle(e)
+            except typer.Exit as exit_:
+                sys.exit(exit_.exit_code)
+
     def invoke(self, ctx):  # type: ignore[override]
         try:
             return super().invoke(ctx)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
-            raise
-        except BrokenPipeError:
-            # `pelatihan ... | head`: the reader went away; stop quietly
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise typer.Exit(0)
-        except RowErrors as e:
-            _fail_rows(e)
-        except PelatihanError as e:
-            _fail(str(e), getattr(e, "exit_code", 1))
-        except sqlite3.Error as e:
-            _fail(_sqlite_message(e))
-        except OSError as e:
-            if os.environ.get("PELATIHAN_DEBUG"):
-                raise
-            where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-            _fail(f"{e.strerror or e}{where}.")
-        except Exception as e:  # noqa: BLE001 - last line of defence: never a traceback
-            if os.environ.get("PELATIHAN_DEBUG") or _is_usage_error(e):
-                raise
-            _fail(
-                f"unexpected internal error ({type(e).__name__}: {e}). Nothing more was saved. "
-                "Run again with PELATIHAN_DEBUG=1 to see the details and report them."
-            )
+        except Exception as e:  # noqa: BLE001
+            _handle(e)
+
+
+def _handle(e: BaseException) -> None:
+    """Turn an exception into `Error: ...` and typer.Exit; re-raise what click handles."""
+    if isinstance(e, (typer.Exit, typer.Abort, KeyboardInterrupt)) or _is_usage_error(e):
+        raise e
+    if os.environ.get("PELATIHAN_DEBUG") and not isinstance(e, PelatihanError):
+        raise e
+    if isinstance(e, BrokenPipeError):
+        # `pelatihan ... | head`: the reader went away; stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        raise typer.Exit(0)
+    if isinstance(e, RowErrors):
+        _fail_rows(e)
+    if isinstance(e, PelatihanError):
+        _fail(str(e), getattr(e, "exit_code", 1))
+    if isinstance(e, sqlite3.Error):
+        _fail(_sqlite_message(e))
+    if isinstance(e, OSError):
+        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
+        _fail(f"{e.strerror or e}{where}.")
+    # last line of defence: never a traceback
+    _fail(
+        f"unexpected internal error ({type(e).__name__}: {e}). Nothing more was saved. "
+        "Run again with PELATIHAN_DEBUG=1 to see the details and report them."
+    )
 
 
 def _is_usage_error(e: Exception) -> bool:
@@ -133,35 +165,31 @@ def root(
     audit.set_command(ctx.meta.get("pelatihan.argv", []))
 
 
+# Command groups are imported and turned into click commands only when used, so that
+# start-up does not grow with the number of commands (see bench/startup.py).
+LAZY_GROUPS = {
+    "config": "pelatihan_cli.cli.config",
+    "kelurahan": "pelatihan_cli.cli.kelurahan",
+    "skill": "pelatihan_cli.cli.skill",
+    "instructor": "pelatihan_cli.cli.instructor",
+    "holiday": "pelatihan_cli.cli.holiday",
+    "session": "pelatihan_cli.cli.session",
+    "participant": "pelatihan_cli.cli.participant",
+    "attendance": "pelatihan_cli.cli.attendance",
+    "report": "pelatihan_cli.cli.report",
+}
+ORDER = [
+    "init", "info", "config", "kelurahan", "skill", "instructor", "holiday", "calendar",
+    "session", "participant", "attendance", "roster", "report", "backup", "restore", "export", "log",
+]
+
+
 def _register() -> None:
-    from pelatihan_cli.cli import (
-        attendance,
-        calendar,
-        config,
-        core,
-        holiday,
-        instructor,
-        kelurahan,
-        ops,
-        participant,
-        report,
-        roster,
-        session,
-        skill,
-    )
+    from pelatihan_cli.cli import calendar, core, ops, roster
 
     core.register(app)
-    app.add_typer(config.app, name="config")
-    app.add_typer(kelurahan.app, name="kelurahan")
-    app.add_typer(skill.app, name="skill")
-    app.add_typer(instructor.app, name="instructor")
-    app.add_typer(holiday.app, name="holiday")
     calendar.register(app)
-    app.add_typer(session.app, name="session")
-    app.add_typer(participant.app, name="participant")
-    app.add_typer(attendance.app, name="attendance")
     roster.register(app)
-    app.add_typer(report.app, name="report")
     ops.register(app)
 
 

@@ -96,6 +96,39 @@ def _connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
         raise DatabaseError(f"Cannot open {path}: {e}.") from e
 
 
+def _create_new(path: Path) -> None:
+    """Create a migrated database at `path` without ever exposing a half-made file.
+
+    The database is built under a temporary name beside `path` and linked into place;
+    if another process got there first, its file is kept. So no process ever sees an
+    empty file that is about to become a database (an empty file is refused)."""
+    import secrets
+
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        conn = sqlite3.connect(str(tmp))
+        try:
+            migrations.apply(Database(conn, execute_plugins=False))
+            conn.execute("PRAGMA journal_mode = WAL")
+        finally:
+            conn.close()
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass  # another process created it meanwhile: use theirs
+        except OSError:
+            if not path.exists():  # filesystems without hard links
+                os.replace(tmp, path)
+    except OSError as e:
+        raise DatabaseError(f"Cannot create {path}: {e.strerror}.") from e
+    finally:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(str(tmp) + suffix)
+            except FileNotFoundError:
+                pass
+
+
 def check_ownership(db: Database, path: Path | str) -> list[str]:
     """Raise unless the database is empty or ours, and not newer than this pelatihan.
 
@@ -132,8 +165,14 @@ def check_ownership(db: Database, path: Path | str) -> list[str]:
 def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Database:
     """Open (creating if needed) and migrate the database at `path` (default: see
     `default_db_path`). Refuses files that are not pelatihan databases, unchanged."""
+    # only the default location's directory is created; a --db/PELATIHAN_DB path in a
+    # missing directory is most likely a typo, so it is refused
+    explicit = path is not None or bool(os.environ.get(ENV_VAR))
     path = resolve_db_path(path)
-    existed = _check_file(path, create=create)
+    existed = _check_file(path, create=create and not explicit)
+    if not existed:
+        _create_new(path)
+        existed = True
     read_only = existed and _is_read_only(path)
     conn = _connect(path, read_only=read_only)
     db = Database(conn, execute_plugins=False)
@@ -145,7 +184,11 @@ def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Da
                     f"{path} is read-only and needs upgrading to this version of pelatihan. "
                     "Make it writable (chmod u+w) and run the command again."
                 )
-            migrations.apply(db)
+            # under the write lock, so that two processes opening a new file at once
+            # do not both apply the same migration
+            with write_transaction(db):
+                if check_ownership(db, path):
+                    migrations.apply(db)
         if not read_only:
             db.execute("PRAGMA journal_mode = WAL")
         db.execute("PRAGMA foreign_keys = ON")
@@ -157,6 +200,9 @@ def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Da
         raise
     db.path = path  # type: ignore[attr-defined]
     db.read_only = read_only  # type: ignore[attr-defined]
+    from pelatihan_cli.services import audit
+
+    audit.on_open(db)  # logs a use of --show-nik
     return db
 
 

@@ -1,9 +1,103 @@
-"""Top-level command(s) of this area (stub: filled in by its issue)."""
+"""Operations: `pelatihan backup`, `restore`, `export` and `log` (top-level commands)."""
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
 import typer
+
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info
+
+LOG_COLUMNS = ["id", "at", "user", "action", "changes", "command"]
+
+
+class ExportFormat(str, enum.Enum):
+    json = "json"
+    xlsx = "xlsx"
+
+
+ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the file if it already exists.")]
+
+
+def ops_backup(
+    ctx: typer.Context,
+    file: Annotated[
+        Path,
+        typer.Argument(help="Backup file to write (or an existing directory: a timestamped file is made in it)."),
+    ],
+    force: ForceOption = False,
+) -> None:
+    """Copy the database to FILE while others may keep working; the copy is checked before it is kept."""
+    from pelatihan_cli.services import backup
+
+    result = backup.backup(get_db(ctx, create=False), file, force=force)
+    c = result.counts
+    info(
+        f"Backed up to {result.path} ({result.bytes:,} bytes, schema {result.schema_version}, integrity ok): "
+        f"{c.get('participant', 0)} participants, {c.get('session', 0)} sessions, {c.get('enrollment', 0)} enrollments."
+    )
+
+
+def ops_restore(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Backup file made by `pelatihan backup` (or any copy of a pelatihan database).")],
+) -> None:
+    """Replace the database with a backup, after checking it; the current database is kept beside it."""
+    from pelatihan_cli.db import resolve_db_path
+    from pelatihan_cli.services import backup
+
+    root = ctx.find_root().obj or {}
+    result = backup.restore(resolve_db_path(root.get("db_path")), file)
+    if result.previous_kept_as:
+        info(f"The previous database is kept as {result.previous_kept_as}.")
+    c = result.counts
+    info(
+        f"Restored from {result.restored_from} (schema {result.schema_version}): "
+        f"{c.get('participant', 0)} participants, {c.get('session', 0)} sessions, {c.get('enrollment', 0)} enrollments."
+    )
+
+
+def ops_export(
+    ctx: typer.Context,
+    output: Annotated[Path, typer.Option("--output", "-o", help="File to write.")],
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="json (one document) or xlsx (a sheet per table).")
+    ] = ExportFormat.json,
+    show_nik: ShowNikOption = False,
+    force: ForceOption = False,
+) -> None:
+    """Export the whole programme (kelurahan, instructors, sessions, participants, enrollments, attendance)."""
+    from pelatihan_cli.services import export
+
+    counts = export.export(get_db(ctx, create=False), output, fmt.value, show_nik=show_nik, force=force)
+    info(
+        f"Exported to {output}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
+        + ("" if show_nik else " (NIK, birth date and phone masked).")
+    )
+
+
+def ops_log(
+    ctx: typer.Context,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many entries, newest first.")] = 20,
+    action: Annotated[
+        Optional[str], typer.Option("--action", help="Only these actions, e.g. 'participant' or 'participant.erase'.")
+    ] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show the audit log: when, which OS user, what command (NIKs masked) and what changed."""
+    from pelatihan_cli.services import auditlog
+
+    rows = auditlog.entries(get_db(ctx, create=False), limit, action)
+    if fmt is not OutputFormat.json:
+        rows = [{**r, "changes": auditlog.changes_text(r["changes"])} for r in rows]
+    emit(rows, fmt, columns=LOG_COLUMNS, title="Audit log (newest first)", empty_message="The audit log is empty.")
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's top-level commands to the root app."""
+    app.command(name="backup")(ops_backup)
+    app.command(name="restore")(ops_restore)
+    app.command(name="export")(ops_export)
+    app.command(name="log")(ops_log)

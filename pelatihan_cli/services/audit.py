@@ -11,13 +11,15 @@ from typing import Sequence
 from sqlite_utils import Database
 
 _command: list[str] = []
+_show_nik_pending = False
 _NIK_RE = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
 
 
 def set_command(argv: Sequence[str]) -> None:
     """Remember the command line of this invocation (set by the root CLI callback)."""
-    global _command
+    global _command, _show_nik_pending
     _command = list(argv)
+    _show_nik_pending = "--show-nik" in _command
 
 
 def mask_text(text: str) -> str:
@@ -44,6 +46,19 @@ def record(db: Database, action: str, changes: dict | None = None) -> None:
         "INSERT INTO audit_log (os_user, command, action, changes) VALUES (?, ?, ?, ?)",
         [os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
     )
+
+
+def on_open(db: Database) -> None:
+    """Called by open_db: a command run with --show-nik is logged (once) as
+    'privacy.show_nik', whether or not it writes anything else."""
+    global _show_nik_pending
+    if not _show_nik_pending or getattr(db, "read_only", False):
+        return
+    _show_nik_pending = False
+    from pelatihan_cli.db import write_transaction
+
+    with write_transaction(db):
+        record(db, "privacy.show_nik", {"show_nik": 1})
 
 
 def list_entries(db: Database, limit: int = 50) -> list[dict]:

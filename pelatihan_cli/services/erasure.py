@@ -1,0 +1,104 @@
+"""Erasure of a participant's personal data (UU 27/2022, the right to deletion).
+
+Name, NIK, birth date, address, phone and AK1 number become NULL; what the aggregate
+reports need stays: kelurahan, sex, age band, enrollments and attendance, and whether
+an AK1 card was made (ak1_date, a date the programme recorded, not an identifier).
+So report totals do not change. The age band is filled from the birth date before
+the birth date goes. In the audit log, the command lines that name this person's
+(masked) NIK lose the values of --name, --address, --phone, --birth-date and --number.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.dates import age_on
+from pelatihan_cli.errors import NotFound, ValidationError
+from pelatihan_cli.services import audit, auditlog
+
+ERASED_MARK = "[erased]"
+# BPS-style ten-year bands over the programme's productive ages (15-64)
+BANDS = [(0, 14, "<15"), (15, 24, "15-24"), (25, 34, "25-34"), (35, 44, "35-44"), (45, 54, "45-54"), (55, 64, "55-64")]
+
+
+def age_band(age: int) -> str:
+    """'15-24', '25-34', ... '55-64'; '<15' and '65+' outside the programme's range."""
+    for lo, hi, label in BANDS:
+        if lo <= age <= hi:
+            return label
+    return "65+"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    nik: str
+    name: str
+    kelurahan: str | None
+    enrollments: int
+
+
+def _clean_nik(nik: str) -> str:
+    text = (nik or "").strip().replace(" ", "").replace(".", "")
+    if len(text) != 16 or not text.isdigit():
+        raise ValidationError(f"NIK {nik!r} is not 16 digits; give the full NIK of the person to erase.",
+                              field="nik", value=nik)
+    return text
+
+
+def find(db: Database, nik: str) -> Candidate:
+    """The participant with this NIK (for the confirmation prompt)."""
+    key = _clean_nik(nik)
+    row = db.execute(
+        """SELECT p.id, p.nik, p.name, k.name,
+                  (SELECT count(*) FROM enrollment e WHERE e.participant_id = p.id)
+           FROM participant p LEFT JOIN kelurahan k ON k.id = p.kelurahan_id WHERE p.nik = ?""",
+        [key],
+    ).fetchone()
+    if row is None:
+        raise NotFound(f"No participant with NIK {nik}. (Already erased people no longer have a NIK.)")
+    return Candidate(*row)
+
+
+def _band_for(db: Database, pid: int, birth_iso: str | None, today: dt.date) -> str | None:
+    if not birth_iso:
+        return None
+    try:
+        birth = dt.date.fromisoformat(birth_iso)
+    except ValueError:
+        return None
+    # age on the first day of the person's first session (what eligibility used), else today
+    first = db.execute(
+        """SELECT min(s.start_date) FROM enrollment e JOIN session s ON s.id = e.session_id
+           WHERE e.participant_id = ?""",
+        [pid],
+    ).fetchone()[0]
+    on = dt.date.fromisoformat(first) if first else today
+    return age_band(age_on(birth, on))
+
+
+def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
+    """Erase the personal data of the participant with this NIK. Returns counts."""
+    today = today or dt.date.today()
+    with write_transaction(db):
+        person = find(db, nik)
+        birth, band = db.execute(
+            "SELECT birth_date, age_band FROM participant WHERE id = ?", [person.id]
+        ).fetchone()
+        band = band or _band_for(db, person.id, birth, today)
+        db.execute(
+            """UPDATE participant SET nik = NULL, name = NULL, birth_date = NULL, address = NULL,
+                   phone = NULL, ak1_number = NULL, nik_mismatch_accepted = 0, age_band = ?,
+                   erased_at = strftime('%Y-%m-%dT%H:%M:%S', 'now'),
+                   updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
+               WHERE id = ?""",
+            [band, person.id],
+        )
+        scrubbed = auditlog.scrub_person(db, person.nik, ERASED_MARK)
+        counts = {"participants": 1, "enrollments_kept": person.enrollments, "audit_entries_scrubbed": scrubbed}
+        audit.record(db, "participant.erase", counts)
+    return counts

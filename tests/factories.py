@@ -45,3 +45,30 @@ def make_session(db, *, kelurahan="Bendan Kergon", kecamatan="Pekalongan Barat",
         db.execute("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)", [session, i, d])
     db.conn.commit()
     return session
+
+
+def make_participant(db, nik, name, *, sex="P", address="Jl. Merdeka 1", phone="+6281234567890",
+                     kelurahan="Bendan Kergon", birth_date="1990-07-02", ak1_number=None) -> int:
+    """Insert a participant directly (no validation). Returns its id."""
+    kid = kelurahan_id(db, kelurahan) if kelurahan else None
+    cur = db.execute(
+        "INSERT INTO participant (nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [nik, name, birth_date, sex, address, kid, phone, ak1_number],
+    )
+    db.conn.commit()
+    return cur.lastrowid
+
+
+def enroll_direct(db, participant_id, session_id, *, status="enrolled", year=None) -> int:
+    """Insert an enrollment row directly (no rules besides the schema's). Returns its id."""
+    if year is None:
+        start = db.execute("SELECT start_date FROM session WHERE id = ?", [session_id]).fetchone()[0]
+        year = int(start[:4])
+    seq = db.execute("SELECT coalesce(max(seq), 0) + 1 FROM enrollment WHERE session_id = ?", [session_id]).fetchone()[0]
+    cur = db.execute(
+        "INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (?, ?, ?, ?, ?)",
+        [participant_id, session_id, year, status, seq],
+    )
+    db.conn.commit()
+    return cur.lastrowid

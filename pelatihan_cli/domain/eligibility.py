@@ -1,0 +1,137 @@
+"""The programme's enrollment rules as pure functions (no database).
+
+Each refusal names the rule and the values involved. The services gather the facts
+(session, settings, the person's other enrollments, counts), call these, then write;
+the schema enforces capacity and one-active-per-year again for concurrent writers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from pelatihan_cli.domain.dates import age_on
+from pelatihan_cli.domain.nik import Nik
+from pelatihan_cli.errors import Conflict, ValidationError
+
+ENROLLED = "enrolled"
+WAITLISTED = "waitlisted"
+WITHDRAWN = "withdrawn"
+ACTIVE = (ENROLLED, WAITLISTED)
+
+
+@dataclass(frozen=True)
+class SessionFacts:
+    """What the rules need to know about a session."""
+
+    id: int
+    kelurahan_id: int
+    kelurahan: str
+    skill: str
+    first_day: dt.date
+    capacity: int
+    status: str = "planned"
+
+    @property
+    def year(self) -> int:
+        return self.first_day.year
+
+    @property
+    def label(self) -> str:
+        """'session 12 (Bendan Kergon · Merajut)'"""
+        return f"session {self.id} ({self.kelurahan} · {self.skill})"
+
+
+def check_session_open(session: SessionFacts, today: dt.date) -> list[str]:
+    """Refuse a cancelled session; a session already started is allowed with a warning
+    (operators enter paper records afterwards). Returns the warnings."""
+    if session.status == "cancelled":
+        raise ValidationError(
+            f"{session.label[0].upper()}{session.label[1:]} is cancelled; nobody can enroll in it. "
+            "Choose another session (`pelatihan session list`).",
+            field="session", value=session.id,
+        )
+    if session.first_day < today:
+        return [f"{session.label} started on {session.first_day.isoformat()}; "
+                "recording the enrollment afterwards."]
+    return []
+
+
+def check_nik_agreement(nik: Nik, birth_date: dt.date | None, sex: str | None, *,
+                        accept_mismatch: bool = False, nik_text: object = None,
+                        birth_text: object = None, sex_text: object = None) -> tuple[dt.date, str, list[str]]:
+    """The birth date and sex to store: taken from the NIK when omitted; when given they
+    must agree with it unless the mismatch is accepted. Returns (birth, sex, warnings)."""
+    shown = nik_text if nik_text is not None else nik.value
+    warnings: list[str] = []
+    if birth_date is not None and birth_date != nik.birth_date:
+        given = birth_text if birth_text is not None else birth_date.isoformat()
+        msg = f"Birth date {given} does not match NIK {shown!r}, which encodes {nik.birth_date.isoformat()}"
+        if not accept_mismatch:
+            raise ValidationError(msg + "; the usual cause is a typo in one of them. Fix it, or pass "
+                                  "--accept-nik-mismatch if the KTP really differs (it is recorded).",
+                                  field="birth_date", value=given)
+        warnings.append(msg + "; accepted (--accept-nik-mismatch, recorded).")
+    if sex is not None and sex != nik.sex:
+        msg = (f"Sex {sex_text if sex_text is not None else sex!s} does not match NIK {shown!r}, which encodes "
+               f"{'P (day + 40)' if nik.sex == 'P' else 'L'}")
+        if not accept_mismatch:
+            raise ValidationError(msg + "; the usual cause is a typo. Fix it, or pass --accept-nik-mismatch "
+                                  "if the KTP really differs (it is recorded).", field="sex",
+                                  value=sex_text if sex_text is not None else sex)
+        warnings.append(msg + "; accepted (--accept-nik-mismatch, recorded).")
+    return (birth_date or nik.birth_date), (sex or nik.sex), warnings
+
+
+def check_age(birth: dt.date, session: SessionFacts, age_min: int, age_max: int, *,
+              field: str = "birth_date", value: object = None) -> int:
+    """Age on the session's first day must be within [age_min, age_max]. Returns the age."""
+    age = age_on(birth, session.first_day)
+    if not age_min <= age <= age_max:
+        raise ValidationError(
+            f"Age rule: born {birth.isoformat()}, the person is {age} on the first day of {session.label} "
+            f"({session.first_day.isoformat()}); participants must be {age_min} to {age_max} "
+            "(settings age_min/age_max, see `pelatihan config list`).",
+            field=field, value=value if value is not None else birth.isoformat(),
+        )
+    return age
+
+
+def check_domicile(domicile_id: int, domicile_name: str, session: SessionFacts, *,
+                   allow_outside: bool = False, value: object = None) -> bool:
+    """The domicile kelurahan must be the session's, unless allowed (recorded).
+    Returns True when the enrollment is outside the domicile."""
+    if domicile_id == session.kelurahan_id:
+        return False
+    if not allow_outside:
+        raise ValidationError(
+            f"Domicile rule: the person lives in {domicile_name}, but {session.label} is for residents of "
+            f"{session.kelurahan}. Choose a session in {domicile_name}, or pass --allow-outside (it is recorded).",
+            field="kelurahan", value=value if value is not None else domicile_name,
+        )
+    return True
+
+
+def check_one_per_year(active_other: list[tuple[int, str]], session: SessionFacts, *, who: str) -> None:
+    """At most one active (enrolled or waitlisted) enrollment per person per calendar year.
+    `active_other`: (session_id, label) of the person's other active enrollments in that year,
+    first one first."""
+    if active_other:
+        _, label = active_other[0]
+        raise Conflict(
+            f"One training per year: {who} is already in {label} in {session.year}; "
+            f"cannot also join {session.label}. Withdraw them there first, or use "
+            "`pelatihan participant move`."
+        )
+
+
+def seat_decision(enrolled: int, session: SessionFacts, *, no_waitlist: bool = False) -> str:
+    """'enrolled' below capacity; when full 'waitlisted', or refused with no_waitlist."""
+    if enrolled < session.capacity:
+        return ENROLLED
+    if no_waitlist:
+        raise Conflict(
+            f"Capacity: {session.label} is full ({enrolled} of {session.capacity} seats) and --no-waitlist "
+            "was given; nothing was saved. Drop --no-waitlist to put the person on the waitlist."
+        )
+    return WAITLISTED

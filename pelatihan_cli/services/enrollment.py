@@ -1,0 +1,507 @@
+"""Enrollment: create or update a participant and put them in a session, under every rule.
+
+`Enroller` is the one implementation of the rules; `participant enroll` uses it for one
+person and the batch importer for every row of a file (it caches sessions, settings and
+kelurahan, and validates a person completely before writing anything for them). It must
+run inside `write_transaction(db)`: BEGIN IMMEDIATE takes the write lock first, so the
+capacity count it reads cannot change before it writes. The schema enforces capacity
+(trigger 'session full') and one active enrollment per person per year again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain import eligibility as rules
+from pelatihan_cli.domain.dates import parse_date
+from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, SessionFacts
+from pelatihan_cli.domain.names import did_you_mean, name_key
+from pelatihan_cli.domain.nik import clean_nik, parse_nik
+from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex
+from pelatihan_cli.domain.phone import parse_phone
+from pelatihan_cli.errors import Conflict, NotFound, ValidationError
+from pelatihan_cli.services import audit, settings
+
+AK1_MAX = 40
+
+
+@dataclass
+class PersonInput:
+    nik: str                 # as typed (spaces/dots allowed)
+    name: str
+    birth_date: dt.date | None = None
+    sex: str | None = None   # L/P, Laki-laki/Perempuan, M/F, male/female, any case
+    address: str | None = None
+    kelurahan: str | None = None   # domicile as typed; default: stored domicile, else the session's
+    phone: str | None = None
+    ak1_number: str | None = None
+    ak1_date: dt.date | None = None
+
+
+@dataclass
+class EnrollOptions:
+    allow_outside: bool = False
+    no_waitlist: bool = False
+    accept_nik_mismatch: bool = False
+
+
+@dataclass
+class EnrollResult:
+    nik: str
+    session_id: int
+    status: str              # 'enrolled' | 'waitlisted' | 'unchanged' | 'updated'
+    position: int | None     # seat when enrolled, waitlist position when waitlisted
+    capacity: int
+    warnings: list[str] = field(default_factory=list)
+    name: str = ""
+    session_label: str = ""
+    enrollment_status: str = ""   # the stored status: 'enrolled' or 'waitlisted'
+    participant_created: bool = False
+    outside_domicile: bool = False
+    nik_mismatch_accepted: bool = False
+
+    def message(self) -> str:
+        """The one line shown to the operator."""
+        if self.enrollment_status == ENROLLED:
+            where = f"in {self.session_label}, seat {self.position} of {self.capacity}"
+        else:
+            where = f"on the waitlist of {self.session_label}, position {self.position}"
+        if self.status == "enrolled":
+            return f"Enrolled {self.name} in {self.session_label}, seat {self.position} of {self.capacity}"
+        if self.status == "waitlisted":
+            return f"Waitlisted {self.name} for {self.session_label}, position {self.position}"
+        if self.status == "updated":
+            return f"Updated the details of {self.name}, already {where}"
+        return f"{self.name} is already {where}; nothing changed"
+
+
+@dataclass
+class _Stored:
+    id: int
+    name: str
+    birth_date: str | None
+    sex: str
+    address: str | None
+    kelurahan_id: int | None
+    phone: str | None
+    ak1_number: str | None
+    ak1_date: str | None
+    nik_mismatch_accepted: int
+    age_band: str | None
+
+
+_SESSION_SQL = """
+    SELECT s.id, s.kelurahan_id, k.name, sk.name, s.start_date, s.capacity, s.status,
+           (SELECT min(d.date) FROM session_day d WHERE d.session_id = s.id)
+    FROM session s JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
+    WHERE s.id = ?
+"""
+
+
+def session_facts(db: Database, session_id: object) -> SessionFacts:
+    """The session as the rules see it (read straight from the schema)."""
+    try:
+        sid = int(str(session_id).strip())
+    except ValueError:
+        raise ValidationError(f"Session {session_id!r} is not a session number; see `pelatihan session list`.",
+                              field="session", value=session_id) from None
+    row = db.conn.execute(_SESSION_SQL, [sid]).fetchone()
+    if row is None:
+        raise ValidationError(f"There is no session {sid}; see `pelatihan session list`.",
+                              field="session", value=session_id)
+    first = dt.date.fromisoformat(row[7] or row[4])
+    return SessionFacts(id=row[0], kelurahan_id=row[1], kelurahan=row[2], skill=row[3], first_day=first,
+                        capacity=row[5], status=row[6])
+
+
+def _as_date(value: object, field_name: str) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return parse_date(value, field=field_name)
+
+
+def _blank(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+class Enroller:
+    """Applies every enrollment rule and writes; caches sessions/settings/kelurahan for a batch.
+    Must be used inside write_transaction(db); use one Enroller per transaction (it keeps
+    per-session counts up to date from its own writes)."""
+
+    def __init__(self, db: Database, *, today: dt.date | None = None):
+        self.db = db
+        self.conn = db.conn
+        self.today = today or dt.date.today()
+        self.age_min = settings.get_int(db, "age_min")
+        self.age_max = settings.get_int(db, "age_max")
+        self._sessions: dict[int, SessionFacts] = {}
+        self._session_counts: dict[int, list[int]] = {}
+        self._kelurahan: dict[str, tuple[int, str]] | None = None
+        self._kelurahan_names: dict[int, str] = {}
+
+    # --- cached look-ups -------------------------------------------------------------
+
+    def session(self, session_id: object) -> SessionFacts:
+        s = self._sessions.get(session_id)  # type: ignore[arg-type]
+        if s is None:
+            s = session_facts(self.db, session_id)
+            self._sessions[session_id] = s  # type: ignore[index]
+            self._sessions[s.id] = s
+        return s
+
+    def _load_kelurahan(self) -> dict[str, tuple[int, str]]:
+        if self._kelurahan is None:
+            self._kelurahan = {}
+            for kid, code, name, key in self.conn.execute("SELECT id, code, name, name_key FROM kelurahan"):
+                self._kelurahan[key] = (kid, name)
+                if code:
+                    self._kelurahan[code] = (kid, name)
+                self._kelurahan_names[kid] = name
+        return self._kelurahan
+
+    def kelurahan(self, text: str) -> tuple[int, str]:
+        table = self._load_kelurahan()
+        hit = table.get(name_key(text)) or table.get(text.strip())
+        if hit is None:
+            hint = did_you_mean(text, self._kelurahan_names.values()) or " See `pelatihan kelurahan list`."
+            raise ValidationError(f"Unknown kelurahan {text!r} (domicile).{hint}", field="kelurahan", value=text)
+        return hit
+
+    def kelurahan_name(self, kid: int) -> str:
+        self._load_kelurahan()
+        return self._kelurahan_names.get(kid, str(kid))
+
+    # --- the rules ---------------------------------------------------------------------
+
+    def enroll(self, person: PersonInput, session_id: int, opts: EnrollOptions = EnrollOptions()) -> EnrollResult:
+        if not self.conn.in_transaction:
+            raise RuntimeError("Enroller.enroll must run inside write_transaction(db)")
+        s = self.session(session_id)
+        warnings = rules.check_session_open(s, self.today)
+        nik = parse_nik(person.nik, on=s.first_day)
+        name = clean_person_name(person.name)
+        birth_in = _as_date(person.birth_date, "birth_date")
+        sex_in = None if _blank(person.sex) else parse_sex(person.sex)
+        phone = parse_phone(person.phone)
+        address = clean_text(person.address, field="address")
+        ak1_number = clean_text(person.ak1_number, field="ak1_number", limit=AK1_MAX)
+        ak1_date = _as_date(person.ak1_date, "ak1_date")
+        birth, sex, mismatch = rules.check_nik_agreement(
+            nik, birth_in, sex_in, accept_mismatch=opts.accept_nik_mismatch, nik_text=person.nik,
+            birth_text=person.birth_date if isinstance(person.birth_date, str) else None,
+            sex_text=person.sex)
+        warnings += mismatch
+
+        row = self.conn.execute(
+            "SELECT id, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, ak1_date, "
+            "nik_mismatch_accepted, age_band FROM participant WHERE nik = ?", [nik.value]).fetchone()
+        stored = _Stored(*row) if row else None
+        if stored is not None:
+            # omitted facts keep what is stored (including an accepted mismatch)
+            if birth_in is None and stored.birth_date:
+                birth = dt.date.fromisoformat(stored.birth_date)
+            if sex_in is None:
+                sex = stored.sex
+
+        from_nik = birth_in is None and stored is None  # the birth date came from the NIK
+        age = rules.check_age(
+            birth, s, self.age_min, self.age_max, field="nik" if from_nik else "birth_date",
+            value=person.nik if from_nik else person.birth_date)
+
+        if not _blank(person.kelurahan):
+            dom_id, dom_name = self.kelurahan(str(person.kelurahan))
+        elif stored is not None and stored.kelurahan_id is not None:
+            dom_id, dom_name = stored.kelurahan_id, self.kelurahan_name(stored.kelurahan_id)
+        else:
+            dom_id, dom_name = s.kelurahan_id, s.kelurahan
+        outside = rules.check_domicile(dom_id, dom_name, s, allow_outside=opts.allow_outside,
+                                       value=person.kelurahan)
+        if outside:
+            warnings.append(f"{name} lives in {dom_name}, outside {s.kelurahan}; allowed (--allow-outside, recorded).")
+
+        new = {
+            "name": name,
+            "birth_date": birth.isoformat(),
+            "sex": sex,
+            "kelurahan_id": dom_id,
+            "nik_mismatch_accepted": 1 if (mismatch or (stored and stored.nik_mismatch_accepted)) else 0,
+            "age_band": age_band(age),
+        }
+        if phone is not None:
+            new["phone"] = phone
+        if address is not None:
+            new["address"] = address
+        if ak1_number is not None:
+            new["ak1_number"] = ak1_number
+        if ak1_date is not None:
+            new["ak1_date"] = ak1_date.isoformat()
+        changes = new if stored is None else {k: v for k, v in new.items() if getattr(stored, k) != v}
+
+        result = EnrollResult(nik=nik.value, session_id=s.id, status="", position=None, capacity=s.capacity,
+                              warnings=warnings, name=name, session_label=s.label,
+                              participant_created=stored is None, outside_domicile=outside,
+                              nik_mismatch_accepted=bool(mismatch))
+
+        same = None
+        others: list[tuple[int, str]] = []
+        if stored is not None:
+            for eid, sid, status, year in self.conn.execute(
+                    "SELECT id, session_id, status, year FROM enrollment WHERE participant_id = ? "
+                    "ORDER BY seq", [stored.id]):
+                if sid == s.id:
+                    same = (eid, status)
+                elif status in ACTIVE and year == s.year:
+                    others.append((sid, self.session(sid).label))
+
+        if same is not None and same[1] in ACTIVE:
+            result.enrollment_status = same[1]
+            result.position = self._position(s.id, same[0], same[1])
+            if changes:
+                self._write(lambda: self._update_participant(stored.id, changes))
+                result.status = "updated"
+            else:
+                result.status = "unchanged"
+            return result
+
+        rules.check_one_per_year(others, s, who=f"NIK {person.nik!r}")
+        counts = self._counts(s.id)
+        enrolled, waitlisted, max_seq = counts
+        status = rules.seat_decision(enrolled, s, no_waitlist=opts.no_waitlist)
+
+        def write() -> None:
+            pid = stored.id if stored is not None else None
+            if pid is None:
+                cols = ["nik", *new]
+                cur = self.conn.execute(
+                    f"INSERT INTO participant ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
+                    [nik.value, *new.values()])
+                pid = cur.lastrowid
+            elif changes:
+                self._update_participant(pid, changes)
+            if same is not None:  # withdrawn earlier from this session: back in, at the end of the queue
+                self.conn.execute(
+                    "UPDATE enrollment SET status = ?, seq = ?, year = ?, outside_domicile = ?, "
+                    "withdraw_reason = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?",
+                    [status, max_seq + 1, s.year, int(outside), same[0]])
+            else:
+                self.conn.execute(
+                    "INSERT INTO enrollment (participant_id, session_id, year, status, seq, outside_domicile) "
+                    "VALUES (?, ?, ?, ?, ?, ?)", [pid, s.id, s.year, status, max_seq + 1, int(outside)])
+
+        self._write(write, who=f"NIK {person.nik!r}", session=s)
+        counts[0 if status == ENROLLED else 1] += 1
+        counts[2] = max_seq + 1
+        result.status = result.enrollment_status = status
+        result.position = enrolled + 1 if status == ENROLLED else waitlisted + 1
+        return result
+
+    # --- writing -------------------------------------------------------------------------
+
+    def _update_participant(self, pid: int, changes: dict) -> None:
+        sets = ", ".join(f"{k} = ?" for k in changes)
+        self.conn.execute(
+            f"UPDATE participant SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
+            [*changes.values(), pid])
+
+    def _write(self, fn, *, who: str = "", session: SessionFacts | None = None) -> None:
+        """Run the writes for one person in a savepoint: all of them or none."""
+        self.conn.execute("SAVEPOINT enroll_person")
+        try:
+            fn()
+        except sqlite3.IntegrityError as e:
+            self.conn.execute("ROLLBACK TO enroll_person")
+            self.conn.execute("RELEASE enroll_person")
+            raise _integrity_conflict(e, who, session) from None
+        except BaseException:
+            self.conn.execute("ROLLBACK TO enroll_person")
+            self.conn.execute("RELEASE enroll_person")
+            raise
+        self.conn.execute("RELEASE enroll_person")
+
+    def _counts(self, session_id: int) -> list[int]:
+        """[enrolled, waitlisted, max seq] of a session, read once and then kept up to date
+        by this Enroller (it is the only writer of enrollment rows inside its transaction)."""
+        counts = self._session_counts.get(session_id)
+        if counts is None:
+            counts = list(self.conn.execute(
+                "SELECT count(*) FILTER (WHERE status = 'enrolled'), count(*) FILTER (WHERE status = 'waitlisted'), "
+                "coalesce(max(seq), 0) FROM enrollment WHERE session_id = ?", [session_id]).fetchone())
+            self._session_counts[session_id] = counts
+        return counts
+
+    def _position(self, session_id: int, enrollment_id: int, status: str) -> int:
+        return self.conn.execute(
+            "SELECT count(*) FROM enrollment WHERE session_id = ? AND status = ? "
+            "AND seq <= (SELECT seq FROM enrollment WHERE id = ?)", [session_id, status, enrollment_id]).fetchone()[0]
+
+
+def _integrity_conflict(e: sqlite3.IntegrityError, who: str, session: SessionFacts | None) -> Conflict:
+    text = str(e)
+    label = session.label if session else "the session"
+    if "session full" in text:
+        return Conflict(f"Capacity: {label} is full; nothing was saved for {who}. Run the command again to join the waitlist.")
+    if "enrollment_one_active_per_year" in text or "enrollment.participant_id, enrollment.year" in text:
+        return Conflict(f"One training per year: {who} already has an active enrollment that year; nothing was saved.")
+    if "participant.nik" in text:
+        return Conflict(f"{who} was registered by someone else at the same moment; run the command again.")
+    return Conflict(f"The database refused the enrollment of {who} ({text}); nothing was saved.")
+
+
+# --- single-person services ----------------------------------------------------------------
+
+def enroll(db: Database, session_id: int, person: PersonInput, opts: EnrollOptions = EnrollOptions(),
+           *, today: dt.date | None = None) -> EnrollResult:
+    """Enroll one person in one BEGIN IMMEDIATE transaction, with an audit row when it writes."""
+    with write_transaction(db):
+        result = Enroller(db, today=today).enroll(person, session_id, opts)
+        if result.status != "unchanged":
+            audit.record(db, "participant.enroll", {
+                "participant_created": int(result.participant_created),
+                "enrolled": int(result.status == ENROLLED),
+                "waitlisted": int(result.status == WAITLISTED),
+                "updated": int(result.status == "updated"),
+                "outside_domicile": int(result.outside_domicile),
+                "nik_mismatch_accepted": int(result.nik_mismatch_accepted),
+            })
+    return result
+
+
+@dataclass
+class Promotion:
+    nik: str
+    name: str
+    seat: int
+
+
+def promote_waitlisted(db: Database, session_id: int) -> list[Promotion]:
+    """Fill free seats from the waitlist, first come first served. Call inside a write
+    transaction (withdraw, move, and a capacity increase use it)."""
+    promoted: list[Promotion] = []
+    capacity = db.conn.execute("SELECT capacity FROM session WHERE id = ?", [session_id]).fetchone()[0]
+    while True:
+        enrolled = db.conn.execute(
+            "SELECT count(*) FROM enrollment WHERE session_id = ? AND status = 'enrolled'", [session_id]).fetchone()[0]
+        if enrolled >= capacity:
+            break
+        row = db.conn.execute(
+            "SELECT e.id, p.nik, p.name FROM enrollment e JOIN participant p ON p.id = e.participant_id "
+            "WHERE e.session_id = ? AND e.status = 'waitlisted' ORDER BY e.seq LIMIT 1", [session_id]).fetchone()
+        if row is None:
+            break
+        db.conn.execute(
+            "UPDATE enrollment SET status = 'enrolled', updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') "
+            "WHERE id = ?", [row[0]])
+        promoted.append(Promotion(nik=row[1], name=row[2] or "(erased)", seat=enrolled + 1))
+    return promoted
+
+
+def _participant_id(db: Database, nik_text: str) -> tuple[int, str, str]:
+    nik = clean_nik(nik_text)
+    row = db.conn.execute("SELECT id, nik, name FROM participant WHERE nik = ?", [nik]).fetchone()
+    if row is None:
+        raise NotFound(f"No participant with NIK {nik_text!r}; see `pelatihan participant list --search NAME`.")
+    return row[0], row[1], row[2]
+
+
+@dataclass
+class WithdrawResult:
+    nik: str
+    name: str
+    session_id: int
+    session_label: str
+    previous_status: str
+    promoted: list[Promotion]
+
+    def message(self) -> str:
+        if self.previous_status == WITHDRAWN:
+            return f"{self.name} was already withdrawn from {self.session_label}; nothing changed."
+        line = f"Withdrew {self.name} from {self.session_label} (was {self.previous_status})."
+        for p in self.promoted:
+            line += f" Promoted {p.name} from the waitlist to seat {p.seat}."
+        if self.previous_status == ENROLLED and not self.promoted:
+            line += " The seat is free (nobody on the waitlist)."
+        return line
+
+
+def withdraw(db: Database, session_id: int, nik_text: str, reason: str | None = None) -> WithdrawResult:
+    """Withdraw a person from a session; a freed seat goes to the first waitlisted person."""
+    reason = clean_text(reason, field="reason")
+    with write_transaction(db):
+        s = session_facts(db, session_id)
+        pid, nik, name = _participant_id(db, nik_text)
+        row = db.conn.execute("SELECT id, status FROM enrollment WHERE participant_id = ? AND session_id = ?",
+                              [pid, s.id]).fetchone()
+        if row is None:
+            raise NotFound(f"NIK {nik_text!r} is not enrolled in {s.label}; see `pelatihan participant show NIK`.")
+        result = WithdrawResult(nik, name, s.id, s.label, row[1], [])
+        if row[1] == WITHDRAWN:
+            return result
+        db.conn.execute(
+            "UPDATE enrollment SET status = 'withdrawn', withdraw_reason = ?, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?", [reason, row[0]])
+        if row[1] == ENROLLED:
+            result.promoted = promote_waitlisted(db, s.id)
+        audit.record(db, "participant.withdraw", {"withdrawn": 1, "promoted": len(result.promoted)})
+    return result
+
+
+@dataclass
+class MoveResult:
+    from_session_id: int
+    from_label: str
+    enrolled: EnrollResult
+    promoted: list[Promotion]
+
+    def message(self) -> str:
+        r = self.enrolled
+        where = (f"seat {r.position} of {r.capacity}" if r.enrollment_status == ENROLLED
+                 else f"waitlist position {r.position}")
+        line = f"Moved {r.name} from {self.from_label} to {r.session_label}, {where}."
+        for p in self.promoted:
+            line += f" Promoted {p.name} from the waitlist to seat {p.seat} of {self.from_label}."
+        return line
+
+
+def move(db: Database, nik_text: str, to_session: int, opts: EnrollOptions = EnrollOptions(), *,
+         from_session: int | None = None, today: dt.date | None = None) -> MoveResult:
+    """Move a person's active enrollment to another session under the same rules, all or nothing."""
+    with write_transaction(db):
+        target = session_facts(db, to_session)
+        pid, nik, name = _participant_id(db, nik_text)
+        active = db.conn.execute(
+            "SELECT e.id, e.session_id, e.status FROM enrollment e WHERE e.participant_id = ? "
+            "AND e.status IN ('enrolled', 'waitlisted') ORDER BY e.seq", [pid]).fetchall()
+        if from_session is not None:
+            active = [a for a in active if a[1] == int(from_session)]
+        if not active:
+            raise NotFound(f"NIK {nik_text!r} has no active enrollment to move"
+                           f"{'' if from_session is None else f' in session {from_session}'}; "
+                           "use `pelatihan participant enroll` instead.")
+        if len(active) > 1:
+            sessions = ", ".join(str(a[1]) for a in active)
+            raise ValidationError(f"NIK {nik_text!r} is active in sessions {sessions}; say which one with --from.",
+                                  field="session", value=None)
+        eid, old_sid, old_status = active[0]
+        if old_sid == target.id:
+            raise Conflict(f"NIK {nik_text!r} is already in {target.label}; nothing to move.")
+        old = session_facts(db, old_sid)
+        db.conn.execute(
+            "UPDATE enrollment SET status = 'withdrawn', withdraw_reason = ?, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?",
+            [f"moved to session {target.id}", eid])
+        p = db.conn.execute("SELECT name FROM participant WHERE id = ?", [pid]).fetchone()
+        result = Enroller(db, today=today).enroll(PersonInput(nik=nik_text, name=p[0]), target.id, opts)
+        promoted = promote_waitlisted(db, old_sid) if old_status == ENROLLED else []
+        audit.record(db, "participant.move", {"moved": 1, "promoted": len(promoted),
+                                              "outside_domicile": int(result.outside_domicile)})
+    return MoveResult(old_sid, old.label, result, promoted)
+
+
+def age_for(birth_iso: str | None, on: dt.date) -> int | None:
+    return age_on(dt.date.fromisoformat(birth_iso), on) if birth_iso else None

@@ -17,20 +17,11 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.dates import age_on
+from pelatihan_cli.domain.person import age_band
 from pelatihan_cli.errors import NotFound, ValidationError
 from pelatihan_cli.services import audit, auditlog
 
 ERASED_MARK = "[erased]"
-# BPS-style ten-year bands over the programme's productive ages (15-64)
-BANDS = [(0, 14, "<15"), (15, 24, "15-24"), (25, 34, "25-34"), (35, 44, "35-44"), (45, 54, "45-54"), (55, 64, "55-64")]
-
-
-def age_band(age: int) -> str:
-    """'15-24', '25-34', ... '55-64'; '<15' and '65+' outside the programme's range."""
-    for lo, hi, label in BANDS:
-        if lo <= age <= hi:
-            return label
-    return "65+"
 
 
 @dataclass(frozen=True)

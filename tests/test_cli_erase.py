@@ -1,0 +1,115 @@
+"""`pelatihan participant erase NIK`: personal data removed, report totals unchanged."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from pelatihan_cli.errors import NotFound, ValidationError
+from pelatihan_cli.services import audit, erasure
+from tests import factories
+
+NIK = "3375014107900001"
+OTHER = "3375015508950002"
+
+
+@pytest.fixture
+def programme(pekalongan_db):
+    db = pekalongan_db
+    sid = factories.make_session(db, capacity=5)
+    kid = factories.kelurahan_id(db)
+    for i, (nik, name, birth, sex) in enumerate(
+        [(NIK, "Siti Aminah", "1990-07-01", "P"), (OTHER, "Budi Santoso", "1995-08-15", "L")], start=1
+    ):
+        db.execute(
+            "INSERT INTO participant (nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, ak1_date) "
+            "VALUES (?, ?, ?, ?, 'Jl. Merdeka 1', ?, '+6281234567890', 'AK1-77', '2024-07-03')",
+            [nik, name, birth, sex, kid],
+        )
+        db.execute("INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (?, ?, 2024, 'enrolled', ?)", [i, sid, i])
+        db.execute("INSERT INTO attendance (enrollment_id, day_no, present) VALUES (?, 1, 1), (?, 2, 1)", [i, i])
+    audit.set_command(["participant", "enroll", str(sid), "--nik", NIK, "--name", "Siti Aminah", "--phone", "0812 3456 7890"])
+    audit.record(db, "participant.enroll", {"enrolled": 1})
+    audit.set_command(["participant", "enroll", str(sid), "--nik", OTHER, "--name", "Budi Santoso"])
+    audit.record(db, "participant.enroll", {"enrolled": 1})
+    audit.set_command([])
+    db.conn.commit()
+    return db
+
+
+def _person(db, pid=1):
+    cur = db.execute("SELECT * FROM participant WHERE id = ?", [pid])
+    return dict(zip([d[0] for d in cur.description], cur.fetchone()))
+
+
+def test_erase_removes_personal_data_and_keeps_what_reports_need(programme):
+    db = programme
+    counts = erasure.erase(db, NIK, today=dt.date(2024, 9, 1))
+    assert counts == {"participants": 1, "enrollments_kept": 1, "audit_entries_scrubbed": 1}
+    p = _person(db)
+    assert [p[k] for k in ("nik", "name", "birth_date", "address", "phone", "ak1_number")] == [None] * 6
+    assert p["sex"] == "P" and p["kelurahan_id"] == factories.kelurahan_id(db)
+    assert p["age_band"] == "25-34"  # 34 on 2 July 2024 (session's first day), from the birth date
+    assert p["ak1_date"] == "2024-07-03"  # an AK1 card was made: the report still counts it
+    assert p["erased_at"]
+    assert db.execute("SELECT count(*) FROM enrollment WHERE participant_id = 1").fetchone()[0] == 1
+    assert db.execute("SELECT count(*) FROM attendance WHERE enrollment_id = 1").fetchone()[0] == 2
+    # the other person is untouched
+    assert _person(db, 2)["name"] == "Budi Santoso" and _person(db, 2)["nik"] == OTHER
+    # the audit log no longer carries the erased person's name or phone; others' entries stay
+    commands = [r[0] for r in db.execute("SELECT command FROM audit_log ORDER BY id")]
+    assert "Siti" not in " ".join(commands) and "0812" not in " ".join(commands)
+    assert any("Budi Santoso" in c for c in commands)
+    assert db.execute("SELECT action FROM audit_log ORDER BY id DESC").fetchone()[0] == "participant.erase"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+
+
+def test_age_band_already_set_is_kept(programme):
+    programme.execute("UPDATE participant SET age_band = '35-44' WHERE id = 1")
+    programme.conn.commit()
+    erasure.erase(programme, NIK)
+    assert _person(programme)["age_band"] == "35-44"
+
+
+def test_unknown_bad_or_already_erased_nik(programme):
+    with pytest.raises(ValidationError, match="not 16 digits"):
+        erasure.erase(programme, "12345")
+    with pytest.raises(NotFound, match="No participant with NIK 3375010101900009"):
+        erasure.erase(programme, "3375010101900009")
+    erasure.erase(programme, NIK)
+    with pytest.raises(NotFound):
+        erasure.erase(programme, NIK)
+
+
+def _totals(cli):
+    r = cli("kelurahan", "list", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_cli_erase_with_yes_keeps_totals(cli, programme):
+    before = _totals(cli)
+    assert any(k["participants"] for k in before)
+    r = cli("participant", "erase", NIK, "--yes")
+    assert r.exit_code == 0, r.stderr
+    assert f"Erased the personal data of NIK {NIK}" in r.stdout
+    assert _totals(cli) == before
+    assert _person(programme)["nik"] is None
+
+
+def test_cli_erase_asks_for_confirmation(cli, programme):
+    r = cli("participant", "erase", NIK, input="n\n")
+    assert r.exit_code == 1
+    assert "Erase the personal data of Siti Aminah of Bendan Kergon" in r.stdout
+    assert _person(programme)["nik"] == NIK
+    r = cli("participant", "erase", NIK, input="y\n")
+    assert r.exit_code == 0, r.stderr
+    assert _person(programme)["nik"] is None
+
+
+def test_cli_erase_unknown_nik(cli, programme):
+    r = cli("participant", "erase", "3375010101900009", "--yes")
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: No participant with NIK 3375010101900009")

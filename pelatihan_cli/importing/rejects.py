@@ -1,0 +1,120 @@
+"""Rejects files: the rows an import refused, with their original columns plus `error`,
+in the input's format family (csv for csv/tsv, xlsx for xlsx, jsonl for json/jsonl), so
+the operator can fix them and import the file again.
+
+Spreadsheet formats are formula-safe: text starting with `=`, `+`, `-`, `@`, tab or
+carriage return gets a leading `'`, and xlsx text cells are always string cells. CSV is
+written as UTF-8 with a BOM (Excel then shows accents correctly) with the delimiter of
+the input file. Rows are written as they come: memory does not grow with the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import re
+from typing import Any, Sequence
+
+from pelatihan_cli.importing.readers import EXTRA_CELLS
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+ERROR_COLUMN = "error"
+
+
+def formula_safe(value: Any) -> Any:
+    """Text a spreadsheet would run as a formula gets a leading quote (same rule as the
+    CSV listings of the CLI)."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        return value.date().isoformat()
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, float) and value == int(value):
+        return str(int(value))
+    return str(value)
+
+
+class RejectsWriter:
+    """Write refused rows: `write(row, error)` then `close()` (or use `with`)."""
+
+    def __init__(self, path: str | os.PathLike, family: str, columns: Sequence[str], *, delimiter: str | None = None):
+        self.path = str(path)
+        self.family = family
+        cols = [c for c in columns if c != EXTRA_CELLS]
+        self.error_column = ERROR_COLUMN
+        while self.error_column in cols:
+            self.error_column = "_" + self.error_column
+        self.columns = cols
+        self.count = 0
+        if family == "csv":
+            self._f = open(self.path, "w", encoding="utf-8-sig", newline="")
+            self._csv = csv.writer(self._f, delimiter=delimiter or ",", lineterminator="\r\n")
+            self._csv.writerow([formula_safe(c) for c in cols] + [self.error_column])
+        elif family == "jsonl":
+            self._f = open(self.path, "w", encoding="utf-8", newline="\n")
+        elif family == "xlsx":
+            from openpyxl import Workbook
+
+            self._wb = Workbook(write_only=True)
+            self._ws = self._wb.create_sheet("rejects")
+            self._ws.append([self._xl(c) for c in [*cols, self.error_column]])
+        else:  # pragma: no cover - the readers only produce the three families
+            raise ValueError(f"unknown rejects format {family!r}")
+
+    def _xl(self, value: Any):
+        from openpyxl.cell import WriteOnlyCell
+
+        if isinstance(value, (list, dict)):
+            value = json.dumps(value, ensure_ascii=False)
+        if isinstance(value, str):
+            cell = WriteOnlyCell(self._ws, value=formula_safe(_ILLEGAL_XML.sub("\ufffd", value)))
+            cell.data_type = "s"
+            return cell
+        if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+            value = value.date()
+        cell = WriteOnlyCell(self._ws, value=value)
+        if isinstance(value, dt.date):
+            cell.number_format = "DD/MM/YYYY"
+        return cell
+
+    def write(self, row: dict, error: str) -> None:
+        self.count += 1
+        if self.family == "csv":
+            self._csv.writerow([formula_safe(_text(row.get(c))) for c in self.columns] + [formula_safe(error)])
+        elif self.family == "jsonl":
+            obj = {k: v for k, v in row.items() if k != EXTRA_CELLS}
+            obj[self.error_column] = error
+            self._f.write(json.dumps(obj, ensure_ascii=False, default=_text) + "\n")
+        else:
+            self._ws.append([self._xl(row.get(c)) for c in self.columns] + [self._xl(error)])
+
+    def close(self) -> None:
+        if self.family == "xlsx":
+            if self._wb is not None:
+                self._wb.save(self.path)
+                self._wb = None
+        elif not self._f.closed:
+            self._f.close()
+
+    def __enter__(self) -> "RejectsWriter":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def open_rejects(path: str | os.PathLike, family: str, columns: Sequence[str], *, delimiter: str | None = None) -> RejectsWriter:
+    """A RejectsWriter for `path` in `family` (csv, jsonl or xlsx)."""
+    return RejectsWriter(path, family, columns, delimiter=delimiter)

@@ -1,0 +1,382 @@
+"""`participant import`: enroll every row of a participant list, through the same
+`Enroller` as `participant enroll` (services/enrollment.py), so each row obeys exactly
+the same rules.
+
+Flow: open the file (importing.readers), match its headers (importing.headers; a
+missing NIK or name column is an error before any row is read), then inside ONE
+`write_transaction`: for each row parse the cells (importing.values), refuse a NIK seen
+earlier in the file, choose the session, and call `Enroller.enroll`. Bad rows are
+collected with the row number the operator sees, the file's own column header, the
+value and the reason.
+
+- on_error='abort' (default): any bad row rolls everything back; every bad row is listed.
+- on_error='skip': the good rows are committed; bad rows go to the rejects file.
+- dry_run: everything is checked (capacity included) and then rolled back.
+
+Which session a row goes to: `session_id` (the --session option); else the row's
+session column; else the planned session of the row's kelurahan for the row's skill;
+else the kelurahan's planned sessions in date order, the first with a free seat (the
+first one, waitlisted, when all are full).
+
+Speed: kelurahan, skills and planned sessions are read once; the duplicate-NIK check
+uses a temporary table (constant memory for a million rows); the Enroller keeps its own
+per-batch caches.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.names import did_you_mean, name_key
+from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError
+from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, match_headers
+from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
+from pelatihan_cli.importing.values import cell_date, cell_int, cell_text, is_number
+from pelatihan_cli.services import audit
+
+ON_ERROR = ("abort", "skip")
+SUMMARY_KEYS = ("read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors")
+#: how often the progress callback is called (rows)
+PROGRESS_EVERY = 1000
+#: identical warnings from many rows are reported once with the count and first rows
+_WARNING_ROWS_SHOWN = 5
+
+
+class _Rollback(Exception):
+    """Raised inside the transaction to undo a dry run or an aborted import."""
+
+
+@dataclass
+class ImportSummary:
+    read: int = 0
+    enrolled: int = 0
+    waitlisted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    warnings: list[str] = field(default_factory=list)
+    errors: list[dict] = field(default_factory=list)
+    # not part of the JSON summary
+    written: bool = False
+    dry_run: bool = False
+    on_error: str = "abort"
+    rejects_path: str | None = None
+    source: str = ""
+
+    def as_dict(self) -> dict:
+        """The summary object: exactly the keys of SUMMARY_KEYS."""
+        return {k: getattr(self, k) for k in SUMMARY_KEYS}
+
+
+class _Warnings:
+    """Row warnings grouped by text: 'text (rows 2, 5, 9 and 40 more)'."""
+
+    def __init__(self) -> None:
+        self._rows: dict[str, list[int]] = {}
+        self._counts: dict[str, int] = {}
+
+    def add(self, text: str, row: int | None = None) -> None:
+        n = self._counts.get(text)
+        if n is None:
+            self._counts[text] = 1
+            self._rows[text] = [] if row is None else [row]
+        else:
+            self._counts[text] = n + 1
+            if row is not None and len(self._rows[text]) < _WARNING_ROWS_SHOWN:
+                self._rows[text].append(row)
+
+    def render(self) -> list[str]:
+        out = []
+        for text, n in self._counts.items():
+            rows = self._rows[text]
+            if not rows:
+                out.append(text)
+                continue
+            shown = ", ".join(map(str, rows))
+            more = n - len(rows)
+            label = "row" if n == 1 else "rows"
+            out.append(f"{text} ({label} {shown}{f' and {more} more' if more > 0 else ''})")
+        return out
+
+
+class _Sessions:
+    """Planned sessions, kelurahan and skills, read once for the whole file."""
+
+    def __init__(self, db: Database):
+        self.db = db
+        self.kel_by_key: dict[str, tuple[int, str]] = {}
+        self.kel_by_code: dict[str, tuple[int, str]] = {}
+        for kid, code, name, key in db.execute("SELECT id, code, name, name_key FROM kelurahan"):
+            self.kel_by_key[key] = (kid, name)
+            if code:
+                self.kel_by_code[code] = (kid, name)
+        self.skill_by_key: dict[str, tuple[int, str]] = {
+            key: (sid, name) for sid, name, key in db.execute("SELECT id, name, name_key FROM skill")}
+        self.by_kel: dict[int, list[tuple[int, int, int]]] = {}   # kel -> [(session, skill, capacity)] by date
+        for sid, kid, skid, cap in db.execute(
+            "SELECT id, kelurahan_id, skill_id, capacity FROM session WHERE status = 'planned' "
+            "ORDER BY start_date, id"
+        ):
+            self.by_kel.setdefault(kid, []).append((sid, skid, cap))
+        self._kel_cache: dict[str, tuple[int, str]] = {}
+
+    def kelurahan(self, text: str) -> tuple[int, str]:
+        hit = self._kel_cache.get(text)
+        if hit is not None:
+            return hit
+        hit = self.kel_by_key.get(name_key(text)) or self.kel_by_code.get(text.strip())
+        if hit is None:
+            names = [n for _, n in self.kel_by_key.values()]
+            hint = did_you_mean(text, names) or " See `pelatihan kelurahan list`."
+            raise ValidationError(f"Unknown kelurahan {text!r}.{hint}", field="kelurahan", value=text)
+        self._kel_cache[text] = hit
+        return hit
+
+    def enrolled(self, session_id: int) -> int:
+        return self.db.execute(
+            "SELECT count(*) FROM enrollment WHERE session_id = ? AND status = 'enrolled'", [session_id]
+        ).fetchone()[0]
+
+    def _first_free(self, candidates: list[tuple[int, int, int]]) -> int:
+        for sid, _skill, cap in candidates:
+            if self.enrolled(sid) < cap:
+                return sid
+        return candidates[0][0]
+
+    def resolve(self, kel_text: str, skill_text: str | None) -> int:
+        kid, kname = self.kelurahan(kel_text)
+        sessions = self.by_kel.get(kid, [])
+        if not sessions:
+            raise ValidationError(f"Kelurahan {kname} has no planned session; plan one (`pelatihan session plan`) "
+                                  "or give the session id in a sesi column or with --session.",
+                                  field="kelurahan", value=kel_text)
+        if skill_text is None:
+            return sessions[0][0] if len(sessions) == 1 else self._first_free(sessions)
+        skill = self.skill_by_key.get(name_key(skill_text))
+        matching = [s for s in sessions if skill is not None and s[1] == skill[0]]
+        if not matching:
+            offered = sorted({self._skill_name(s[1]) for s in sessions})
+            raise ValidationError(f"Kelurahan {kname} has no planned session for skill {skill_text!r}; "
+                                  f"its sessions are for {', '.join(offered)}.", field="skill", value=skill_text)
+        return matching[0][0] if len(matching) == 1 else self._first_free(matching)
+
+    def _skill_name(self, skill_id: int) -> str:
+        for sid, name in self.skill_by_key.values():
+            if sid == skill_id:
+                return name
+        return str(skill_id)
+
+
+def _missing_column_error(field: str, columns: list[str], source: str) -> ValidationError:
+    names = ", ".join(PARTICIPANT_ALIASES[field])
+    have = ", ".join(repr(c) for c in columns) or "none"
+    label = {"nik": "NIK", "name": "name"}[field]
+    return ValidationError(
+        f"{source} has no {label} column (accepted headers: {names}); its columns are {have}. "
+        "Rename the column in the first row and import again.", field=field, value=None)
+
+
+def import_participants(
+    db: Database,
+    source: str | os.PathLike,
+    *,
+    input_format: str | None = None,
+    sheet: str | None = None,
+    session_id: int | None = None,
+    on_error: str = "abort",
+    dry_run: bool = False,
+    rejects: str | os.PathLike | None = None,
+    today: dt.date | None = None,
+    progress: Callable[[int, int | None, str], None] | None = None,
+) -> ImportSummary:
+    """Import a participant list; see the module doc. Returns the summary; the caller
+    decides the exit code (errors + abort -> 1, rejected rows with skip -> 3)."""
+    from pelatihan_cli.services.enrollment import EnrollOptions, Enroller, PersonInput
+
+    if on_error not in ON_ERROR:
+        raise ValidationError(f"--on-error must be abort or skip, not {on_error!r}.", field="on_error", value=on_error)
+    summary = ImportSummary(dry_run=dry_run, on_error=on_error, source=str(source))
+    warnings = _Warnings()
+    src = open_rows(source, input_format, sheet)
+    rejects_writer = None
+    try:
+        for w in src.warnings:
+            warnings.add(w)
+        mapping, unknown = match_headers(src.columns, PARTICIPANT_ALIASES)
+        for f in ("nik", "name"):
+            if f not in mapping:
+                raise _missing_column_error(f, src.columns, src.name)
+        if unknown:
+            warnings.add(f"Column(s) not used: {', '.join(repr(c) for c in unknown)} "
+                         "(see `pelatihan participant import --help` for the accepted headers).")
+        if rejects is not None:
+            rp = os.path.abspath(os.fspath(rejects))
+            if str(source) != "-" and os.path.exists(rp) and os.path.samefile(rp, os.fspath(source)):
+                raise ValidationError("The rejects file must not be the input file; give another --rejects path.",
+                                      field="rejects", value=str(rejects))
+            from pelatihan_cli.importing.rejects import open_rejects
+
+            rejects_writer = open_rejects(rejects, src.format_family, src.columns, delimiter=src.delimiter)
+            summary.rejects_path = str(rejects)
+
+        col = mapping.get
+        c_nik, c_name = mapping["nik"], mapping["name"]
+        c_birth, c_sex, c_addr, c_kel = col("birth_date"), col("sex"), col("address"), col("kelurahan")
+        c_phone, c_sess, c_skill = col("phone"), col("session"), col("skill")
+        c_ak1, c_ak1_date = col("ak1_number"), col("ak1_date")
+        field_column = {f: h for f, h in mapping.items()}
+        ncols = len(src.columns)
+        numeric_nik_rows = 0
+        opts = EnrollOptions()
+        counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
+        errors = summary.errors
+
+        def reject(rowno: int, row: dict, problems: list[dict]) -> None:
+            errors.extend(problems)
+            summary.rejected += 1
+            if rejects_writer is not None:
+                rejects_writer.write(row, "; ".join(p["message"] for p in problems))
+
+        def problem(rowno: int, field_name: str | None, value: Any, message: str, column: str | None = None) -> dict:
+            if column is None and field_name is not None:
+                column = field_column.get(field_name, field_name)
+            if value is not None and not isinstance(value, (str, int, float, bool)):
+                value = cell_text(value)
+            return {"row": rowno, "column": column, "value": value, "message": message}
+
+        try:
+            with write_transaction(db):
+                conn = db.conn
+                conn.execute("CREATE TEMP TABLE IF NOT EXISTS _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
+                conn.execute("DELETE FROM _import_nik")
+                seen_sql = "INSERT OR IGNORE INTO _import_nik (nik, row) VALUES (?, ?)"
+                sessions = _Sessions(db)
+                enroller = Enroller(db, today=today)
+                total = src.total
+                n = 0
+                for rowno, row in src:
+                    n += 1
+                    if progress is not None and n % PROGRESS_EVERY == 0:
+                        progress(src.done, total, src.unit)
+                    problems: list[dict] = []
+                    if EXTRA_CELLS in row:
+                        problems.append(problem(
+                            rowno, None, None,
+                            f"row has {len(src.columns) + len(row[EXTRA_CELLS])} cells but the header has "
+                            f"{len(src.columns)}; put quotes around cells that contain the separator "
+                            f"{src.delimiter!r}." if src.delimiter else
+                            "row has more cells than the header; give every column a header."))
+                    if len(src.columns) != ncols:  # JSON: a later object brought new keys
+                        ncols = len(src.columns)
+                        mapping, now_unknown = match_headers(src.columns, PARTICIPANT_ALIASES)
+                        new = [u for u in now_unknown if u not in unknown]
+                        if new:
+                            unknown = now_unknown
+                            warnings.add(f"Key(s) not used: {', '.join(repr(c) for c in new)}.")
+                        field_column = dict(mapping)
+                        col = mapping.get
+                        c_birth, c_sex, c_addr, c_kel = col("birth_date"), col("sex"), col("address"), col("kelurahan")
+                        c_phone, c_sess, c_skill = col("phone"), col("session"), col("skill")
+                        c_ak1, c_ak1_date = col("ak1_number"), col("ak1_date")
+                    raw_nik = row.get(c_nik)
+                    if is_number(raw_nik):
+                        numeric_nik_rows += 1
+                    nik = cell_text(raw_nik)
+                    name = cell_text(row.get(c_name))
+                    birth = ak1_date = None
+                    try:
+                        birth = cell_date(row.get(c_birth), field="birth_date") if c_birth else None
+                    except ValidationError as e:
+                        problems.append(problem(rowno, "birth_date", e.value, str(e)))
+                    try:
+                        ak1_date = cell_date(row.get(c_ak1_date), field="ak1_date") if c_ak1_date else None
+                    except ValidationError as e:
+                        problems.append(problem(rowno, "ak1_date", e.value, str(e)))
+                    kel = cell_text(row.get(c_kel)) if c_kel else None
+                    # duplicate NIK inside the file (compared on its digits)
+                    if nik is not None:
+                        key = _nik_key(nik)
+                        if conn.execute(seen_sql, (key, rowno)).rowcount == 0:
+                            first = conn.execute("SELECT row FROM _import_nik WHERE nik = ?", (key,)).fetchone()[0]
+                            problems.append(problem(rowno, "nik", nik, f"NIK {nik!r} is a duplicate of row {first}."))
+                    # which session
+                    sid = session_id
+                    if sid is None and not problems:
+                        try:
+                            sid = cell_int(row.get(c_sess), field="session") if c_sess else None
+                            if sid is None:
+                                if kel is None:
+                                    raise ValidationError(
+                                        "no session for this row: give --session, or a sesi (session id) or "
+                                        "kelurahan column (with pelatihan for the skill).", field="session", value=None)
+                                sid = sessions.resolve(kel, cell_text(row.get(c_skill)) if c_skill else None)
+                        except ValidationError as e:
+                            problems.append(problem(rowno, e.field or "session", e.value, str(e)))
+                    if problems:
+                        reject(rowno, row, problems)
+                        continue
+                    person = PersonInput(
+                        nik=nik or "", name=name or "", birth_date=birth,
+                        sex=cell_text(row.get(c_sex)) if c_sex else None,
+                        address=cell_text(row.get(c_addr)) if c_addr else None,
+                        kelurahan=kel,
+                        phone=cell_text(row.get(c_phone)) if c_phone else None,
+                        ak1_number=cell_text(row.get(c_ak1)) if c_ak1 else None,
+                        ak1_date=ak1_date,
+                    )
+                    try:
+                        result = enroller.enroll(person, sid, opts)
+                    except ValidationError as e:
+                        reject(rowno, row, [problem(rowno, e.field, e.value, str(e))])
+                        continue
+                    except (Conflict, NotFound) as e:
+                        column = "--session" if session_id is not None else field_column.get("session")
+                        reject(rowno, row, [problem(rowno, None, sid, str(e), column=column)])
+                        continue
+                    except PelatihanError as e:
+                        reject(rowno, row, [problem(rowno, None, None, str(e))])
+                        continue
+                    counts[result.status] += 1
+                    for w in result.warnings:
+                        warnings.add(w, rowno)
+                summary.read = n
+                if progress is not None:
+                    progress(src.done, total, src.unit)
+                if numeric_nik_rows:
+                    warnings.add(
+                        f"{numeric_nik_rows} NIK cell(s) are numbers, not text; they were read as their 16 digits, "
+                        "but Excel keeps only 15 significant digits, so check them and format the NIK column "
+                        "as Text before typing NIKs.")
+                for k, v in counts.items():
+                    setattr(summary, k, v)
+                conn.execute("DROP TABLE IF EXISTS temp._import_nik")
+                if dry_run or (errors and on_error == "abort"):
+                    raise _Rollback
+                audit.record(db, "participant.import", {
+                    "read": n, "enrolled": counts["enrolled"], "waitlisted": counts["waitlisted"],
+                    "updated": counts["updated"], "unchanged": counts["unchanged"], "rejected": summary.rejected,
+                })
+                summary.written = True
+        except _Rollback:
+            if not dry_run:
+                # nothing was written: only read and rejected keep their meaning
+                summary.enrolled = summary.waitlisted = summary.updated = summary.unchanged = 0
+    finally:
+        if rejects_writer is not None:
+            rejects_writer.close()
+        src.close()
+    summary.warnings = warnings.render()
+    return summary
+
+
+def _nik_key(nik: str) -> str:
+    s = nik.strip()
+    if len(s) == 16 and s.isdigit():
+        return s
+    return "".join(ch for ch in s if ch not in " .-\t\u00a0")

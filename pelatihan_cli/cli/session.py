@@ -1,7 +1,172 @@
-"""`pelatihan session` (stub: filled in by its issue)."""
+"""`pelatihan session`: plan, list, show, move, cancel, import and auto-plan sessions."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated, List, Optional
+
 import typer
 
-app = typer.Typer(help="session commands.", no_args_is_help=True)
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, to_json
+
+app = typer.Typer(help="Plan sessions (one skill track in one kelurahan over N working days) and list them.",
+                  no_args_is_help=True)
+
+COLUMNS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted", "venue",
+           "instructors", "status"]
+TABLE_COLUMNS = ["id", "kelurahan", "skill", "days", "capacity", "enrolled", "waitlisted", "instructors", "status"]
+
+StartOption = Annotated[str, typer.Option("--start", help="First training day, e.g. 2024-07-02.")]
+DaysOption = Annotated[int, typer.Option("--days", help="Number of training days (working days).")]
+CapacityOption = Annotated[int, typer.Option("--capacity", help="Places in the session.")]
+WeekendsOption = Annotated[bool, typer.Option("--weekends", help="Let Saturdays and Sundays count as training days.")]
+
+
+def _summary(s: dict) -> str:
+    days = ", ".join(s["days"])
+    who = f", instructor(s): {', '.join(s['instructors'])}" if s["instructors"] else ""
+    return f"session {s['id']}: {s['kelurahan']}, {s['skill']}, {days}, capacity {s['capacity']}{who}"
+
+
+def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str) -> None:
+    emit(rows, fmt, columns=COLUMNS, table_columns=TABLE_COLUMNS, title=title, empty_message=empty)
+
+
+@app.command(name="plan")
+def session_plan(
+    ctx: typer.Context,
+    kelurahan: Annotated[str, typer.Argument(help="Kelurahan name (or code).")],
+    skill: Annotated[str, typer.Option("--skill", "-s", help="The skill taught, e.g. Merajut.")],
+    start: StartOption,
+    days: DaysOption = 2,
+    capacity: CapacityOption = 20,
+    venue: Annotated[Optional[str], typer.Option("--venue", help="Where it takes place.")] = None,
+    instructor: Annotated[Optional[List[str]], typer.Option("--instructor", "-i", help="Instructor; repeat for several.")] = None,
+    weekends: WeekendsOption = False,
+    any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Plan a session on the first N working days from --start; prints the new session's id."""
+    from pelatihan_cli.services import sessions
+
+    s = sessions.plan(get_db(ctx), kelurahan, skill, start, days=days, capacity=capacity, venue=venue,
+                      instructors=instructor or [], weekends=weekends, any_skill=any_skill)
+    if fmt is OutputFormat.json:
+        info(to_json(s))
+    elif fmt is OutputFormat.csv:
+        emit([s], fmt, columns=COLUMNS)
+    else:
+        info(str(s["id"]))
+        info("Planned " + _summary(s) + ".")
+
+
+@app.command(name="list")
+def session_list(
+    ctx: typer.Context,
+    date: Annotated[Optional[str], typer.Option("--date", help="Only sessions training on this day.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", help="Only sessions with a training day from this day.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", help="Only sessions with a training day up to this day.")] = None,
+    kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Only this kelurahan.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="planned or cancelled.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """List sessions by first training day."""
+    from pelatihan_cli.services import sessions
+
+    rows = sessions.list_sessions(get_db(ctx), date=date, start=start, end=end, kelurahan=kelurahan, status=status)
+    _emit_sessions(rows, fmt, "Sessions", "No sessions match. Plan one with `pelatihan session plan`.")
+
+
+@app.command(name="show")
+def session_show(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Session id (see `session list`).")],
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Show one session in full."""
+    from pelatihan_cli.services import sessions
+
+    s = sessions.show_session(get_db(ctx), session_id)
+    if fmt is OutputFormat.json:
+        info(to_json(s))
+        return
+    if fmt is OutputFormat.csv:
+        emit([s], fmt, columns=list(s))
+        return
+    from pelatihan_cli.domain.dates import format_long_id
+    import datetime as dt
+
+    for key in ["id", "kelurahan", "kecamatan", "skill", "capacity", "enrolled", "waitlisted", "venue", "status"]:
+        info(f"{key.capitalize() + ':':12} {'-' if s[key] is None else s[key]}")
+    info(f"{'Instructors:':12} {', '.join(s['instructors']) or '-'}")
+    for i, d in enumerate(s["days"], start=1):
+        info(f"{'Day ' + str(i) + ':':12} {d} ({format_long_id(dt.date.fromisoformat(d))})")
+    if s["cancel_reason"]:
+        info(f"{'Reason:':12} {s['cancel_reason']}")
+
+
+@app.command(name="move")
+def session_move(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Session id.")],
+    start: StartOption,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Move a planned session to new days from --start (calendar and instructor clashes re-checked)."""
+    from pelatihan_cli.services import sessions
+
+    s = sessions.move(get_db(ctx), session_id, start)
+    info(to_json(s) if fmt is OutputFormat.json else "Moved " + _summary(s) + ".")
+
+
+@app.command(name="cancel")
+def session_cancel(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Session id.")],
+    reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is cancelled (kept for the record).")] = None,
+) -> None:
+    """Cancel a session: its instructors are freed, its enrollments kept for the record."""
+    from pelatihan_cli.services import sessions
+
+    s = sessions.cancel(get_db(ctx), session_id, reason)
+    info(f"Cancelled session {s['id']} ({s['kelurahan']}, {s['skill']}).")
+
+
+@app.command(name="import")
+def session_import(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="CSV, JSON or xlsx: kelurahan, skill, start, days, capacity, venue, "
+                                              "instructor (several separated by ';').")],
+    any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+) -> None:
+    """Plan sessions from a file with the rules of `plan`, all or nothing; rows already planned are unchanged."""
+    from pelatihan_cli.services import sessions
+
+    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill)
+    info(f"Read {c['read']} row(s): {c['planned']} session(s) planned, {c['unchanged']} unchanged.")
+
+
+@app.command(name="auto-plan")
+def session_auto_plan(
+    ctx: typer.Context,
+    start: Annotated[str, typer.Option("--from", help="First day of the window, e.g. 2024-07-01.")],
+    end: Annotated[str, typer.Option("--to", help="Last day of the window, e.g. 2024-08-27.")],
+    requests: Annotated[Path, typer.Option("--requests", help="CSV, JSON or xlsx with kelurahan,skill[,capacity].")],
+    days: DaysOption = 2,
+    capacity: CapacityOption = 20,
+    max_per_day: Annotated[int, typer.Option("--max-per-day", help="At most this many kelurahan events on one day.")] = 1,
+    weekends: WeekendsOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan, write nothing.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Plan every requested kelurahan and skill that has no planned session yet, in the window."""
+    from pelatihan_cli.services import autoplan
+
+    r = autoplan.auto_plan(get_db(ctx), start, end, requests, days=days, capacity=capacity,
+                           max_per_day=max_per_day, weekends=weekends, dry_run=dry_run)
+    title = "Auto-plan (dry run: nothing written)" if dry_run else "Auto-plan"
+    _emit_sessions(r["sessions"], fmt, title, "Nothing to plan: every request already has a planned session.")
+    if fmt is OutputFormat.table:
+        verb = "Would plan" if dry_run else "Planned"
+        info(f"{verb} {len(r['sessions'])} session(s) for {r['events']} kelurahan; "
+             f"{r['already_planned']} of {r['requests']} request(s) already had a planned session.")

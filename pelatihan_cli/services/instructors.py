@@ -1,0 +1,230 @@
+"""Instructors: who teaches which skills, and on which days they are booked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Sequence
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key
+from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError
+from pelatihan_cli.services import audit, skills as skills_service
+
+IMPORT_COLUMNS = ["name", "skills", "phone"]
+
+
+@dataclass(frozen=True)
+class Instructor:
+    id: int
+    name: str
+    phone: str | None
+
+
+def _phone(text: str | None) -> str | None:
+    from pelatihan_cli.domain.phone import parse_phone
+
+    return parse_phone(text)
+
+
+def _display_phone(e164: str | None, show: bool) -> str | None:
+    from pelatihan_cli.domain.phone import format_phone
+    from pelatihan_cli.domain.privacy import mask_phone
+
+    shown = format_phone(e164)
+    return shown if show else mask_phone(shown)
+
+
+def clean_instructor_name(text: str | None) -> str:
+    name = clean_name(text or "")
+    if not name_key(name):
+        raise ValidationError("The instructor's name is empty; give a name.", field="name", value=text)
+    return name
+
+
+def find(db: Database, name: str) -> Instructor | None:
+    row = db.execute("SELECT id, name, phone FROM instructor WHERE name_key = ?", [name_key(name)]).fetchone()
+    return Instructor(*row) if row else None
+
+
+def resolve(db: Database, name: str) -> Instructor:
+    """An instructor by name (case and spaces ignored), or NotFound offering close names."""
+    ins = find(db, name)
+    if ins is None:
+        known = [r[0] for r in db.execute("SELECT name FROM instructor ORDER BY name")]
+        hint = did_you_mean(name, known) or " See `pelatihan instructor list`."
+        raise NotFound(f"Unknown instructor {name!r}.{hint}")
+    return ins
+
+
+def skills_of(db: Database, instructor_id: int) -> list[str]:
+    return [r[0] for r in db.execute(
+        "SELECT s.name FROM instructor_skill x JOIN skill s ON s.id = x.skill_id "
+        "WHERE x.instructor_id = ? ORDER BY s.name_key", [instructor_id])]
+
+
+def _skill_names(values: Sequence[str]) -> list[str]:
+    names: list[str] = []
+    keys: set[str] = set()
+    for v in values:
+        for part in str(v).split(";"):
+            if not part.strip():
+                continue
+            n = skills_service.clean_skill(part)
+            if name_key(n) not in keys:
+                keys.add(name_key(n))
+                names.append(n)
+    if not names:
+        raise ValidationError("Give at least one skill the instructor teaches, e.g. --skill Merajut.",
+                              field="skill", value="")
+    return names
+
+
+def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None) -> dict:
+    """Add an instructor who teaches `skills` (new skill names are kept)."""
+    name = clean_instructor_name(name)
+    skill_names = _skill_names(skills)
+    phone_e164 = _phone(phone)
+    with write_transaction(db):
+        existing = find(db, name)
+        if existing:
+            raise Conflict(f"Instructor {existing.name!r} already exists; names must be unique. "
+                           "To add skills, list them in a file for `pelatihan instructor import`.")
+        cur = db.execute("INSERT INTO instructor (name, name_key, phone) VALUES (?, ?, ?)",
+                         [name, name_key(name), phone_e164])
+        new_skills = 0
+        for s in skill_names:
+            skill, created = skills_service.get_or_create(db, s)
+            new_skills += created
+            db.execute("INSERT INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [cur.lastrowid, skill.id])
+        audit.record(db, "instructor.add", {"instructor": 1, "skill": new_skills})
+    return {"name": name, "skills": sorted(skill_names, key=name_key), "new_skills": new_skills}
+
+
+def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool = False) -> list[dict]:
+    """Rows: name, phone (masked unless show_phone), skills, sessions (planned), booked_days."""
+    where, params = "", []
+    if skill:
+        sk = skills_service.resolve(db, skill)
+        where = "WHERE i.id IN (SELECT instructor_id FROM instructor_skill WHERE skill_id = ?)"
+        params.append(sk.id)
+    sql = f"""
+        SELECT i.id, i.name, i.phone,
+            (SELECT count(*) FROM session_instructor si JOIN session s ON s.id = si.session_id
+              WHERE si.instructor_id = i.id AND s.status = 'planned') AS sessions,
+            (SELECT count(*) FROM instructor_day d WHERE d.instructor_id = i.id) AS booked_days
+        FROM instructor i {where} ORDER BY i.name_key
+    """
+    rows = db.execute(sql, params).fetchall()
+    skill_map: dict[int, list[str]] = {}
+    for iid, sname in db.execute(
+        "SELECT x.instructor_id, s.name FROM instructor_skill x JOIN skill s ON s.id = x.skill_id ORDER BY s.name_key"
+    ):
+        skill_map.setdefault(iid, []).append(sname)
+    return [
+        {"name": r[1], "phone": _display_phone(r[2], show_phone), "skills": skill_map.get(r[0], []),
+         "sessions": r[3], "booked_days": r[4]}
+        for r in rows
+    ]
+
+
+def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
+    """One instructor with skills and booked days (date, session, kelurahan, skill)."""
+    ins = resolve(db, name)
+    booked = [
+        {"date": r[0], "session": r[1], "kelurahan": r[2], "skill": r[3]}
+        for r in db.execute(
+            """SELECT d.date, d.session_id, k.name, sk.name FROM instructor_day d
+               JOIN session s ON s.id = d.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
+               JOIN skill sk ON sk.id = s.skill_id
+               WHERE d.instructor_id = ? ORDER BY d.date""",
+            [ins.id],
+        )
+    ]
+    return {"name": ins.name, "phone": _display_phone(ins.phone, show_phone),
+            "skills": skills_of(db, ins.id), "booked_days": booked}
+
+
+def remove(db: Database, name: str) -> dict:
+    """Remove an instructor; refused while booked on a planned session. Links to
+    cancelled sessions go with them."""
+    with write_transaction(db):
+        ins = resolve(db, name)
+        booked = db.execute(
+            """SELECT s.id, min(d.date) FROM session_instructor si JOIN session s ON s.id = si.session_id
+               LEFT JOIN session_day d ON d.session_id = s.id
+               WHERE si.instructor_id = ? AND s.status = 'planned' GROUP BY s.id ORDER BY 2""",
+            [ins.id],
+        ).fetchall()
+        if booked:
+            ids = ", ".join(str(r[0]) for r in booked[:5]) + (" ..." if len(booked) > 5 else "")
+            raise Conflict(
+                f"Instructor {ins.name!r} is booked on {len(booked)} planned session(s) ({ids}); "
+                "cancel them or plan them with another instructor first."
+            )
+        db.execute("DELETE FROM instructor_day WHERE instructor_id = ?", [ins.id])
+        cancelled = db.execute("DELETE FROM session_instructor WHERE instructor_id = ?", [ins.id]).rowcount
+        db.execute("DELETE FROM instructor WHERE id = ?", [ins.id])
+        audit.record(db, "instructor.remove", {"instructor": 1, "cancelled_session_links": cancelled})
+    return {"name": ins.name}
+
+
+def import_file(db: Database, path: Path | str) -> dict:
+    """Add instructors from a file (name, skills separated by ';', phone), all or nothing.
+
+    A stored instructor of the same name keeps their data and gains the listed skills
+    they lack (and the phone when none was stored); a row that adds nothing is unchanged."""
+    from pelatihan_cli.importing.sessions_file import read_rows
+
+    rows = read_rows(path, required=["name", "skills"], known=IMPORT_COLUMNS)
+    errors: list[dict] = []
+    seen: dict[str, int] = {}
+    counts = {"read": len(rows), "added": 0, "updated": 0, "unchanged": 0, "new_skills": 0}
+    with write_transaction(db):
+        for rowno, raw in rows:
+            try:
+                name = clean_instructor_name(raw.get("name"))
+                key = name_key(name)
+                if key in seen:
+                    raise ValidationError(f"duplicate of row {seen[key]}", field="name", value=name)
+                seen[key] = rowno
+                skill_names = _skill_names([raw.get("skills", "")])
+                phone = _phone(raw.get("phone"))
+            except ValidationError as e:
+                errors.append({"row": rowno, "column": e.field, "value": e.value, "message": str(e)})
+                continue
+            if errors:
+                continue  # nothing will be written; keep validating the rest
+            ins = find(db, name)
+            if ins is None:
+                cur = db.execute("INSERT INTO instructor (name, name_key, phone) VALUES (?, ?, ?)", [name, key, phone])
+                ins_id, changed = cur.lastrowid, None
+                counts["added"] += 1
+            else:
+                ins_id, changed = ins.id, False
+                if phone and not ins.phone:
+                    db.execute("UPDATE instructor SET phone = ? WHERE id = ?", [phone, ins.id])
+                    changed = True
+            for s in skill_names:
+                skill, created = skills_service.get_or_create(db, s)
+                counts["new_skills"] += created
+                cur = db.execute("INSERT OR IGNORE INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)",
+                                 [ins_id, skill.id])
+                if cur.rowcount and changed is False:
+                    changed = True
+            if changed is True:
+                counts["updated"] += 1
+            elif changed is False:
+                counts["unchanged"] += 1
+        if errors:
+            first = errors[0]
+            raise RowErrors(
+                f"{len(errors)} bad row(s) in {Path(path).name}, nothing imported. "
+                f"Row {first['row']}: {first['message']}",
+                errors,
+            )
+        if counts["added"] or counts["updated"]:
+            audit.record(db, "instructor.import", {k: counts[k] for k in ("added", "updated", "new_skills")})
+    return counts

@@ -1,0 +1,441 @@
+"""Sessions: one skill track in one kelurahan over N working days, with a capacity and
+instructors. Plan, list, show, move, cancel, import.
+
+The session object (JSON of `session list` / `session show`, and what other areas get
+from `get_session` / `list_sessions`) has exactly the keys in SESSION_KEYS.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator, Sequence
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.calendar import MAX_SESSION_DAYS, WEEKDAYS_EN, Calendar
+from pelatihan_cli.domain.dates import parse_date
+from pelatihan_cli.domain.names import clean_name, name_key
+from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError
+from pelatihan_cli.services import audit, holidays, instructors as instructors_service, kelurahan as kelurahan_service
+from pelatihan_cli.services import skills as skills_service
+
+SESSION_KEYS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted",
+                "venue", "instructors", "status"]
+IMPORT_COLUMNS = ["kelurahan", "skill", "start", "days", "capacity", "venue", "instructor"]
+STATUSES = ("planned", "cancelled")
+DEFAULT_DAYS = 2
+DEFAULT_CAPACITY = 20
+
+
+# --- reading ---------------------------------------------------------------------------
+
+def _ids_param(ids: Sequence[int]) -> str:
+    return json.dumps(list(ids))
+
+
+def _sessions_by_ids(db: Database, where: str, params: list) -> list[dict]:
+    sql = f"""
+        SELECT s.id, k.name, k.kecamatan, sk.name, s.capacity,
+            (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'enrolled'),
+            (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'waitlisted'),
+            s.venue, s.status
+        FROM session s
+        JOIN kelurahan k ON k.id = s.kelurahan_id
+        JOIN skill sk ON sk.id = s.skill_id
+        {where}
+        ORDER BY s.start_date, k.name_key, sk.name_key, s.id
+    """
+    rows = db.execute(sql, params).fetchall()
+    if not rows:
+        return []
+    ids = _ids_param([r[0] for r in rows])
+    days: dict[int, list[str]] = {}
+    for sid, date in db.execute(
+        "SELECT session_id, date FROM session_day WHERE session_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY session_id, day_no", [ids]):
+        days.setdefault(sid, []).append(date)
+    teachers: dict[int, list[str]] = {}
+    for sid, name in db.execute(
+        "SELECT si.session_id, i.name FROM session_instructor si JOIN instructor i ON i.id = si.instructor_id "
+        "WHERE si.session_id IN (SELECT value FROM json_each(?)) ORDER BY si.session_id, i.name_key", [ids]):
+        teachers.setdefault(sid, []).append(name)
+    return [
+        {
+            "id": r[0], "kelurahan": r[1], "kecamatan": r[2], "skill": r[3], "days": days.get(r[0], []),
+            "capacity": r[4], "enrolled": r[5], "waitlisted": r[6], "venue": r[7],
+            "instructors": teachers.get(r[0], []), "status": r[8],
+        }
+        for r in rows
+    ]
+
+
+def resolve_session(db: Database, session_id: int | str) -> int:
+    """The id of an existing session, or NotFound / ValidationError saying what to type."""
+    text = str(session_id).strip().lstrip("#")
+    if not text.isdigit():
+        raise ValidationError(f"Session id {session_id!r} is not a number; give the id shown by "
+                              "`pelatihan session list`, e.g. 12.", field="session", value=session_id)
+    sid = int(text)
+    if not db.execute("SELECT 1 FROM session WHERE id = ?", [sid]).fetchone():
+        raise NotFound(f"No session with id {sid}. See `pelatihan session list`.")
+    return sid
+
+
+def get_session(db: Database, session_id: int | str) -> dict:
+    """The session object (keys SESSION_KEYS) of one session; NotFound if there is none."""
+    sid = resolve_session(db, session_id)
+    return _sessions_by_ids(db, "WHERE s.id = ?", [sid])[0]
+
+
+def list_sessions(
+    db: Database,
+    *,
+    date: str | dt.date | None = None,
+    start: str | dt.date | None = None,
+    end: str | dt.date | None = None,
+    kelurahan: str | None = None,
+    status: str | None = None,
+    skill: str | None = None,
+) -> list[dict]:
+    """Session objects, ordered by first day. `date`: sessions training on that day;
+    `start`/`end`: sessions with a training day in that range."""
+    clauses, params = [], []
+    if date is not None:
+        d = parse_date(date, field="--date")
+        clauses.append("EXISTS (SELECT 1 FROM session_day x WHERE x.session_id = s.id AND x.date = ?)")
+        params.append(d.isoformat())
+    if start is not None or end is not None:
+        a = parse_date(start, field="--from").isoformat() if start is not None else "0000-00-00"
+        b = parse_date(end, field="--to").isoformat() if end is not None else "9999-99-99"
+        if b < a:
+            raise ValidationError(f"--to {b} is before --from {a}; swap them.", field="--to", value=b)
+        clauses.append("EXISTS (SELECT 1 FROM session_day x WHERE x.session_id = s.id AND x.date BETWEEN ? AND ?)")
+        params += [a, b]
+    if kelurahan:
+        k = kelurahan_service.resolve(db, kelurahan)
+        clauses.append("s.kelurahan_id = ?")
+        params.append(k.id)
+    if skill:
+        sk = skills_service.resolve(db, skill)
+        clauses.append("s.skill_id = ?")
+        params.append(sk.id)
+    if status:
+        st = status.strip().lower()
+        if st not in STATUSES:
+            raise ValidationError(f"Status {status!r} is not one of planned, cancelled.", field="--status", value=status)
+        clauses.append("s.status = ?")
+        params.append(st)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    return _sessions_by_ids(db, where, params)
+
+
+def show_session(db: Database, session_id: int | str) -> dict:
+    """The session object plus weekends, cancel_reason, created_at, updated_at."""
+    s = get_session(db, session_id)
+    extra = db.execute("SELECT weekends, cancel_reason, created_at, updated_at FROM session WHERE id = ?",
+                       [s["id"]]).fetchone()
+    return {**s, "weekends": bool(extra[0]), "cancel_reason": extra[1], "created_at": extra[2], "updated_at": extra[3]}
+
+
+# --- planning rules -------------------------------------------------------------------
+
+@dataclass
+class Draft:
+    """A checked session, ready to write."""
+
+    kelurahan_id: int
+    kelurahan: str
+    skill: str
+    days: list[dt.date]
+    capacity: int
+    venue: str | None
+    instructor_ids: list[int] = field(default_factory=list)
+    instructor_names: list[str] = field(default_factory=list)
+    weekends: bool = False
+
+
+def _positive(value, what: str, option: str, *, upper: int | None = None) -> int:
+    try:
+        n = int(str(value).strip())
+    except (TypeError, ValueError):
+        raise ValidationError(f"{what} {value!r} is not a whole number; give {option} 1 or more.",
+                              field=option, value=value) from None
+    if n < 1:
+        raise ValidationError(f"{what} must be at least 1, got {n}; give {option} 1 or more.", field=option, value=value)
+    if upper is not None and n > upper:
+        raise ValidationError(f"{what} {n} is more than {upper}; split it into shorter sessions.", field=option, value=value)
+    return n
+
+
+def _describe(day: dt.date) -> str:
+    return f"{WEEKDAYS_EN[day.weekday()]} {day.isoformat()}"
+
+
+def session_days(cal: Calendar, start: dt.date, n: int) -> list[dt.date]:
+    """The first n working days from `start`; start must itself be a working day."""
+    why = cal.reason(start)
+    if why:
+        nxt = cal.next_working_day(start)
+        hint = f" The next working day is {_describe(nxt)}: use --start {nxt.isoformat()}" if nxt else ""
+        extra = "" if cal.weekends or start.weekday() < 5 else ", or --weekends to count Saturdays and Sundays"
+        raise ValidationError(f"{_describe(start)} is not a working day ({why}).{hint}{extra}.",
+                              field="start", value=start.isoformat())
+    return cal.working_days(start, n)
+
+
+def check_clashes(db: Database, instructor_ids: Sequence[int], days: Sequence[dt.date], *,
+                  exclude_session: int | None = None) -> None:
+    """Conflict naming the first instructor booked on one of `days` in another planned session."""
+    if not instructor_ids:
+        return
+    row = db.execute(
+        f"""SELECT i.name, d.date, d.session_id, k.name, sk.name
+            FROM instructor_day d JOIN instructor i ON i.id = d.instructor_id
+            JOIN session s ON s.id = d.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
+            JOIN skill sk ON sk.id = s.skill_id
+            WHERE d.instructor_id IN (SELECT value FROM json_each(?))
+              AND d.date IN (SELECT value FROM json_each(?))
+              AND d.session_id != ?
+            ORDER BY d.date, i.name_key LIMIT 1""",
+        [_ids_param(instructor_ids), json.dumps([d.isoformat() for d in days]), exclude_session or -1],
+    ).fetchone()
+    if row:
+        raise Conflict(
+            f"Instructor {row[0]!r} is already booked on {row[1]} in session {row[2]} ({row[3]}, {row[4]}); "
+            "choose another instructor or another start date."
+        )
+
+
+def _instructors_for(db: Database, names: Sequence[str], skill_name: str, *, any_skill: bool) -> tuple[list[int], list[str]]:
+    ids: list[int] = []
+    out: list[str] = []
+    for raw in names:
+        for part in str(raw).split(";"):
+            if not part.strip():
+                continue
+            ins = instructors_service.resolve(db, part.strip())
+            if ins.id in ids:
+                continue
+            if not any_skill:
+                taught = instructors_service.skills_of(db, ins.id)
+                if name_key(skill_name) not in {name_key(t) for t in taught}:
+                    raise ValidationError(
+                        f"Instructor {ins.name!r} does not teach {skill_name!r} "
+                        f"(teaches: {', '.join(taught) or 'nothing yet'}); choose another instructor, "
+                        "or add --any-skill to plan them anyway.",
+                        field="instructor", value=ins.name,
+                    )
+            ids.append(ins.id)
+            out.append(ins.name)
+    return ids, out
+
+
+@contextlib.contextmanager
+def _about(column: str, value: object) -> Iterator[None]:
+    """Tag an error raised inside with the column/value it concerns (for row reports)."""
+    try:
+        yield
+    except PelatihanError as e:
+        if getattr(e, "field", None) is None:
+            e.field = column  # type: ignore[attr-defined]
+            e.value = value  # type: ignore[attr-defined]
+        raise
+
+
+def prepare(
+    db: Database,
+    kelurahan: str,
+    skill: str,
+    start: str | dt.date,
+    *,
+    days: int | str = DEFAULT_DAYS,
+    capacity: int | str = DEFAULT_CAPACITY,
+    venue: str | None = None,
+    instructors: Sequence[str] = (),
+    weekends: bool = False,
+    any_skill: bool = False,
+    cal: Calendar | None = None,
+) -> Draft:
+    """Check a session against every rule of `session plan`; write nothing."""
+    with _about("kelurahan", kelurahan):
+        k = kelurahan_service.resolve(db, kelurahan)
+    skill_name = skills_service.clean_skill(skill)
+    stored = skills_service.find(db, skill_name)
+    if stored:
+        skill_name = stored.name
+    n_days = _positive(days, "Days", "--days", upper=MAX_SESSION_DAYS)
+    cap = _positive(capacity, "Capacity", "--capacity")
+    first = parse_date(start, field="start")
+    cal = cal or holidays.calendar(db, weekends=weekends)
+    dates = session_days(cal, first, n_days)
+    with _about("instructor", "; ".join(instructors)):
+        ids, names = _instructors_for(db, instructors, skill_name, any_skill=any_skill)
+        check_clashes(db, ids, dates)
+    venue = clean_name(venue or "") or None
+    return Draft(k.id, k.name, skill_name, dates, cap, venue, ids, names, weekends)
+
+
+def write_draft(db: Database, d: Draft) -> int:
+    """Insert a checked session with its days and bookings. Call inside write_transaction."""
+    skill, _ = skills_service.get_or_create(db, d.skill)
+    cur = db.execute(
+        "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, weekends) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [d.kelurahan_id, skill.id, d.days[0].isoformat(), len(d.days), d.capacity, d.venue, int(d.weekends)],
+    )
+    sid = cur.lastrowid
+    db.conn.executemany("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)",
+                        [(sid, i, day.isoformat()) for i, day in enumerate(d.days, start=1)])
+    db.conn.executemany("INSERT INTO session_instructor (session_id, instructor_id) VALUES (?, ?)",
+                        [(sid, iid) for iid in d.instructor_ids])
+    db.conn.executemany("INSERT INTO instructor_day (instructor_id, date, session_id) VALUES (?, ?, ?)",
+                        [(iid, day.isoformat(), sid) for iid in d.instructor_ids for day in d.days])
+    return sid
+
+
+def plan(db: Database, kelurahan: str, skill: str, start: str | dt.date, **options) -> dict:
+    """Plan one session (see `prepare` for the rules). Returns the session object."""
+    with write_transaction(db):
+        draft = prepare(db, kelurahan, skill, start, **options)
+        sid = write_draft(db, draft)
+        audit.record(db, "session.plan", {"session": 1, "instructor_days": len(draft.instructor_ids) * len(draft.days)})
+    return get_session(db, sid)
+
+
+# --- changing ---------------------------------------------------------------------------
+
+def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
+    """Give a planned session new days from `start` (calendar and clashes re-checked)."""
+    first = parse_date(start, field="--start")
+    with write_transaction(db):
+        sid = resolve_session(db, session_id)
+        status, n, weekends = db.execute("SELECT status, days, weekends FROM session WHERE id = ?", [sid]).fetchone()
+        if status != "planned":
+            raise Conflict(f"Session {sid} is cancelled; plan a new session instead of moving it.")
+        marked = db.execute(
+            "SELECT count(*) FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id WHERE e.session_id = ?",
+            [sid]).fetchone()[0]
+        if marked:
+            raise Conflict(f"Session {sid} already has attendance recorded ({marked} mark(s)); it cannot be moved.")
+        dates = session_days(holidays.calendar(db, weekends=bool(weekends)), first, n)
+        ids = [r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])]
+        check_clashes(db, ids, dates, exclude_session=sid)
+        db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid])
+        db.execute("DELETE FROM session_day WHERE session_id = ?", [sid])
+        db.conn.executemany("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)",
+                            [(sid, i, d.isoformat()) for i, d in enumerate(dates, start=1)])
+        db.conn.executemany("INSERT INTO instructor_day (instructor_id, date, session_id) VALUES (?, ?, ?)",
+                            [(iid, d.isoformat(), sid) for iid in ids for d in dates])
+        db.execute("UPDATE session SET start_date = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
+                   [dates[0].isoformat(), sid])
+        audit.record(db, "session.move", {"session": 1})
+    return get_session(db, sid)
+
+
+def cancel(db: Database, session_id: int | str, reason: str | None = None) -> dict:
+    """Cancel a planned session: its instructors are freed; enrollments stay for the record."""
+    with write_transaction(db):
+        sid = resolve_session(db, session_id)
+        status = db.execute("SELECT status FROM session WHERE id = ?", [sid]).fetchone()[0]
+        if status == "cancelled":
+            raise Conflict(f"Session {sid} is already cancelled.")
+        freed = db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid]).rowcount
+        db.execute(
+            "UPDATE session SET status = 'cancelled', cancel_reason = ?, "
+            "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
+            [clean_name(reason or "") or None, sid],
+        )
+        audit.record(db, "session.cancel", {"session": 1, "instructor_days_freed": freed})
+    return get_session(db, sid)
+
+
+# --- bulk import ------------------------------------------------------------------------
+
+def _existing_match(db: Database, d: Draft) -> tuple[int, str | None] | None:
+    """(id, difference) of a planned session with the same kelurahan, skill and start."""
+    row = db.execute(
+        """SELECT s.id, s.days, s.capacity, s.venue FROM session s JOIN skill sk ON sk.id = s.skill_id
+           WHERE s.kelurahan_id = ? AND sk.name_key = ? AND s.start_date = ? AND s.status = 'planned'
+           ORDER BY s.id LIMIT 1""",
+        [d.kelurahan_id, name_key(d.skill), d.days[0].isoformat()],
+    ).fetchone()
+    if row is None:
+        return None
+    sid, days, cap, venue = row
+    stored_ins = {r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])}
+    if days != len(d.days):
+        return sid, f"it has {days} day(s), the row {len(d.days)}"
+    if cap != d.capacity:
+        return sid, f"it has capacity {cap}, the row {d.capacity}"
+    if d.venue and d.venue != venue:
+        return sid, f"its venue is {venue!r}, the row's {d.venue!r}"
+    if d.instructor_ids and set(d.instructor_ids) != stored_ins:
+        return sid, "its instructors differ from the row's"
+    return sid, None
+
+
+def import_file(db: Database, path: Path | str, *, any_skill: bool = False) -> dict:
+    """Plan every row of a CSV, JSON or xlsx file with the rules of `plan`, all or nothing.
+
+    A row that matches a planned session (same kelurahan, skill and start, same days,
+    capacity, and venue/instructors when given) is unchanged. Raises RowErrors listing
+    every bad row. Returns counts {read, planned, unchanged} and the new session ids."""
+    from pelatihan_cli.importing.sessions_file import read_rows
+
+    rows = read_rows(path, required=["kelurahan", "skill", "start"], known=IMPORT_COLUMNS)
+    errors: list[dict] = []
+    created: list[int] = []
+    unchanged = 0
+    cal = holidays.calendar(db)
+    with write_transaction(db):
+        for rowno, raw in rows:
+            try:
+                with write_transaction(db):  # a savepoint: a bad row leaves nothing behind
+                    draft = _prepare_row(db, raw, any_skill, cal)
+                    match = _existing_match(db, draft)
+                    if match and match[1] is None:
+                        unchanged += 1
+                        continue
+                    if match:
+                        raise _tag(Conflict(
+                            f"session {match[0]} for {draft.kelurahan}, {draft.skill} from "
+                            f"{draft.days[0].isoformat()} already exists but {match[1]}; "
+                            "fix the row, or cancel that session first"), "start", raw.get("start"))
+                    created.append(write_draft(db, draft))
+            except PelatihanError as e:
+                errors.append({"row": rowno, "column": _column(e), "value": getattr(e, "value", None),
+                               "message": str(e)})
+        if errors:
+            first = errors[0]
+            raise RowErrors(
+                f"{len(errors)} bad row(s) in {Path(path).name}, nothing planned. Row {first['row']}: {first['message']}",
+                errors,
+            )
+        if created:
+            audit.record(db, "session.import", {"session": len(created)})
+    return {"read": len(rows), "planned": len(created), "unchanged": unchanged, "ids": created}
+
+
+def _tag(e: PelatihanError, column: str, value: object) -> PelatihanError:
+    e.field = column  # type: ignore[attr-defined]
+    e.value = value  # type: ignore[attr-defined]
+    return e
+
+
+def _prepare_row(db: Database, raw: dict, any_skill: bool, cal: Calendar) -> Draft:
+    return prepare(
+        db, raw.get("kelurahan", ""), raw.get("skill", ""), raw.get("start", ""),
+        days=raw.get("days") or DEFAULT_DAYS, capacity=raw.get("capacity") or DEFAULT_CAPACITY,
+        venue=raw.get("venue"), instructors=[raw.get("instructor") or raw.get("instructors") or ""],
+        any_skill=any_skill, cal=cal,
+    )
+
+
+def _column(e: PelatihanError) -> str | None:
+    f = getattr(e, "field", None)
+    return {"--days": "days", "--capacity": "capacity", "--start": "start"}.get(f, f)

@@ -1,0 +1,129 @@
+"""The daily roster (daftar hadir): every planned session training on a date, with its
+enrolled participants sorted by name and numbered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.privacy import mask_nik, mask_phone
+from pelatihan_cli.errors import NotFound
+from pelatihan_cli.services import audit
+
+
+def display_phone(e164: str | None) -> str | None:
+    """'+6281234567890' -> '0812-3456-7890' (domain/phone.format_phone when available)."""
+    if not e164:
+        return e164
+    try:
+        from pelatihan_cli.domain.phone import format_phone  # written by the participants area
+    except ImportError:
+        format_phone = None
+    if format_phone is not None:
+        try:
+            return format_phone(e164)
+        except Exception:  # noqa: BLE001 - a display helper must not stop a roster
+            pass
+    if e164.startswith("+62"):
+        local = "0" + e164[3:]
+        return "-".join([local[:4], local[4:8], local[8:]]) if len(local) > 8 else local
+    return e164
+
+
+def _filters(db: Database, kelurahan: str | None, session_id: int | None) -> tuple[str, list]:
+    where, params = ["s.status = 'planned'"], []
+    if kelurahan:
+        from pelatihan_cli.services.kelurahan import resolve
+
+        where.append("s.kelurahan_id = ?")
+        params.append(resolve(db, kelurahan).id)
+    if session_id is not None:
+        row = db.execute("SELECT status FROM session WHERE id = ?", [session_id]).fetchone()
+        if row is None:
+            raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+        where.append("s.id = ?")
+        params.append(session_id)
+    return " AND ".join(where), params
+
+
+def nearest_days(db: Database, day: dt.date, *, kelurahan: str | None = None,
+                 session_id: int | None = None) -> tuple[str | None, str | None]:
+    """The closest training days (ISO) before and after `day` of planned sessions."""
+    where, params = _filters(db, kelurahan, session_id)
+    sql = "SELECT {agg}(d.date) FROM session_day d JOIN session s ON s.id = d.session_id WHERE {where} AND d.date {op} ?"
+    before = db.execute(sql.format(agg="max", where=where, op="<"), [*params, day.isoformat()]).fetchone()[0]
+    after = db.execute(sql.format(agg="min", where=where, op=">"), [*params, day.isoformat()]).fetchone()[0]
+    return before, after
+
+
+def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_id: int | None = None,
+           show_nik: bool = False) -> list[dict]:
+    """Sessions training on `day`, each a dict with the JSON keys session_id, kelurahan,
+    kecamatan, skill, date, day, of_days, venue, instructors, participants (no, nik,
+    name, sex, address, phone; NIK and phone masked unless show_nik). Ordered by
+    kecamatan, kelurahan, skill, session id. Logs the use of show_nik."""
+    where, params = _filters(db, kelurahan, session_id)
+    sessions = db.execute(
+        f"""
+        SELECT s.id, k.name, k.kecamatan, sk.name, d.day_no, s.days, s.venue
+        FROM session_day d
+        JOIN session s ON s.id = d.session_id
+        JOIN kelurahan k ON k.id = s.kelurahan_id
+        JOIN skill sk ON sk.id = s.skill_id
+        WHERE d.date = ? AND {where}
+        ORDER BY k.kecamatan, k.name, sk.name, s.id
+        """,
+        [day.isoformat(), *params],
+    ).fetchall()
+    result = []
+    for sid, kel, kec, skill, day_no, days, venue in sessions:
+        instructors = [r[0] for r in db.execute(
+            "SELECT i.name FROM session_instructor si JOIN instructor i ON i.id = si.instructor_id "
+            "WHERE si.session_id = ? ORDER BY i.name", [sid])]
+        people = db.execute(
+            """
+            SELECT p.nik, p.name, p.sex, p.address, p.phone
+            FROM enrollment e JOIN participant p ON p.id = e.participant_id
+            WHERE e.session_id = ? AND e.status = 'enrolled'
+            """,
+            [sid],
+        ).fetchall()
+        people.sort(key=lambda r: (r[1] is None, (r[1] or "").casefold(), r[1] or "", r[0] or ""))
+        participants = []
+        for no, (nik, name, sex, address, phone) in enumerate(people, start=1):
+            shown_phone = display_phone(phone)
+            participants.append({
+                "no": no,
+                "nik": nik if show_nik else mask_nik(nik),
+                "name": name,
+                "sex": sex,
+                "address": address,
+                "phone": shown_phone if show_nik else mask_phone(shown_phone),
+            })
+        result.append({
+            "session_id": sid, "kelurahan": kel, "kecamatan": kec, "skill": skill,
+            "date": day.isoformat(), "day": day_no, "of_days": days, "venue": venue,
+            "instructors": instructors, "participants": participants,
+        })
+    if show_nik and result:
+        with write_transaction(db):
+            audit.record(db, "roster.show_nik", {
+                "sessions": len(result), "participants": sum(len(r["participants"]) for r in result)})
+    return result
+
+
+
+def day_roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_id: int | None = None,
+               show_nik: bool = False) -> dict:
+    """{'sessions': roster(...), 'before': ISO or None, 'after': ISO or None,
+    'documents': document settings}; the nearest training days are looked up only when
+    nothing trains on `day` (same filters)."""
+    from pelatihan_cli.services.documents import document_settings
+
+    sessions = roster(db, day, kelurahan=kelurahan, session_id=session_id, show_nik=show_nik)
+    before = after = None
+    if not sessions:
+        before, after = nearest_days(db, day, kelurahan=kelurahan, session_id=session_id)
+    return {"sessions": sessions, "before": before, "after": after, "documents": document_settings(db)}

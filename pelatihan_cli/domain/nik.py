@@ -2,8 +2,8 @@
 
 Layout PPRRKKDDMMYYSSSS: province, regency, kecamatan where the NIK was first issued
 (never the current domicile), birth date DDMMYY with 40 added to the day for women,
-and a serial. python-stdnum's `stdnum.id.nik` checks the region against its table of
-regencies; on top of it we refuse what it lets through: a day of 32-40 or above 71
+and a serial. python-stdnum's `stdnum.id.nik` checks the province against its table (which lacks
+the provinces created since 2012, see NEWER_PROVINCES); on top of it we refuse what it lets through: a day of 32-40 or above 71
 (stdnum reads day 99 as the 19th), a zero regency/kecamatan or serial, and a century
 that would make the person younger than 0 or older than 100 on the reference day
 (stdnum reads year 05 as 1905).
@@ -27,6 +27,9 @@ PROVINCES = frozenset(
      "61", "62", "63", "64", "65", "71", "72", "73", "74", "75", "76",
      "81", "82", "91", "92", "93", "94", "95", "96"}
 )
+# Provinces newer than python-stdnum's table (Kalimantan Utara 2012, Papua's 2022 split):
+# stdnum refuses them, we do not.
+NEWER_PROVINCES = frozenset({"65", "92", "93", "95", "96"})
 MAX_AGE = 100
 
 _SEPARATORS = str.maketrans("", "", " .\t\n\r\u00a0-")
@@ -69,6 +72,8 @@ def clean_nik(text: object) -> str:
 def _region_known(prefix4: str) -> bool:
     """stdnum's table of regencies, asked once per 4-digit prefix."""
     ok = _region_ok.get(prefix4)
+    if ok is None and prefix4[:2] in NEWER_PROVINCES:
+        ok = _region_ok[prefix4] = True
     if ok is None:
         global _stdnum_nik
         if _stdnum_nik is None:
@@ -130,7 +135,7 @@ def parse_nik(text: object, *, on: dt.date | None = None) -> Nik:
         raise _fail(text, "has serial 0000 (the last 4 digits); no NIK is issued with it.")
     birth, sex = decode_birth_date(digits, on or dt.date.today(), text)
     if not _region_known(digits[:4]):
-        raise _fail(text, f"starts with {digits[:4]}, which is not a known province and regency code (digits 1-4).")
+        raise _fail(text, f"starts with {digits[:2]}, which is not a known province code (digits 1-2).")
     return Nik(digits, birth, sex)
 
 

@@ -10,6 +10,14 @@ from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db
 from pelatihan_cli.cli.report import app
 
 
+@app.callback()
+def _report_group() -> None:
+    # A Typer app with a single command and no callback runs that command directly
+    # (`pelatihan report --from ...`); the callback keeps `report schedule` a sub-command
+    # whichever report commands exist.
+    pass
+
+
 @app.command(name="schedule")
 def report_schedule(
     ctx: typer.Context,

@@ -64,7 +64,7 @@ class Calendar:
         """Why `day` is not a working day (empty when it is one)."""
         why: list[str] = []
         if day.weekday() >= 5 and not self.weekends:
-            why.append(WEEKDAYS_EN[day.weekday()])
+            why.append("weekend")
         name = self.national(day.year).get(day)
         if name:
             why.append(f"national holiday: {name}")

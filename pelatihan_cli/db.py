@@ -129,6 +129,31 @@ def _create_new(path: Path) -> None:
                 pass
 
 
+def _unusable(path: Path | str, e: sqlite3.Error) -> DatabaseError:
+    """The error for a file SQLite cannot use; a full disk is named as such (SQLite then
+    only says 'disk I/O error', because it cannot even create the -shm file)."""
+    import shutil
+
+    try:
+        free = shutil.disk_usage(Path(path).resolve().parent).free
+    except OSError:
+        free = None
+    low = str(e).lower()
+    if free is not None and free < 256 * 1024 and ("i/o" in low or "full" in low):
+        return DatabaseError(
+            f"The disk holding {path} is full ({free:,} bytes free), so the database cannot be opened; "
+            "nothing was changed. Free some space and run the command again."
+        )
+    if "malformed" in low:
+        err = DatabaseError(
+            f"{path} is damaged ({e}). Restore it from a backup with `pelatihan restore FILE` "
+            "(the damaged file is kept beside it)."
+        )
+        err.damaged = True  # type: ignore[attr-defined]
+        return err
+    return DatabaseError(f"{path} is not a usable SQLite database ({e}).")
+
+
 def check_ownership(db: Database, path: Path | str) -> list[str]:
     """Raise unless the database is empty or ours, and not newer than this pelatihan.
 
@@ -136,7 +161,7 @@ def check_ownership(db: Database, path: Path | str) -> list[str]:
     try:
         tables = set(db.table_names())
     except sqlite3.DatabaseError as e:
-        raise DatabaseError(f"{path} is not a usable SQLite database ({e}).") from e
+        raise _unusable(path, e) from e
     known = [m.name for m in migrations._migrations]
     applied: list[str] = []
     if MIGRATIONS_TABLE in tables:
@@ -194,6 +219,8 @@ def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Da
         db.execute("PRAGMA foreign_keys = ON")
     except sqlite3.DatabaseError as e:
         conn.close()
+        if any(w in str(e).lower() for w in ("full", "i/o", "malformed")):
+            raise _unusable(path, e) from e
         raise DatabaseError(f"{path} cannot be used: {e}.") from e
     except BaseException:
         conn.close()

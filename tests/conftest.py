@@ -52,3 +52,24 @@ class Runner:
 @pytest.fixture
 def cli():
     return Runner()
+
+
+@pytest.fixture
+def run_cli():
+    """Run `python -m pelatihan_cli ARGS` in a fresh process (the fault suite's end-to-end
+    runs): `run_cli("--db", path, "kelurahan", "list")` -> CompletedProcess (text)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+
+    def run(*args, input: str | None = None, timeout: float = 120, env: dict | None = None):
+        return subprocess.run(
+            [sys.executable, "-m", "pelatihan_cli", *[str(a) for a in args]],
+            input=input, capture_output=True, text=True, timeout=timeout, cwd=root,
+            env={**os.environ, **(env or {})},
+        )
+
+    return run

@@ -147,6 +147,17 @@ def backup(db: Database, target: Path | str, *, force: bool = False) -> BackupRe
     return BackupResult(target, target.stat().st_size, facts["schema_version"], facts["counts"])
 
 
+def _move_aside(db_path: Path, label: str) -> Path:
+    """Rename the database (and its -wal/-shm) to `<name>.<label>-<time>.db`."""
+    kept = db_path.with_name(f"{db_path.stem}.{label}-{timestamp()}{db_path.suffix or '.db'}")
+    for suffix in ("-wal", "-shm"):
+        side = db_path.with_name(db_path.name + suffix)
+        if side.exists():
+            os.replace(side, kept.with_name(kept.name + suffix))
+    os.replace(db_path, kept)
+    return kept
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     restored_from: Path
@@ -169,7 +180,16 @@ def restore(db_path: Path | str, source: Path | str) -> RestoreResult:
     verify(source)
 
     existed = db_path.exists()
-    db = open_db(db_path)  # current database: refused if it is not ours
+    damaged_kept: Path | None = None
+    try:
+        db = open_db(db_path)  # current database: refused if it is not ours
+    except DatabaseError as e:
+        if not getattr(e, "damaged", False):
+            raise
+        # a damaged database (what restore is for): move it and its -wal/-shm aside
+        damaged_kept = _move_aside(db_path, "damaged")
+        existed = False
+        db = open_db(db_path)
     try:
         if getattr(db, "read_only", False):
             raise DatabaseError(f"{db_path} is read-only; make it writable (chmod u+w) before restoring into it.")
@@ -205,6 +225,6 @@ def restore(db_path: Path | str, source: Path | str) -> RestoreResult:
         with write_transaction(db):
             counts = _counts(db.conn)
             audit.record(db, "ops.restore", counts)
-        return RestoreResult(source, kept, schema_version(db), counts)
+        return RestoreResult(source, kept or damaged_kept, schema_version(db), counts)
     finally:
         db.conn.close()

@@ -93,7 +93,7 @@ def _print_summary(s) -> None:
         warn(w)
     if s.dry_run:
         head = "Dry run, nothing written. "
-    elif not s.written:
+    elif s.errors and s.on_error == "abort":
         head = "Nothing imported. "
     else:
         head = ""

@@ -33,8 +33,9 @@ PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
     "ak1_date": ("tanggal_ak1", "tgl_ak1", "ak1_date"),
 }
 
-#: headers that are known and deliberately ignored (the running number of a list)
-IGNORED_HEADERS: tuple[str, ...] = ("no", "no_urut", "nomor", "nomor_urut", "#")
+#: headers that are known and deliberately ignored: the running number of a list, and
+#: the `error` column of a rejects file (so a fixed rejects file imports without a warning)
+IGNORED_HEADERS: tuple[str, ...] = ("no", "no_urut", "nomor", "nomor_urut", "#", "error")
 
 
 def header_key(text: str) -> str:

@@ -298,9 +298,7 @@ class _CsvSource(_TextSource):
         try:
             for row in self._reader:
                 rowno += 1
-                if not row:
-                    continue
-                if len(row) == ncols:
+                if len(row) == ncols and any(row):
                     yield rowno, dict(zip(cols, row))
                     continue
                 if not any(c.strip() for c in row):

@@ -245,11 +245,15 @@ def import_participants(
 
         def problem(rowno: int, field_name: str | None, value: Any, message: str, column: str | None = None) -> dict:
             if column is None and field_name is not None:
-                column = field_column.get(field_name, field_name)
+                if field_name == "session" and session_id is not None:
+                    column = "--session"
+                else:
+                    column = field_column.get(field_name, field_name)
             if value is not None and not isinstance(value, (str, int, float, bool)):
                 value = cell_text(value)
             return {"row": rowno, "column": column, "value": value, "message": message}
 
+        nothing_to_write = False
         try:
             with write_transaction(db):
                 conn = db.conn
@@ -258,6 +262,8 @@ def import_participants(
                 seen_sql = "INSERT OR IGNORE INTO _import_nik (nik, row) VALUES (?, ?)"
                 sessions = _Sessions(db)
                 enroller = Enroller(db, today=today)
+                if session_id is not None:
+                    enroller.session(session_id)  # an unknown --session: one error, before any row
                 total = src.total
                 n = 0
                 for rowno, row in src:
@@ -358,13 +364,16 @@ def import_participants(
                 conn.execute("DROP TABLE IF EXISTS temp._import_nik")
                 if dry_run or (errors and on_error == "abort"):
                     raise _Rollback
+                if not (counts["enrolled"] or counts["waitlisted"] or counts["updated"]):
+                    nothing_to_write = True  # every row unchanged: the import writes nothing at all
+                    raise _Rollback
                 audit.record(db, "participant.import", {
                     "read": n, "enrolled": counts["enrolled"], "waitlisted": counts["waitlisted"],
                     "updated": counts["updated"], "unchanged": counts["unchanged"], "rejected": summary.rejected,
                 })
                 summary.written = True
         except _Rollback:
-            if not dry_run:
+            if not dry_run and not nothing_to_write:
                 # nothing was written: only read and rejected keep their meaning
                 summary.enrolled = summary.waitlisted = summary.updated = summary.unchanged = 0
     finally:

@@ -1,0 +1,242 @@
+"""The participant registry: list, show, correct a record, record the AK1 card.
+
+Enrollment itself (and its rules) is in services/enrollment.py. Everything returned for
+display is masked (NIK, phone, birth date) unless show_nik is set; that use is logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain import eligibility as rules
+from pelatihan_cli.domain.dates import parse_date
+from pelatihan_cli.domain.nik import clean_nik, parse_nik
+from pelatihan_cli.domain.person import SEX_LABEL, age_band, age_on, clean_person_name, clean_text, parse_sex
+from pelatihan_cli.domain.phone import format_phone, parse_phone
+from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, mask_phone
+from pelatihan_cli.errors import NotFound, ValidationError
+from pelatihan_cli.services import audit
+from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
+
+LIST_COLUMNS = ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone",
+                "session_id", "status", "position", "ak1_number"]
+STATUSES = ("enrolled", "waitlisted", "withdrawn")
+
+_POSITIONED = """
+    SELECT e.*, CASE WHEN e.status = 'withdrawn' THEN NULL ELSE
+        row_number() OVER (PARTITION BY e.session_id, e.status ORDER BY e.seq) END AS position
+    FROM enrollment e
+"""
+
+
+def _present(nik, birth, phone, show_nik: bool) -> tuple:
+    phone = format_phone(phone)
+    if show_nik:
+        return nik, birth, phone
+    return mask_nik(nik), mask_birth_date(birth), mask_phone(phone)
+
+
+def _log_show_nik(db: Database, what: str, rows: int) -> None:
+    with write_transaction(db):
+        audit.record(db, f"participant.{what}.show_nik", {"rows": rows})
+
+
+def find(db: Database, nik_text: str) -> tuple:
+    """(id, nik, name) of a registered person, or NotFound naming the NIK as typed."""
+    nik = clean_nik(nik_text)
+    row = db.conn.execute("SELECT id, nik, name FROM participant WHERE nik = ?", [nik]).fetchone()
+    if row is None:
+        raise NotFound(f"No participant with NIK {nik_text!r}; see `pelatihan participant list --search NAME`.")
+    return row
+
+
+def list_participants(db: Database, *, session_id: int | None = None, kelurahan: str | None = None,
+                      status: str | None = None, search: str | None = None, show_nik: bool = False,
+                      today: dt.date | None = None) -> list[dict]:
+    """One row per enrollment (a registered person without one appears once, with no session).
+    Keys: LIST_COLUMNS. `age` is on the session's first day (today without a session)."""
+    from pelatihan_cli.services import kelurahan as kel
+
+    today = today or dt.date.today()
+    where, params = ["p.erased_at IS NULL"], []
+    if session_id is not None:
+        session_facts(db, session_id)  # unknown session -> clear error
+        where.append("r.session_id = ?")
+        params.append(int(session_id))
+    if kelurahan:
+        where.append("p.kelurahan_id = ?")
+        params.append(kel.resolve(db, kelurahan).id)
+    if status:
+        if status not in STATUSES:
+            raise ValidationError(f"Status {status!r} is not one of {', '.join(STATUSES)}.", field="status", value=status)
+        where.append("r.status = ?")
+        params.append(status)
+    if search and search.strip():
+        text = search.strip()
+        digits = text.replace(" ", "").replace(".", "")
+        cond = "p.name LIKE ? ESCAPE '\\'"
+        params.append("%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%")
+        if digits.isdigit():
+            cond += " OR p.nik LIKE ?"
+            params.append(f"%{digits}%")
+        where.append(f"({cond})")
+    sql = f"""
+        WITH r AS ({_POSITIONED})
+        SELECT p.nik, p.name, p.sex, p.birth_date, k.name, p.phone, r.session_id, r.status, r.position,
+               p.ak1_number, s.start_date
+        FROM participant p
+        LEFT JOIN r ON r.participant_id = p.id
+        LEFT JOIN session s ON s.id = r.session_id
+        LEFT JOIN kelurahan k ON k.id = p.kelurahan_id
+        WHERE {' AND '.join(where)}
+        ORDER BY r.session_id IS NULL, r.session_id,
+                 CASE r.status WHEN 'enrolled' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.position, p.name
+    """
+    rows = []
+    for nik, name, sex, birth, kname, phone, sid, st, pos, ak1, start in db.conn.execute(sql, params):
+        on = dt.date.fromisoformat(start) if start else today
+        age = age_on(dt.date.fromisoformat(birth), on) if birth else None
+        nik_out, birth_out, phone_out = _present(nik, birth, phone, show_nik)
+        rows.append({"nik": nik_out, "name": name, "sex": sex, "birth_date": birth_out, "age": age,
+                     "kelurahan": kname, "phone": phone_out, "session_id": sid, "status": st,
+                     "position": pos, "ak1_number": ak1})
+    if show_nik and rows:
+        _log_show_nik(db, "list", len(rows))
+    return rows
+
+
+def show(db: Database, nik_text: str, *, show_nik: bool = False) -> dict:
+    """One person and their enrollments (newest session first)."""
+    pid = find(db, nik_text)[0]
+    p = db.conn.execute(
+        "SELECT p.nik, p.name, p.sex, p.birth_date, p.address, k.name, p.phone, p.ak1_number, p.ak1_date, "
+        "p.nik_mismatch_accepted, p.age_band, p.created_at, p.updated_at "
+        "FROM participant p LEFT JOIN kelurahan k ON k.id = p.kelurahan_id WHERE p.id = ?", [pid]).fetchone()
+    nik, birth, phone = _present(p[0], p[3], p[6], show_nik)
+    enrollments = []
+    for sid, kname, skill, start, st, pos, outside, reason, cap in db.conn.execute(
+            f"""WITH r AS ({_POSITIONED})
+                SELECT r.session_id, k.name, sk.name, s.start_date, r.status, r.position, r.outside_domicile,
+                       r.withdraw_reason, s.capacity
+                FROM r JOIN session s ON s.id = r.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
+                JOIN skill sk ON sk.id = s.skill_id
+                WHERE r.participant_id = ? ORDER BY s.start_date DESC, r.seq DESC""", [pid]):
+        enrollments.append({"session_id": sid, "kelurahan": kname, "skill": skill, "start_date": start,
+                            "status": st, "position": pos, "capacity": cap, "outside_domicile": bool(outside),
+                            "withdraw_reason": reason})
+    if show_nik:
+        _log_show_nik(db, "show", 1)
+    return {"nik": nik, "name": p[1], "sex": p[2], "sex_label": SEX_LABEL.get(p[2]), "birth_date": birth,
+            "address": p[4], "kelurahan": p[5], "phone": phone, "ak1_number": p[7], "ak1_date": p[8],
+            "nik_mismatch_accepted": bool(p[9]), "age_band": p[10], "created_at": p[11], "updated_at": p[12],
+            "enrollments": enrollments}
+
+
+@dataclass
+class UpdateResult:
+    name: str
+    changed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def message(self) -> str:
+        if not self.changed:
+            return f"{self.name}: nothing changed."
+        return f"Updated {self.name}: {', '.join(self.changed)}."
+
+
+def _reference_day(db: Database, pid: int, today: dt.date) -> dt.date:
+    """The first day of the person's latest session (their age there is what counts)."""
+    row = db.conn.execute(
+        "SELECT max(s.start_date) FROM enrollment e JOIN session s ON s.id = e.session_id "
+        "WHERE e.participant_id = ?", [pid]).fetchone()
+    return dt.date.fromisoformat(row[0]) if row and row[0] else today
+
+
+def update(db: Database, nik_text: str, *, name: str | None = None, phone: str | None = None,
+           address: str | None = None, birth_date: str | dt.date | None = None, sex: str | None = None,
+           kelurahan: str | None = None, accept_nik_mismatch: bool = False, allow_outside: bool = False,
+           today: dt.date | None = None) -> UpdateResult:
+    """Correct a record; every given value is validated as at enrollment, and the person's
+    active enrollments must still satisfy the age and domicile rules. An empty --phone or
+    --address clears it."""
+    today = today or dt.date.today()
+    with write_transaction(db):
+        pid = find(db, nik_text)[0]
+        cols = ["name", "birth_date", "sex", "address", "kelurahan_id", "phone", "nik_mismatch_accepted", "age_band", "nik"]
+        stored = dict(zip(cols, db.conn.execute(f"SELECT {', '.join(cols)} FROM participant WHERE id = ?", [pid]).fetchone()))
+        ref = _reference_day(db, pid, today)
+        nik = parse_nik(stored["nik"], on=ref)
+        new: dict = {}
+        warnings: list[str] = []
+        if name is not None:
+            new["name"] = clean_person_name(name)
+        if phone is not None:
+            new["phone"] = parse_phone(phone)
+        if address is not None:
+            new["address"] = clean_text(address, field="address")
+        birth_in = None if birth_date is None else parse_date(birth_date, field="birth_date")
+        sex_in = None if sex is None else parse_sex(sex)
+        if birth_in is not None or sex_in is not None:
+            birth, sx, warnings = rules.check_nik_agreement(
+                nik, birth_in, sex_in, accept_mismatch=accept_nik_mismatch, nik_text=nik_text,
+                birth_text=birth_date if isinstance(birth_date, str) else None, sex_text=sex)
+            if birth_in is not None:
+                new["birth_date"] = birth.isoformat()
+            if sex_in is not None:
+                new["sex"] = sx
+            if warnings:
+                new["nik_mismatch_accepted"] = 1
+        enroller = Enroller(db, today=today)
+        if kelurahan is not None:
+            new["kelurahan_id"] = enroller.kelurahan(kelurahan)[0]
+        birth_eff = dt.date.fromisoformat(new.get("birth_date") or stored["birth_date"])
+        dom_id = new.get("kelurahan_id", stored["kelurahan_id"])
+        active = db.conn.execute(
+            "SELECT e.id, e.session_id, e.outside_domicile FROM enrollment e WHERE e.participant_id = ? "
+            "AND e.status IN ('enrolled', 'waitlisted')", [pid]).fetchall()
+        newly_outside = []
+        for eid, sid, outside in active:
+            s = enroller.session(sid)
+            if "birth_date" in new:
+                rules.check_age(birth_eff, s, enroller.age_min, enroller.age_max, value=birth_date)
+            if "kelurahan_id" in new and dom_id is not None and not outside:
+                if rules.check_domicile(dom_id, enroller.kelurahan_name(dom_id), s, allow_outside=allow_outside,
+                                        value=kelurahan):
+                    newly_outside.append(eid)
+        new["age_band"] = age_band(age_on(birth_eff, ref))
+        changed = {k: v for k, v in new.items() if stored.get(k) != v}
+        shown = stored["name"] if "name" not in changed else new["name"]
+        result = UpdateResult(shown, [("kelurahan" if k == "kelurahan_id" else k) for k in changed
+                                      if k not in ("age_band", "nik_mismatch_accepted")], warnings)
+        if changed:
+            sets = ", ".join(f"{k} = ?" for k in changed)
+            db.conn.execute(f"UPDATE participant SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') "
+                            "WHERE id = ?", [*changed.values(), pid])
+            for eid in newly_outside:
+                db.conn.execute("UPDATE enrollment SET outside_domicile = 1 WHERE id = ?", [eid])
+            audit.record(db, "participant.update", {"participants": 1, "fields": len(changed),
+                                                    "outside_domicile": len(newly_outside)})
+    return result
+
+
+def record_ak1(db: Database, nik_text: str, number: str, date: str | dt.date | None = None,
+               *, today: dt.date | None = None) -> dict:
+    """Record that the person's AK1 card (kartu pencari kerja) was made."""
+    clean = clean_text(number, field="ak1_number", limit=AK1_MAX)
+    if not clean:
+        raise ValidationError("AK1 number is empty; give --number as printed on the card.", field="ak1_number", value=number)
+    day = parse_date(date, field="ak1_date") if date else (today or dt.date.today())
+    if day > (today or dt.date.today()):
+        raise ValidationError(f"AK1 date {day.isoformat()} is in the future; give the date the card was made.",
+                              field="ak1_date", value=date)
+    with write_transaction(db):
+        pid, _, name = find(db, nik_text)
+        db.conn.execute("UPDATE participant SET ak1_number = ?, ak1_date = ?, "
+                        "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
+                        [clean, day.isoformat(), pid])
+        audit.record(db, "participant.ak1", {"participants": 1})
+    return {"name": name, "ak1_number": clean, "ak1_date": day.isoformat()}

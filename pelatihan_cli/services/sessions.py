@@ -260,8 +260,10 @@ def prepare(
     weekends: bool = False,
     any_skill: bool = False,
     cal: Calendar | None = None,
+    check_clash: bool = True,
 ) -> Draft:
-    """Check a session against every rule of `session plan`; write nothing."""
+    """Check a session against every rule of `session plan`; write nothing.
+    (`check_clash=False` leaves checking the instructors' bookings to the caller.)"""
     with _about("kelurahan", kelurahan):
         k = kelurahan_service.resolve(db, kelurahan)
     skill_name = skills_service.clean_skill(skill)
@@ -275,7 +277,8 @@ def prepare(
     dates = session_days(cal, first, n_days)
     with _about("instructor", "; ".join(instructors)):
         ids, names = _instructors_for(db, instructors, skill_name, any_skill=any_skill)
-        check_clashes(db, ids, dates)
+        if check_clash:
+            check_clashes(db, ids, dates)
     venue = clean_name(venue or "") or None
     return Draft(k.id, k.name, skill_name, dates, cap, venue, ids, names, weekends)
 
@@ -401,7 +404,10 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False) -> d
                     if match and match[1] is None:
                         unchanged += 1
                         continue
-                    if match:
+                    if match is None:
+                        with _about("instructor", raw.get("instructor")):
+                            check_clashes(db, draft.instructor_ids, draft.days)
+                    else:
                         raise _tag(Conflict(
                             f"session {match[0]} for {draft.kelurahan}, {draft.skill} from "
                             f"{draft.days[0].isoformat()} already exists but {match[1]}; "
@@ -432,7 +438,7 @@ def _prepare_row(db: Database, raw: dict, any_skill: bool, cal: Calendar) -> Dra
         db, raw.get("kelurahan", ""), raw.get("skill", ""), raw.get("start", ""),
         days=raw.get("days") or DEFAULT_DAYS, capacity=raw.get("capacity") or DEFAULT_CAPACITY,
         venue=raw.get("venue"), instructors=[raw.get("instructor") or raw.get("instructors") or ""],
-        any_skill=any_skill, cal=cal,
+        any_skill=any_skill, cal=cal, check_clash=False,
     )
 
 

@@ -1,0 +1,332 @@
+"""Planning services: skills, instructors, holidays and sessions (plan, list, move,
+cancel, import)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
+from pelatihan_cli.services import holidays, instructors, sessions, skills
+from tests import factories
+
+KEYS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted", "venue",
+        "instructors", "status"]
+
+
+@pytest.fixture
+def pdb(pekalongan_db):
+    instructors.add(pekalongan_db, "Siti Aminah", ["Merajut", "Kerajinan"], "0812-3456-7890")
+    instructors.add(pekalongan_db, "Dewi Lestari", ["Desain Produk & Kemasan"])
+    return pekalongan_db
+
+
+def count(db, table, where="1"):
+    return db.execute(f"SELECT count(*) FROM {table} WHERE {where}").fetchone()[0]
+
+
+# --- skills and instructors ------------------------------------------------------------
+
+def test_skills_are_kept_once_ignoring_case_and_spaces(pdb):
+    instructors.add(pdb, "Lina", ["merajut", " MERAJUT ", "Desain  produk & kemasan"])
+    assert [s["name"] for s in skills.list_skills(pdb)] == ["Desain Produk & Kemasan", "Kerajinan", "Merajut"]
+    assert skills.list_skills(pdb)[2] == {"name": "Merajut", "instructors": 2, "sessions": 0}
+
+
+def test_instructor_add_refuses_duplicates_and_empty_skills(pdb):
+    with pytest.raises(Conflict, match="already exists"):
+        instructors.add(pdb, "siti  aminah", ["Tas"])
+    with pytest.raises(ValidationError, match="at least one skill"):
+        instructors.add(pdb, "Rina", [" "])
+    with pytest.raises(ValidationError, match="Phone"):
+        instructors.add(pdb, "Rina", ["Tas"], "12")
+    assert count(pdb, "instructor") == 2
+
+
+def test_instructor_list_masks_phone_and_filters_by_skill(pdb):
+    rows = instructors.list_instructors(pdb, "merajut")
+    assert rows == [{"name": "Siti Aminah", "phone": "0812-****-7890", "skills": ["Kerajinan", "Merajut"],
+                     "sessions": 0, "booked_days": 0}]
+    assert instructors.list_instructors(pdb, "merajut", show_phone=True)[0]["phone"] == "0812-3456-7890"
+    with pytest.raises(NotFound, match="Unknown skill 'Merajot'. Did you mean 'Merajut'"):
+        instructors.list_instructors(pdb, "Merajot")
+
+
+def test_instructor_remove_refused_while_booked_then_allowed_after_cancel(pdb):
+    s = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Siti Aminah"])
+    with pytest.raises(Conflict, match=rf"booked on 1 planned session\(s\) \({s['id']}\)"):
+        instructors.remove(pdb, "Siti Aminah")
+    sessions.cancel(pdb, s["id"])
+    instructors.remove(pdb, "siti aminah")
+    assert count(pdb, "instructor") == 1
+    assert sessions.get_session(pdb, s["id"])["status"] == "cancelled"
+
+
+def test_instructor_show_lists_booked_days(pdb):
+    s = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-05", instructors=["Siti Aminah"])
+    data = instructors.show(pdb, "SITI AMINAH")
+    assert data["skills"] == ["Kerajinan", "Merajut"]
+    assert [(b["date"], b["session"]) for b in data["booked_days"]] == [("2024-07-05", s["id"]), ("2024-07-08", s["id"])]
+
+
+def test_instructor_import_is_all_or_nothing_and_idempotent(pdb, tmp_path):
+    good = tmp_path / "ins.csv"
+    good.write_text("name,skills,phone\nRina,Buket; Hantaran,\nSiti Aminah,Merajut;Tas,\n")
+    c = instructors.import_file(pdb, good)
+    assert (c["added"], c["updated"], c["unchanged"]) == (1, 1, 0)
+    assert instructors.show(pdb, "Siti Aminah")["skills"] == ["Kerajinan", "Merajut", "Tas"]
+    c = instructors.import_file(pdb, good)
+    assert (c["added"], c["updated"], c["unchanged"]) == (0, 0, 2)
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,skills,phone\nNew One,Tas,\n,Tas,\nRina,,\nnew one,Tas,\n")
+    with pytest.raises(RowErrors) as e:
+        instructors.import_file(pdb, bad)
+    assert [(x["row"], x["column"]) for x in e.value.errors] == [(3, "name"), (4, "skill"), (5, "name")]
+    assert count(pdb, "instructor", "name = 'New One'") == 0
+
+
+def test_bundled_instructors_cover_every_programme_skill(pekalongan_db):
+    from pelatihan_cli.resources import data_path
+    import csv
+
+    instructors.import_file(pekalongan_db, data_path("instructors_2024.csv"))
+    wanted = {r["skill"] for r in csv.DictReader(data_path("programme_2024.csv").open(encoding="utf-8"))}
+    rows = {s["name"]: s["instructors"] for s in skills.list_skills(pekalongan_db)}
+    assert wanted <= set(rows)
+    assert all(rows[s] >= 2 for s in wanted)
+
+
+# --- holidays ------------------------------------------------------------------------
+
+def test_holiday_add_list_remove(pdb):
+    r = holidays.add(pdb, "2024-07-15", "Hari Jadi")
+    assert r["sessions"] == [] and r["national"] is None
+    with pytest.raises(Conflict, match="already a local holiday"):
+        holidays.add(pdb, "15/07/2024", "Again")
+    rows = holidays.list_holidays(pdb, 2024)
+    assert {"date": __import__("datetime").date(2024, 7, 15), "name": "Hari Jadi", "kind": "local"} in rows
+    assert any(r["kind"] == "national" and r["name"] == "Christmas Joint Holiday" for r in rows)
+    assert len(holidays.list_holidays(pdb)) == 1
+    with pytest.raises(NotFound, match="national holiday .*cannot be removed"):
+        holidays.remove(pdb, "2024-12-25")
+    holidays.remove(pdb, "2024-07-15")
+    assert count(pdb, "holiday") == 0
+    assert count(pdb, "audit_log", "action LIKE 'holiday.%'") == 2
+
+
+def test_holiday_add_reports_sessions_already_on_that_day(pdb):
+    s = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02")
+    assert holidays.add(pdb, "2024-07-03", "Banjir")["sessions"] == [s["id"]]
+
+
+def test_local_holiday_is_skipped_by_new_sessions(pdb):
+    holidays.add(pdb, "2024-07-03", "Hari Jadi")
+    s = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02")
+    assert s["days"] == ["2024-07-02", "2024-07-04"]
+
+
+# --- session plan ----------------------------------------------------------------------
+
+def test_two_day_session_from_24_december_2024_runs_24th_and_27th(pdb):
+    s = sessions.plan(pdb, "bendan kergon", "merajut", "2024-12-24", instructors=["Siti Aminah"], venue="Aula")
+    assert list(s) == KEYS
+    assert s["days"] == ["2024-12-24", "2024-12-27"]
+    assert s["skill"] == "Merajut" and s["kelurahan"] == "Bendan Kergon" and s["kecamatan"] == "Pekalongan Barat"
+    assert s["instructors"] == ["Siti Aminah"] and s["venue"] == "Aula" and s["status"] == "planned"
+    assert [r[0] for r in pdb.execute("SELECT date FROM instructor_day ORDER BY date")] == ["2024-12-24", "2024-12-27"]
+    assert [r[0] for r in pdb.execute("SELECT date FROM session_day ORDER BY day_no")] == ["2024-12-24", "2024-12-27"]
+    assert count(pdb, "audit_log", "action = 'session.plan'") == 1
+
+
+def test_friday_start_runs_friday_and_monday_and_weekends_count_when_asked(pdb):
+    assert sessions.plan(pdb, "Pringrejo", "Buket", "2024-07-05")["days"] == ["2024-07-05", "2024-07-08"]
+    s = sessions.plan(pdb, "Pringrejo", "Roti & Masakan", "2024-07-05", weekends=True)
+    assert s["days"] == ["2024-07-05", "2024-07-06"]
+
+
+def test_new_skill_text_is_kept(pdb):
+    sessions.plan(pdb, "Pringrejo", "Buket", "2024-07-05")
+    assert "Buket" in [s["name"] for s in skills.list_skills(pdb)]
+
+
+@pytest.mark.parametrize("kwargs,error,fragment", [
+    (dict(start="2024-12-25"), ValidationError,
+     "Wednesday 2024-12-25 is not a working day (national holiday: Christmas Day). The next working day is "
+     "Friday 2024-12-27: use --start 2024-12-27"),
+    (dict(start="2024-07-06"), ValidationError, "The next working day is Monday 2024-07-08"),
+    (dict(kelurahan="Bendan Kergo"), NotFound, "Unknown kelurahan 'Bendan Kergo'. Did you mean 'Bendan Kergon'?"),
+    (dict(skill="  "), ValidationError, "The skill is empty"),
+    (dict(days=0), ValidationError, "Days must be at least 1"),
+    (dict(capacity=0), ValidationError, "Capacity must be at least 1"),
+    (dict(instructors=["Dewi Lestari"]), ValidationError,
+     "Instructor 'Dewi Lestari' does not teach 'Merajut' (teaches: Desain Produk & Kemasan)"),
+    (dict(instructors=["Nobody"]), NotFound, "Unknown instructor 'Nobody'"),
+])
+def test_plan_refusals_write_nothing(pdb, kwargs, error, fragment):
+    args = dict(kelurahan="Bendan Kergon", skill="Merajut", start="2024-07-02")
+    args.update(kwargs)
+    before = count(pdb, "audit_log")
+    with pytest.raises(error) as e:
+        sessions.plan(pdb, args.pop("kelurahan"), args.pop("skill"), args.pop("start"), **args)
+    assert fragment in str(e.value)
+    assert count(pdb, "session") == 0 and count(pdb, "instructor_day") == 0
+    assert count(pdb, "audit_log") == before
+
+
+def test_any_skill_allows_an_instructor_outside_their_skills(pdb):
+    s = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Dewi Lestari"], any_skill=True)
+    assert s["instructors"] == ["Dewi Lestari"]
+
+
+def test_instructor_clash_is_named_and_nothing_written(pdb):
+    first = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Siti Aminah"])
+    with pytest.raises(Conflict) as e:
+        sessions.plan(pdb, "Pringrejo", "Kerajinan", "2024-07-03", instructors=["Siti Aminah"])
+    assert str(e.value).startswith(
+        f"Instructor 'Siti Aminah' is already booked on 2024-07-03 in session {first['id']} (Bendan Kergon, Merajut)")
+    assert count(pdb, "session") == 1
+
+
+# --- list, show, move, cancel --------------------------------------------------------
+
+def test_list_sessions_filters_and_counts_enrollments(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02")
+    b = sessions.plan(pdb, "Pringrejo", "Buket", "2024-07-10")
+    kid = factories.kelurahan_id(pdb, "Pringrejo")
+    for i, status in enumerate(["enrolled", "enrolled", "waitlisted", "withdrawn"], start=1):
+        cur = pdb.execute("INSERT INTO participant (nik, name, sex, kelurahan_id) VALUES (?, ?, 'P', ?)",
+                          [f"33750141079000{i:02d}", f"P{i}", kid])
+        pdb.execute("INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (?, ?, 2024, ?, ?)",
+                    [cur.lastrowid, b["id"], status, i])
+    pdb.conn.commit()
+    assert [s["id"] for s in sessions.list_sessions(pdb)] == [a["id"], b["id"]]
+    got = sessions.get_session(pdb, b["id"])
+    assert (got["enrolled"], got["waitlisted"]) == (2, 1)
+    assert [s["id"] for s in sessions.list_sessions(pdb, date="2024-07-03")] == [a["id"]]
+    assert [s["id"] for s in sessions.list_sessions(pdb, start="2024-07-04", end="2024-07-31")] == [b["id"]]
+    assert [s["id"] for s in sessions.list_sessions(pdb, kelurahan="pringrejo")] == [b["id"]]
+    sessions.cancel(pdb, a["id"], "rain")
+    assert [s["id"] for s in sessions.list_sessions(pdb, status="cancelled")] == [a["id"]]
+    with pytest.raises(ValidationError, match="planned, cancelled"):
+        sessions.list_sessions(pdb, status="done")
+
+
+def test_resolve_session_messages(pdb):
+    with pytest.raises(NotFound, match="No session with id 99. See `pelatihan session list`"):
+        sessions.resolve_session(pdb, 99)
+    with pytest.raises(ValidationError, match="is not a number"):
+        sessions.get_session(pdb, "abc")
+
+
+def test_move_rechecks_calendar_and_clashes(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Siti Aminah"])
+    b = sessions.plan(pdb, "Pringrejo", "Kerajinan", "2024-07-10", instructors=["Siti Aminah"])
+    with pytest.raises(Conflict, match=f"booked on 2024-07-10 in session {b['id']}"):
+        sessions.move(pdb, a["id"], "2024-07-09")
+    with pytest.raises(ValidationError, match="next working day is Friday 2024-12-27"):
+        sessions.move(pdb, a["id"], "2024-12-26")
+    moved = sessions.move(pdb, a["id"], "2024-12-24")
+    assert moved["days"] == ["2024-12-24", "2024-12-27"]
+    assert [r[0] for r in pdb.execute("SELECT date FROM instructor_day WHERE session_id = ? ORDER BY date", [a["id"]])] \
+        == ["2024-12-24", "2024-12-27"]
+    # moving onto its own old days is fine (its own bookings do not clash)
+    assert sessions.move(pdb, a["id"], "2024-12-23")["days"] == ["2024-12-23", "2024-12-24"]
+
+
+def test_cancel_frees_instructors_and_keeps_enrollments(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Siti Aminah"])
+    kid = factories.kelurahan_id(pdb, "Bendan Kergon")
+    cur = pdb.execute("INSERT INTO participant (nik, name, sex, kelurahan_id) VALUES ('3375014107900001', 'X', 'P', ?)", [kid])
+    pdb.execute("INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (?, ?, 2024, 'enrolled', 1)",
+                [cur.lastrowid, a["id"]])
+    pdb.conn.commit()
+    c = sessions.cancel(pdb, a["id"], "  venue   flooded ")
+    assert c["status"] == "cancelled" and c["enrolled"] == 1
+    assert sessions.show_session(pdb, a["id"])["cancel_reason"] == "venue flooded"
+    assert count(pdb, "instructor_day") == 0
+    assert sessions.plan(pdb, "Pringrejo", "Merajut", "2024-07-02", instructors=["Siti Aminah"])["instructors"]
+    with pytest.raises(Conflict, match="already cancelled"):
+        sessions.cancel(pdb, a["id"])
+    with pytest.raises(Conflict, match="cancelled; plan a new session"):
+        sessions.move(pdb, a["id"], "2024-07-10")
+
+
+# --- import ----------------------------------------------------------------------------
+
+IMPORT_CSV = """kelurahan,skill,start,days,capacity,venue,instructor
+Bendan Kergon,Merajut,2024-07-02,2,20,Aula,Siti Aminah
+Bendan Kergon,Desain Produk & Kemasan,2024-07-02,,,Aula,Dewi Lestari
+Pringrejo,Buket,24/12/2024,2,25,,
+"""
+
+
+def test_import_plans_every_row_and_is_idempotent(pdb, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text(IMPORT_CSV)
+    c = sessions.import_file(pdb, f)
+    assert (c["read"], c["planned"], c["unchanged"]) == (3, 3, 0)
+    rows = sessions.list_sessions(pdb)
+    assert rows[0]["days"] == ["2024-07-02", "2024-07-03"] and rows[1]["capacity"] == 20
+    assert rows[2]["days"] == ["2024-12-24", "2024-12-27"] and rows[2]["capacity"] == 25
+    c = sessions.import_file(pdb, f)
+    assert (c["planned"], c["unchanged"]) == (0, 3)
+    assert count(pdb, "session") == 3
+    assert count(pdb, "audit_log", "action = 'session.import'") == 1
+
+
+def test_import_reports_every_bad_row_and_writes_nothing(pdb, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text(
+        "kelurahan,skill,start,days,capacity,venue,instructor\n"
+        "Bendan Kergon,Merajut,2024-07-02,2,20,,Siti Aminah\n"    # 2 ok
+        "Nowhere,Merajut,2024-07-02,2,20,,\n"                     # 3 unknown kelurahan
+        "Pringrejo,Kerajinan,2024-07-03,2,20,,Siti Aminah\n"      # 4 clash with row 2
+        "Pringrejo,Buket,2024-07-06,2,20,,\n"                     # 5 Saturday
+        "Pringrejo,Tas,2024-07-08,0,20,,\n"                       # 6 days 0
+        "Pringrejo,,2024-07-08,2,20,,\n"                          # 7 empty skill
+        "Pringrejo,Tas,2024-07-08,2,20,,Dewi Lestari;Siti Aminah\n"  # 8 Dewi does not teach Tas
+    )
+    with pytest.raises(RowErrors) as e:
+        sessions.import_file(pdb, f)
+    got = [(x["row"], x["column"]) for x in e.value.errors]
+    assert got == [(3, "kelurahan"), (4, "instructor"), (5, "start"), (6, "days"), (7, "skill"), (8, "instructor")]
+    assert "booked on 2024-07-03" in e.value.errors[1]["message"]
+    assert count(pdb, "session") == 0 and count(pdb, "instructor_day") == 0 and count(pdb, "skill", "name = 'Tas'") == 0
+
+
+def test_import_row_that_differs_from_a_planned_session_is_reported(pdb, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text(IMPORT_CSV)
+    sessions.import_file(pdb, f)
+    f.write_text(IMPORT_CSV.replace("2024-07-02,2,20,Aula,Siti", "2024-07-02,2,30,Aula,Siti"))
+    with pytest.raises(RowErrors, match="already exists but it has capacity 20, the row 30"):
+        sessions.import_file(pdb, f)
+
+
+def test_import_json_and_xlsx(pdb, tmp_path):
+    j = tmp_path / "s.json"
+    j.write_text(json.dumps([{"kelurahan": "Bendan Kergon", "skill": "Merajut", "start": "2024-07-02",
+                              "instructor": ["Siti Aminah"]}]))
+    assert sessions.import_file(pdb, j)["planned"] == 1
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["Kelurahan", "Skill", "Start", "Days", "Capacity"])
+    ws.append(["Pringrejo", "Buket", __import__("datetime").datetime(2024, 7, 5), 2, 20])
+    ws.append([None, None, None, None, None])
+    ws.append(["Pringrejo", "Roti", "2024-07-06", 2, 20])
+    x = tmp_path / "s.xlsx"
+    wb.save(x)
+    with pytest.raises(RowErrors) as e:
+        sessions.import_file(pdb, x)
+    assert [r["row"] for r in e.value.errors] == [4]
+    assert count(pdb, "session") == 1
+
+
+def test_import_missing_column_is_named(pdb, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("kelurahan,skill\nBendan Kergon,Merajut\n")
+    with pytest.raises(ValidationError, match="missing column\\(s\\) start"):
+        sessions.import_file(pdb, f)

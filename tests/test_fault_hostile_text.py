@@ -141,3 +141,51 @@ def test_a_nik_field_with_sql_is_refused(run_cli, db_path, session_id, tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert "nik" in r.stderr.lower()
     assert _stored(db_path) == {}
+
+
+def test_hostile_text_through_participant_enroll(run_cli, cli, db_path, session_id):
+    for i, text in enumerate(HOSTILE, start=1):
+        args = ["participant", "enroll", session_id, "--nik", _nik(i), "--name", text, "--address", text,
+                "--format", "json"]
+        if "\x00" in text:
+            r = cli(*args)  # a real command line cannot carry NUL; in-process it can
+            code, err = r.exit_code, r.stderr
+        else:
+            p = run_cli("--db", db_path, *args)
+            code, err = p.returncode, p.stderr
+        assert code in (0, 1), err
+        assert "Traceback" not in err
+        if code == 1:
+            assert err.startswith("Error: ") or "\nError: " in err
+    stored = _stored(db_path)
+    for i, text in enumerate(HOSTILE, start=1):
+        if _nik(i) in stored:
+            assert stored[_nik(i)] == (text, text)
+    assert len(stored) >= len(HOSTILE) - 1  # at most the NUL one may be refused
+
+    # listings: JSON verbatim, CSV formula-safe
+    r = run_cli("--db", db_path, "participant", "list", "--format", "json")
+    assert r.returncode == 0, r.stderr
+    assert {p["name"] for p in json.loads(r.stdout)} == {v[0] for v in stored.values()}
+    r = run_cli("--db", db_path, "participant", "list", "--format", "csv")
+    assert r.returncode == 0, r.stderr
+    for row in csv.DictReader(io.StringIO(r.stdout)):
+        for value in row.values():
+            assert not value.startswith(FORMULA_START), value
+    r = run_cli("--db", db_path, "participant", "list")
+    assert r.returncode == 0, r.stderr
+
+
+def test_sql_text_in_search_and_lookups_is_only_data(run_cli, db_path, session_id):
+    r = run_cli("--db", db_path, "participant", "enroll", session_id, "--nik", _nik(1), "--name", "Siti Aminah")
+    assert r.returncode == 0, r.stderr
+    for args in (
+        ("participant", "list", "--search", "' OR 1=1; DROP TABLE participant;--", "--format", "json"),
+        ("participant", "list", "--kelurahan", "x'); DROP TABLE kelurahan;--", "--format", "json"),
+        ("participant", "show", "3375'; DELETE FROM participant;--"),
+    ):
+        r = run_cli("--db", db_path, *args)
+        assert r.returncode in (0, 1) and "Traceback" not in r.stderr
+        if r.returncode == 0:
+            assert json.loads(r.stdout) == []
+    assert len(_stored(db_path)) == 1

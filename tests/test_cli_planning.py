@@ -1,0 +1,182 @@
+"""CLI of the planning area: skill, instructor, holiday, calendar, session, report schedule."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from pelatihan_cli.db import open_db
+from pelatihan_cli.resources import data_path
+
+
+@pytest.fixture
+def setup(cli):
+    assert cli("init", "--pekalongan").exit_code == 0
+    r = cli("instructor", "import", str(data_path("instructors_2024.csv")))
+    assert r.exit_code == 0, r.stderr
+    assert "12 added" in r.stdout
+    return cli
+
+
+def rows(db_path, sql, params=()):
+    db = open_db(db_path)
+    try:
+        return db.execute(sql, params).fetchall()
+    finally:
+        db.conn.close()
+
+
+def test_instructor_add_list_show_remove(cli, db_path):
+    r = cli("instructor", "add", "Siti Aminah", "--skill", "Merajut", "--skill", "kerajinan", "--phone", "081234567890")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "Added instructor Siti Aminah (kerajinan, Merajut).\n"
+    r = cli("instructor", "list", "--format", "json")
+    assert json.loads(r.stdout) == [{"name": "Siti Aminah", "phone": "0812-****-7890",
+                                     "skills": ["kerajinan", "Merajut"], "sessions": 0, "booked_days": 0}]
+    r = cli("instructor", "list", "--show-nik", "--format", "csv")
+    assert "0812-3456-7890" in r.stdout
+    r = cli("skill", "list", "--format", "json")
+    assert [s["name"] for s in json.loads(r.stdout)] == ["kerajinan", "Merajut"]
+    r = cli("instructor", "add", "SITI aminah", "--skill", "Tas")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: Instructor 'Siti Aminah' already exists")
+    r = cli("instructor", "show", "siti aminah", "--format", "json")
+    assert json.loads(r.stdout)["booked_days"] == []
+    assert cli("instructor", "remove", "Siti Aminah").exit_code == 0
+    assert rows(db_path, "SELECT count(*) FROM instructor") == [(0,)]
+
+
+def test_holiday_and_calendar(cli, db_path):
+    r = cli("holiday", "add", "2024-12-24", "Cuti daerah")
+    assert r.exit_code == 0 and r.stdout == "Added local holiday 2024-12-24 (Cuti daerah).\n"
+    r = cli("calendar", "--from", "2024-12-23", "--to", "2024-12-28", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert [(d["date"], d["working"], d["reason"]) for d in json.loads(r.stdout)] == [
+        ("2024-12-23", True, None),
+        ("2024-12-24", False, "local holiday: Cuti daerah"),
+        ("2024-12-25", False, "national holiday: Christmas Day"),
+        ("2024-12-26", False, "national holiday: Christmas Joint Holiday"),
+        ("2024-12-27", True, None),
+        ("2024-12-28", False, "weekend"),
+    ]
+    r = cli("holiday", "list", "--format", "json")
+    assert json.loads(r.stdout) == [{"date": "2024-12-24", "name": "Cuti daerah", "kind": "local"}]
+    r = cli("holiday", "remove", "2024-12-25")
+    assert r.exit_code == 1 and "national holiday (Christmas Day)" in r.stderr
+    assert cli("holiday", "remove", "24/12/2024").exit_code == 0
+    assert rows(db_path, "SELECT count(*) FROM holiday") == [(0,)]
+    r = cli("calendar", "--from", "2024-12-28", "--to", "2024-12-01")
+    assert r.exit_code == 1 and "before --from" in r.stderr
+
+
+def test_session_plan_prints_id_and_json(setup, db_path):
+    cli = setup
+    r = cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-12-24",
+            "--instructor", "Siti Aminah", "--venue", "Aula Kelurahan")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "1"
+    r = cli("session", "plan", "Pringrejo", "--skill", "Buket", "--start", "2024-07-05", "--format", "json")
+    s = json.loads(r.stdout)
+    assert s == {"id": 2, "kelurahan": "Pringrejo", "kecamatan": "Pekalongan Barat", "skill": "Buket",
+                 "days": ["2024-07-05", "2024-07-08"], "capacity": 20, "enrolled": 0, "waitlisted": 0,
+                 "venue": None, "instructors": [], "status": "planned"}
+    r = cli("session", "list", "--format", "json")
+    assert [(x["id"], x["days"]) for x in json.loads(r.stdout)] == [
+        (2, ["2024-07-05", "2024-07-08"]), (1, ["2024-12-24", "2024-12-27"])]
+    assert rows(db_path, "SELECT date FROM instructor_day ORDER BY date") == [("2024-12-24",), ("2024-12-27",)]
+
+
+def test_session_plan_errors_are_one_line_and_write_nothing(setup, db_path):
+    cli = setup
+    cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-07-02", "-i", "Siti Aminah")
+    cases = [
+        (["Bendan Kergon", "--skill", "Merajut", "--start", "2024-07-06"],
+         "Error: Saturday 2024-07-06 is not a working day (weekend). The next working day is Monday 2024-07-08"),
+        (["Pringrejo", "--skill", "Kerajinan", "--start", "2024-07-03", "-i", "siti aminah"],
+         "Error: Instructor 'Siti Aminah' is already booked on 2024-07-03 in session 1 (Bendan Kergon, Merajut)"),
+        (["Pringrejo", "--skill", "Tas", "--start", "2024-07-10", "-i", "Lina Marlina"],
+         "Error: Instructor 'Lina Marlina' does not teach 'Tas' (teaches: Merajut)"),
+        (["Pringrejo", "--skill", "Tas", "--start", "2024-07-10", "--capacity", "0"], "Error: Capacity must be at least 1"),
+        (["Pringrejo", "--skill", "Tas", "--start", "2024-07-10", "--days", "0"], "Error: Days must be at least 1"),
+        (["Pringrejo", "--skill", "", "--start", "2024-07-10"], "Error: The skill is empty"),
+        (["Pringrejos", "--skill", "Tas", "--start", "2024-07-10"], "Error: Unknown kelurahan 'Pringrejos'"),
+    ]
+    for args, message in cases:
+        r = cli("session", "plan", *args)
+        assert r.exit_code == 1, args
+        assert r.stderr.startswith(message), r.stderr
+        assert len(r.stderr.splitlines()) == 1
+    assert rows(db_path, "SELECT count(*) FROM session") == [(1,)]
+    r = cli("session", "plan", "Pringrejo", "--skill", "Tas", "--start", "2024-07-10", "-i", "Lina Marlina", "--any-skill")
+    assert r.exit_code == 0
+
+
+def test_session_show_move_cancel(setup, db_path):
+    cli = setup
+    cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-07-02", "-i", "Siti Aminah")
+    r = cli("session", "show", "1")
+    assert r.exit_code == 0 and "Day 1:       2024-07-02 (Selasa, 2 Juli 2024)" in r.stdout
+    r = cli("session", "move", "1", "--start", "2024-12-24", "--format", "json")
+    assert json.loads(r.stdout)["days"] == ["2024-12-24", "2024-12-27"]
+    r = cli("session", "cancel", "1", "--reason", "hujan")
+    assert r.exit_code == 0 and r.stdout == "Cancelled session 1 (Bendan Kergon, Merajut).\n"
+    assert rows(db_path, "SELECT status, cancel_reason FROM session") == [("cancelled", "hujan")]
+    assert rows(db_path, "SELECT count(*) FROM instructor_day") == [(0,)]
+    r = cli("session", "show", "7")
+    assert r.exit_code == 1 and r.stderr == "Error: No session with id 7. See `pelatihan session list`.\n"
+    r = cli("session", "list", "--status", "planned", "--format", "json")
+    assert json.loads(r.stdout) == []
+
+
+def test_session_import_cli_lists_bad_rows(setup, tmp_path, db_path):
+    cli = setup
+    f = tmp_path / "s.csv"
+    f.write_text("kelurahan,skill,start,days,capacity,venue,instructor\n"
+                 "Bendan Kergon,Merajut,2024-07-02,2,20,,Siti Aminah\n"
+                 "Pringrejo,Buket,2024-12-25,2,20,,\n")
+    r = cli("session", "import", str(f))
+    assert r.exit_code == 1
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("Error: 1 bad row(s) in s.csv, nothing planned. Row 3:")
+    assert lines[1].startswith("  row 3, start '2024-12-25': Wednesday 2024-12-25 is not a working day")
+    assert rows(db_path, "SELECT count(*) FROM session") == [(0,)]
+    f.write_text(f.read_text().replace("2024-12-25", "2024-12-24"))
+    r = cli("session", "import", str(f))
+    assert r.exit_code == 0 and r.stdout == "Read 2 row(s): 2 session(s) planned, 0 unchanged.\n"
+    r = cli("session", "import", str(f))
+    assert r.stdout == "Read 2 row(s): 0 session(s) planned, 2 unchanged.\n"
+
+
+def test_auto_plan_and_report_schedule(setup, db_path):
+    cli = setup
+    args = ["session", "auto-plan", "--from", "2024-07-01", "--to", "2024-08-27",
+            "--requests", str(data_path("programme_2024.csv"))]
+    r = cli(*args)
+    assert r.exit_code == 1
+    assert "need 54 event-days, but 42 working day(s) × --max-per-day 1 give 42" in r.stderr
+    r = cli(*args, "--max-per-day", "2", "--dry-run", "--format", "json")
+    assert r.exit_code == 0 and len(json.loads(r.stdout)) == 54
+    assert rows(db_path, "SELECT count(*) FROM session") == [(0,)]
+    r = cli(*args, "--max-per-day", "2")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[-1] == ("Planned 54 session(s) for 27 kelurahan; 0 of 54 request(s) already had "
+                                         "a planned session.")
+    r = cli("report", "schedule", "--from", "2024-07-01", "--to", "2024-08-31", "--format", "json")
+    data = json.loads(r.stdout)
+    assert len({d["kelurahan"] for d in data}) == 27 and len(data) == 54
+    assert data[0]["date"] == "2024-07-01" and data[-1]["date"] <= "2024-08-27"
+    r = cli("report", "schedule", "--from", "2024-07-02", "--to", "2024-07-02")
+    assert r.exit_code == 0 and "Selasa, 2 Juli 2024" in r.stdout
+
+
+@pytest.mark.parametrize("command", [
+    ["skill"], ["skill", "list"], ["instructor", "add"], ["instructor", "list"], ["instructor", "show"],
+    ["instructor", "remove"], ["instructor", "import"], ["holiday", "add"], ["holiday", "list"],
+    ["holiday", "remove"], ["calendar"], ["session", "plan"], ["session", "list"], ["session", "show"],
+    ["session", "move"], ["session", "cancel"], ["session", "import"], ["session", "auto-plan"],
+    ["report", "schedule"],
+])
+def test_help(cli, command):
+    r = cli(*command, "--help")
+    assert r.exit_code == 0
+    assert "Usage:" in r.stdout

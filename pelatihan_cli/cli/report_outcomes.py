@@ -1,5 +1,135 @@
-"""Report commands (stub: filled in by its issue)."""
+"""`pelatihan report summary` and `pelatihan report certificates`: programme outcomes."""
 
 from __future__ import annotations
 
-from pelatihan_cli.cli.report import app  # noqa: F401
+import enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from pelatihan_cli.cli._common import (
+    FormatOption, OutputFormat, ShowNikOption, console, emit, get_db, info, write_csv, to_json,
+)
+from pelatihan_cli.cli.report import app
+
+BAR_WIDTH = 6
+
+
+def _bar(enrolled: int, capacity: int) -> str:
+    if not capacity:
+        return "-"
+    rate = enrolled / capacity
+    filled = min(BAR_WIDTH, round(rate * BAR_WIDTH))
+    return "█" * filled + "░" * (BAR_WIDTH - filled) + f" {rate:4.0%}"
+
+
+@app.command(name="summary")
+def report_summary(
+    ctx: typer.Context,
+    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-k", help="Only this kecamatan.")] = None,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Per kelurahan: sessions, capacity, enrolled, waitlisted, fill rate, present per day, completed, AK1."""
+    from pelatihan_cli.services import reports
+
+    data = reports.summary(get_db(ctx), kecamatan)
+    if fmt is not OutputFormat.table:
+        emit(data["rows"], fmt, columns=reports.SUMMARY_KEYS)
+        return
+    _summary_table(data["rows"], data["max_days"], reports.SUMMARY_KEYS)
+
+
+def _summary_table(rows: list[dict], max_days: int, keys: list[str]) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    numeric = ["sessions", "capacity", "enrolled", "waitlisted"]
+    days = list(range(1, max_days + 1))
+    from rich import box
+
+    table = Table(title="Programme summary (planned sessions)", box=box.SIMPLE_HEAD, padding=(0, 1),
+                  collapse_padding=True, pad_edge=False)
+    table.add_column("Kelurahan", no_wrap=True)
+    for title in ("Sess", "Cap", "Enr", "Wait"):
+        table.add_column(title, justify="right", no_wrap=True)
+    table.add_column("Fill", no_wrap=True)
+    for d in days:
+        table.add_column(f"D{d}", justify="right", no_wrap=True)
+    table.add_column("Done", justify="right", no_wrap=True)
+    table.add_column("AK1", justify="right", no_wrap=True)
+
+    def total(group: list[dict], label: str) -> dict:
+        t = {k: sum(r[k] for r in group) for k in keys if k not in ("kelurahan", "kecamatan")}
+        t["present"] = {d: sum(r["present"].get(d, 0) for r in group) for d in days}
+        t["kelurahan"] = label
+        return t
+
+    def add(r: dict, style: str | None = None) -> None:
+        table.add_row(escape(r["kelurahan"]), *[str(r[k]) for k in numeric], _bar(r["enrolled"], r["capacity"]),
+                      *[str(r["present"].get(d, 0)) for d in days], str(r["completed"]), str(r["ak1"]), style=style)
+
+    by_kec: dict[str, list[dict]] = {}
+    for r in rows:
+        by_kec.setdefault(r["kecamatan"], []).append(r)
+    for kec, group in by_kec.items():
+        for r in group:
+            add(r)
+        add(total(group, f"{kec} total"), style="bold")
+        table.add_section()
+    add(total(rows, "City total"), style="bold")
+    console().print(table)
+    info("Fill = enrolled / capacity; DN = present on training day N; Done = present on every day.")
+
+
+class CertificateFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+CERT_COLUMNS = ["session_id", "nik", "name", "sex", "kelurahan", "kecamatan", "skill", "start_date", "end_date", "days"]
+CERT_HEADERS = {"session_id": "Session", "nik": "NIK", "name": "Name", "sex": "L/P", "start_date": "From",
+                "end_date": "To"}
+CERT_XLSX_HEADERS = {"session_id": "Sesi", "nik": "NIK", "name": "Nama", "sex": "L/P", "kelurahan": "Kelurahan",
+                     "kecamatan": "Kecamatan", "skill": "Keterampilan", "start_date": "Tanggal mulai",
+                     "end_date": "Tanggal selesai", "days": "Jumlah hari"}
+
+
+@app.command(name="certificates")
+def report_certificates(
+    ctx: typer.Context,
+    session_id: Annotated[Optional[int], typer.Argument(help="Session id; or give --all.", show_default=False)] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Every planned session.")] = False,
+    fmt: Annotated[CertificateFormat, typer.Option(
+        "--format", "-f", help="table, csv or json on stdout; xlsx written to --output.")] = CertificateFormat.table,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="File to write (default for xlsx: certificates.xlsx in the current directory).")] = None,
+    show_nik: ShowNikOption = False,
+) -> None:
+    """People who attended every day of their session, to print certificates for."""
+    from pelatihan_cli.services import reports
+
+    if (session_id is None) == (not all_):
+        raise typer.BadParameter("give a SESSION_ID or --all (not both).", param_hint="SESSION_ID / --all")
+    rows = reports.certificates(get_db(ctx), session_id, show_nik=show_nik)
+    if fmt is CertificateFormat.xlsx:
+        from pelatihan_cli.render.tables import write_xlsx_table
+
+        path = output or Path("certificates.xlsx")
+        write_xlsx_table(path, rows, CERT_COLUMNS, CERT_XLSX_HEADERS, sheet_title="Sertifikat")
+        info(f"Wrote {len(rows)} completed participant(s) to {path}.")
+        return
+    if output is not None:
+        with open(output, "w", encoding="utf-8", newline="") as f:
+            if fmt is CertificateFormat.json:
+                f.write(to_json(rows) + "\n")
+            else:
+                write_csv(rows, CERT_COLUMNS, f)
+        info(f"Wrote {len(rows)} completed participant(s) to {output}.")
+        return
+    emit(rows, OutputFormat(fmt.value), columns=CERT_COLUMNS, headers=CERT_HEADERS,
+         table_columns=["session_id", "nik", "name", "kelurahan", "skill", "start_date", "end_date"],
+         title="Completed: present on every training day",
+         empty_message="Nobody has completed yet (present on every day of a planned session).")

@@ -1,0 +1,114 @@
+"""Programme outcome reports: the summary per kelurahan (fill, attendance, completion,
+AK1) and the list of people who completed, for certificates.
+
+The summary is a handful of aggregate queries grouped per session (covering indexes on
+enrollment and attendance), folded into kelurahan in Python: its cost does not depend on
+per-person Python work, so it stays fast on a database with a million participants."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlite_utils import Database
+
+from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain.names import clean_name, did_you_mean
+from pelatihan_cli.domain.privacy import mask_nik
+from pelatihan_cli.errors import NotFound
+from pelatihan_cli.services import audit
+from pelatihan_cli.services.attendance import completed_sql
+
+SUMMARY_KEYS = ["kelurahan", "kecamatan", "sessions", "capacity", "enrolled", "waitlisted", "completed", "ak1"]
+
+
+def summary(db: Database, kecamatan: str | None = None) -> dict:
+    """{'rows': one dict per kelurahan (SUMMARY_KEYS plus 'present' {day: count}),
+    'max_days': the longest session's days}. Only planned sessions count."""
+    where, params = "", []
+    if kecamatan:
+        where, params = "WHERE lower(kecamatan) = lower(?)", [clean_name(kecamatan)]
+        if not db.execute(f"SELECT 1 FROM kelurahan {where} LIMIT 1", params).fetchone():
+            known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
+            raise NotFound(f"Unknown kecamatan {kecamatan!r}.{did_you_mean(kecamatan, known) or ' See `pelatihan kelurahan list`.'}")
+    kelurahan = db.execute(
+        f"SELECT id, name, kecamatan FROM kelurahan {where} ORDER BY kecamatan, name", params).fetchall()
+    session_kel = dict(db.execute("SELECT id, kelurahan_id FROM session WHERE status = 'planned'").fetchall())
+
+    rows = {kid: {"kelurahan": name, "kecamatan": kec, "sessions": 0, "capacity": 0, "enrolled": 0,
+                  "waitlisted": 0, "completed": 0, "ak1": 0, "present": defaultdict(int)}
+            for kid, name, kec in kelurahan}
+
+    def add(session_id, key, n, day=None):
+        row = rows.get(session_kel.get(session_id))
+        if row is None:
+            return
+        if day is None:
+            row[key] += n
+        else:
+            row[key][day] += n
+
+    max_days = 0
+    for sid, capacity, days in db.execute("SELECT id, capacity, days FROM session WHERE status = 'planned'"):
+        add(sid, "sessions", 1)
+        add(sid, "capacity", capacity)
+        if session_kel[sid] in rows:
+            max_days = max(max_days, days)
+    for sid, status, n in db.execute(
+            "SELECT session_id, status, count(*) FROM enrollment WHERE status IN ('enrolled', 'waitlisted') "
+            "GROUP BY session_id, status"):
+        add(sid, status, n)
+    for sid, n in db.execute(
+            "SELECT e.session_id, count(*) FROM enrollment e JOIN participant p ON p.id = e.participant_id "
+            "WHERE e.status = 'enrolled' AND p.ak1_number IS NOT NULL GROUP BY e.session_id"):
+        add(sid, "ak1", n)
+    for sid, day, n in db.execute(
+            "SELECT e.session_id, a.day_no, count(*) FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id "
+            "WHERE a.present = 1 AND e.status = 'enrolled' GROUP BY e.session_id, a.day_no"):
+        add(sid, "present", n, day)
+    for sid, n in db.execute(
+            f"SELECT e.session_id, count(*) FROM ({completed_sql()}) c JOIN enrollment e ON e.id = c.enrollment_id "
+            "GROUP BY e.session_id"):
+        add(sid, "completed", n)
+    out = []
+    for row in rows.values():
+        row["present"] = dict(sorted(row["present"].items()))
+        out.append(row)
+    return {"rows": out, "max_days": max_days}
+
+
+def certificates(db: Database, session_id: int | None = None, *, show_nik: bool = False) -> list[dict]:
+    """People present on every day of a planned session (one session, or all), with the
+    session's kelurahan, skill and dates; sorted by session, then name."""
+    where, params = "s.status = 'planned'", []
+    if session_id is not None:
+        row = db.execute("SELECT status FROM session WHERE id = ?", [session_id]).fetchone()
+        if row is None:
+            raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+        where += " AND s.id = ?"
+        params.append(session_id)
+    rows = db.execute(
+        f"""
+        SELECT s.id, p.nik, p.name, p.sex, k.name, k.kecamatan, sk.name,
+            (SELECT min(date) FROM session_day WHERE session_id = s.id),
+            (SELECT max(date) FROM session_day WHERE session_id = s.id),
+            s.days
+        FROM ({completed_sql()}) c
+        JOIN enrollment e ON e.id = c.enrollment_id
+        JOIN participant p ON p.id = e.participant_id
+        JOIN session s ON s.id = e.session_id
+        JOIN kelurahan k ON k.id = s.kelurahan_id
+        JOIN skill sk ON sk.id = s.skill_id
+        WHERE {where}
+        """,
+        params,
+    ).fetchall()
+    rows.sort(key=lambda r: (r[0], r[2] is None, (r[2] or "").casefold(), r[1] or ""))
+    result = [
+        {"session_id": r[0], "nik": r[1] if show_nik else mask_nik(r[1]), "name": r[2], "sex": r[3],
+         "kelurahan": r[4], "kecamatan": r[5], "skill": r[6], "start_date": r[7], "end_date": r[8], "days": r[9]}
+        for r in rows
+    ]
+    if show_nik and result:
+        with write_transaction(db):
+            audit.record(db, "certificates.show_nik", {"participants": len(result)})
+    return result

@@ -42,7 +42,7 @@ def _read_requests(db: Database, path: Path | str, default_capacity: int) -> lis
                     f"no instructor teaches {name!r}; add one (pelatihan instructor add NAME --skill {name!r}) "
                     "or import data/instructors_2024.csv first")
             column, value = "capacity", raw.get("capacity") or default_capacity
-            cap = sessions._positive(value, "Capacity", "capacity")
+            cap = sessions.positive_int(value, "Capacity", "capacity")
             if (k.id, skill.id) in seen:
                 column, value = "skill", name
                 raise ValidationError(f"{k.name}, {skill.name} is already requested in row {seen[(k.id, skill.id)]}")
@@ -119,9 +119,9 @@ def auto_plan(
         raise ValidationError(f"--to {b.isoformat()} is before --from {a.isoformat()}; swap them.", field="--to")
     if (b - a).days > MAX_WINDOW_DAYS:
         raise ValidationError("The window is longer than two years; choose a shorter --from/--to.", field="--to")
-    n_days = sessions._positive(days, "Days", "--days", upper=60)
-    cap_default = sessions._positive(capacity, "Capacity", "--capacity")
-    per_day = sessions._positive(max_per_day, "--max-per-day", "--max-per-day")
+    n_days = sessions.positive_int(days, "Days", "--days", upper=60)
+    cap_default = sessions.positive_int(capacity, "Capacity", "--capacity")
+    per_day = sessions.positive_int(max_per_day, "--max-per-day", "--max-per-day")
 
     def run() -> dict:
         reqs = _read_requests(db, requests, cap_default)
@@ -171,8 +171,8 @@ def auto_plan(
         ids = [sessions.write_draft(db, d) for _, d in drafts]
         if ids:
             audit.record(db, "session.auto_plan", {"session": len(ids), "events": len(placements)})
-        result["sessions"] = sessions._sessions_by_ids(
-            db, "WHERE s.id IN (SELECT value FROM json_each(?))", [sessions._ids_param(ids)]) if ids else []
+        result["sessions"] = sessions.query_sessions(
+            db, "WHERE s.id IN (SELECT value FROM json_each(?))", [sessions.ids_param(ids)]) if ids else []
         return result
 
     if dry_run:

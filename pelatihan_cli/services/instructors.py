@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key
-from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
 from pelatihan_cli.services import audit, skills as skills_service
 
 IMPORT_COLUMNS = ["name", "skills", "phone"]

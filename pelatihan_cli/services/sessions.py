@@ -34,11 +34,13 @@ DEFAULT_CAPACITY = 20
 
 # --- reading ---------------------------------------------------------------------------
 
-def _ids_param(ids: Sequence[int]) -> str:
+def ids_param(ids: Sequence[int]) -> str:
+    """A list of ids as one SQL parameter, for `IN (SELECT value FROM json_each(?))`."""
     return json.dumps(list(ids))
 
 
-def _sessions_by_ids(db: Database, where: str, params: list) -> list[dict]:
+def query_sessions(db: Database, where: str, params: list) -> list[dict]:
+    """Session objects (keys SESSION_KEYS) of the sessions `s` matching `where`."""
     sql = f"""
         SELECT s.id, k.name, k.kecamatan, sk.name, s.capacity,
             (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'enrolled'),
@@ -53,7 +55,7 @@ def _sessions_by_ids(db: Database, where: str, params: list) -> list[dict]:
     rows = db.execute(sql, params).fetchall()
     if not rows:
         return []
-    ids = _ids_param([r[0] for r in rows])
+    ids = ids_param([r[0] for r in rows])
     days: dict[int, list[str]] = {}
     for sid, date in db.execute(
         "SELECT session_id, date FROM session_day WHERE session_id IN (SELECT value FROM json_each(?)) "
@@ -89,7 +91,7 @@ def resolve_session(db: Database, session_id: int | str) -> int:
 def get_session(db: Database, session_id: int | str) -> dict:
     """The session object (keys SESSION_KEYS) of one session; NotFound if there is none."""
     sid = resolve_session(db, session_id)
-    return _sessions_by_ids(db, "WHERE s.id = ?", [sid])[0]
+    return query_sessions(db, "WHERE s.id = ?", [sid])[0]
 
 
 def list_sessions(
@@ -131,7 +133,7 @@ def list_sessions(
         clauses.append("s.status = ?")
         params.append(st)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
-    return _sessions_by_ids(db, where, params)
+    return query_sessions(db, where, params)
 
 
 def show_session(db: Database, session_id: int | str) -> dict:
@@ -159,7 +161,8 @@ class Draft:
     weekends: bool = False
 
 
-def _positive(value, what: str, option: str, *, upper: int | None = None) -> int:
+def positive_int(value, what: str, option: str, *, upper: int | None = None) -> int:
+    """A whole number of at least 1 (and at most `upper`), else ValidationError naming `option`."""
     try:
         n = int(str(value).strip())
     except (TypeError, ValueError):
@@ -202,7 +205,7 @@ def check_clashes(db: Database, instructor_ids: Sequence[int], days: Sequence[dt
               AND d.date IN (SELECT value FROM json_each(?))
               AND d.session_id != ?
             ORDER BY d.date, i.name_key LIMIT 1""",
-        [_ids_param(instructor_ids), json.dumps([d.isoformat() for d in days]), exclude_session or -1],
+        [ids_param(instructor_ids), json.dumps([d.isoformat() for d in days]), exclude_session or -1],
     ).fetchone()
     if row:
         raise Conflict(
@@ -270,8 +273,8 @@ def prepare(
     stored = skills_service.find(db, skill_name)
     if stored:
         skill_name = stored.name
-    n_days = _positive(days, "Days", "--days", upper=MAX_SESSION_DAYS)
-    cap = _positive(capacity, "Capacity", "--capacity")
+    n_days = positive_int(days, "Days", "--days", upper=MAX_SESSION_DAYS)
+    cap = positive_int(capacity, "Capacity", "--capacity")
     first = parse_date(start, field="start")
     cal = cal or holidays.calendar(db, weekends=weekends)
     dates = session_days(cal, first, n_days)

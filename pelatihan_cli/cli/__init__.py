@@ -51,6 +51,7 @@ class PelatihanGroup(TyperGroup):
             import importlib
 
             module = importlib.import_module(LAZY_GROUPS[name])
+            module.app._add_completion = False  # completion options belong to the root only
             try:
                 command = typer.main.get_command(module.app)
             except RuntimeError:  # a group without commands yet

@@ -33,11 +33,12 @@ def number_text(value: int | float) -> str:
 
 def cell_text(value: Any) -> str | None:
     """Trimmed text of a cell, or None when it is empty."""
+    if value.__class__ is str:  # the common case first: called several times per row
+        return value.strip() or None
     if value is None:
         return None
     if isinstance(value, str):
-        value = value.strip()
-        return value or None
+        return value.strip() or None
     if isinstance(value, bool):
         return "true" if value else "false"
     if is_number(value):
@@ -57,6 +58,13 @@ def cell_date(value: Any, *, field: str) -> dt.date | None:
 
     A bare number in a date column is refused (it is an Excel serial or a typo) rather
     than guessed."""
+    if value.__class__ is str:
+        text = value.strip()
+        if not text:
+            return None
+        if len(text) > 10 and text[4] == "-" and text[10] == " ":
+            text = text[:10]  # '1990-07-02 00:00:00' as pasted from a spreadsheet
+        return parse_date(text, field=field)
     if value is None:
         return None
     if isinstance(value, dt.datetime):

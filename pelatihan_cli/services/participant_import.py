@@ -125,6 +125,7 @@ class _Sessions:
         ):
             self.by_kel.setdefault(kid, []).append((sid, skid, cap))
         self._kel_cache: dict[str, tuple[int, str]] = {}
+        self._resolved: dict[tuple[str, str | None], int] = {}
 
     def kelurahan(self, text: str) -> tuple[int, str]:
         hit = self._kel_cache.get(text)
@@ -150,6 +151,10 @@ class _Sessions:
         return candidates[0][0]
 
     def resolve(self, kel_text: str, skill_text: str | None) -> int:
+        """The session for a row's kelurahan (and skill); an unambiguous answer is cached."""
+        sid = self._resolved.get((kel_text, skill_text))
+        if sid is not None:
+            return sid
         kid, kname = self.kelurahan(kel_text)
         sessions = self.by_kel.get(kid, [])
         if not sessions:
@@ -157,14 +162,20 @@ class _Sessions:
                                   "or give the session id in a sesi column or with --session.",
                                   field="kelurahan", value=kel_text)
         if skill_text is None:
-            return sessions[0][0] if len(sessions) == 1 else self._first_free(sessions)
+            if len(sessions) == 1:
+                self._resolved[(kel_text, skill_text)] = sessions[0][0]
+                return sessions[0][0]
+            return self._first_free(sessions)
         skill = self.skill_by_key.get(name_key(skill_text))
         matching = [s for s in sessions if skill is not None and s[1] == skill[0]]
         if not matching:
             offered = sorted({self._skill_name(s[1]) for s in sessions})
             raise ValidationError(f"Kelurahan {kname} has no planned session for skill {skill_text!r}; "
                                   f"its sessions are for {', '.join(offered)}.", field="skill", value=skill_text)
-        return matching[0][0] if len(matching) == 1 else self._first_free(matching)
+        if len(matching) == 1:
+            self._resolved[(kel_text, skill_text)] = matching[0][0]
+            return matching[0][0]
+        return self._first_free(matching)
 
     def _skill_name(self, skill_id: int) -> str:
         for sid, name in self.skill_by_key.values():
@@ -291,7 +302,7 @@ def import_participants(
                         c_phone, c_sess, c_skill = col("phone"), col("session"), col("skill")
                         c_ak1, c_ak1_date = col("ak1_number"), col("ak1_date")
                     raw_nik = row.get(c_nik)
-                    if is_number(raw_nik):
+                    if raw_nik.__class__ is not str and is_number(raw_nik):
                         numeric_nik_rows += 1
                     nik = cell_text(raw_nik)
                     name = cell_text(row.get(c_name))

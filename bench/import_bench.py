@@ -1,0 +1,205 @@
+"""Benchmark `pelatihan participant import` against its peers, in the same run.
+
+Builds a synthetic province in a temporary directory (about 2,500 kelurahan, two 20-seat
+skill tracks each), writes a 100,000-row CSV of valid participants (40 per kelurahan,
+Indonesian headers, DD/MM/YYYY dates, synthetic NIKs with kecamatan code 99), then times:
+
+  1. `pelatihan participant import FILE`           (every row validated and enrolled)
+  2. `sqlite-utils insert DB t FILE --csv`         (the peer: no validation, no report)
+  3. the sqlite3 shell's `.import FILE t`          (the floor: C code, no validation)
+
+and prints both ratios (target: import <= 0.5 x sqlite-utils; aim: <= 5 x sqlite3).
+With --million it also imports a 1,000,000-row file (sessions of 200 seats) and prints
+the peak memory (ru_maxrss) of that child process (target: under 200 MB).
+--profile runs the 100k import in-process under cProfile and prints where the time goes.
+
+    python bench/import_bench.py [--rows 100000] [--million] [--profile] [--keep DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+SKILLS = ("Merajut", "Desain Produk & Kemasan")
+HEADERS = ["NIK", "Nama", "Tanggal Lahir", "JK", "Alamat", "Kelurahan", "No HP", "Pelatihan"]
+FIRST = ["Siti", "Sri", "Nur", "Dewi", "Agus", "Budi", "Slamet", "Eko", "Rina", "Ahmad", "Muhammad", "Yuni"]
+SECOND = ["Aminah", "Wahyuni", "Lestari", "Setiawan", "Santoso", "Hidayat", "Pratama", "Rahayu", ""]
+START = dt.date(2030, 7, 1)
+
+
+def build_db(path: Path, kelurahan: int, capacity: int) -> None:
+    """A migrated pelatihan database with `kelurahan` kelurahan x 2 planned sessions."""
+    from pelatihan_cli.db import open_db
+
+    db = open_db(path)
+    conn = db.conn
+    with conn:
+        conn.executemany("INSERT INTO skill (name, name_key) VALUES (?, ?)",
+                         [(s, s.lower().replace(" ", "")) for s in SKILLS])
+        conn.executemany(
+            "INSERT INTO kelurahan (id, name, name_key, kecamatan) VALUES (?, ?, ?, ?)",
+            [(k, f"Kelurahan {k:05d}", f"kelurahan{k:05d}", f"Kecamatan {k // 20:03d}") for k in range(1, kelurahan + 1)])
+        sessions, days = [], []
+        sid = 0
+        for k in range(1, kelurahan + 1):
+            first = START + dt.timedelta(days=(k % 60))
+            for skill in (1, 2):
+                sid += 1
+                sessions.append((sid, k, skill, first.isoformat(), 2, capacity))
+                days += [(sid, 1, first.isoformat()), (sid, 2, (first + dt.timedelta(days=1)).isoformat())]
+        conn.executemany("INSERT INTO session (id, kelurahan_id, skill_id, start_date, days, capacity) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", sessions)
+        conn.executemany("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)", days)
+    conn.close()
+
+
+def write_csv(path: Path, kelurahan: int, per_track: int, seed: int = 7) -> int:
+    """per_track participants per skill per kelurahan; returns the number of rows."""
+    rng = random.Random(seed)
+    serial: dict[str, int] = {}
+    n = 0
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(HEADERS)
+        for k in range(1, kelurahan + 1):
+            for skill in SKILLS:
+                for _ in range(per_track):
+                    woman = rng.random() < 0.7
+                    birth = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 38))
+                    prefix = f"337599{birth.day + (40 if woman else 0):02d}{birth:%m%y}"
+                    s = serial.get(prefix, 0) + 1
+                    serial[prefix] = s
+                    name = f"{rng.choice(FIRST)} {rng.choice(SECOND)}".strip()
+                    phone = f"08{rng.choice('1235789')}{rng.randint(10**8, 10**9 - 1)}" if rng.random() < 0.9 else ""
+                    w.writerow([f"{prefix}{s:04d}", name, birth.strftime("%d/%m/%Y"), "P" if woman else "L",
+                                f"Jl. Melati No. {rng.randint(1, 200)}", f"Kelurahan {k:05d}", phone, skill])
+                    n += 1
+    return n
+
+
+def run_measured(cmd: list[str]) -> tuple[float, int, int, str, str]:
+    """Run a child with os.wait4 to read its own ru_maxrss (KiB on Linux)."""
+    t0 = time.perf_counter()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(cmd, stdout=out, stderr=err)
+        _, status, usage = os.wait4(p.pid, 0)
+        elapsed = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return elapsed, usage.ru_maxrss, p.returncode, out.read().decode(), err.read().decode()
+
+
+def pelatihan_cmd(db: Path, csv_path: Path) -> list[str]:
+    return [sys.executable, "-m", "pelatihan_cli", "--db", str(db), "participant", "import", str(csv_path),
+            "--format", "json"]
+
+
+def sqlite_utils_cmd(db: Path, csv_path: Path) -> list[str]:
+    exe = shutil.which("sqlite-utils") or str(Path(sys.executable).with_name("sqlite-utils"))
+    return [exe, "insert", str(db), "t", str(csv_path), "--csv"]
+
+
+def check_import(rc: int, out: str, err: str, rows: int) -> None:
+    import json
+
+    if rc != 0:
+        raise SystemExit(f"pelatihan import failed (exit {rc}):\n{err[-2000:]}")
+    summary = json.loads(out)
+    if summary["read"] != rows or summary["enrolled"] != rows:
+        raise SystemExit(f"unexpected summary: { {k: v for k, v in summary.items() if k != 'errors'} }")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--kelurahan", type=int, default=2500)
+    ap.add_argument("--million", action="store_true", help="also import 1,000,000 rows and report peak memory")
+    ap.add_argument("--profile", action="store_true", help="profile the 100k import in-process (cProfile)")
+    ap.add_argument("--keep", type=Path, help="work in this directory and keep the files")
+    args = ap.parse_args()
+
+    tmp = args.keep or Path(tempfile.mkdtemp(prefix="pelatihan-bench-"))
+    tmp.mkdir(parents=True, exist_ok=True)
+    try:
+        base = tmp / "province.db"
+        base.unlink(missing_ok=True)
+        build_db(base, args.kelurahan, capacity=20)
+        data = tmp / "participants_100k.csv"
+        rows = write_csv(data, args.kelurahan, per_track=20)
+        size_mb = data.stat().st_size / 1e6
+        print(f"province: {args.kelurahan} kelurahan x 2 tracks of 20 seats; {rows:,} rows ({size_mb:.1f} MB CSV)")
+
+        db = tmp / "import.db"
+        shutil.copy(base, db)
+        if args.profile:
+            profile(db, data)
+            return
+        t_imp, rss_imp, rc, out, err = run_measured(pelatihan_cmd(db, data))
+        check_import(rc, out, err, rows)
+
+        peer = tmp / "peer.db"
+        peer.unlink(missing_ok=True)
+        t_su, _, rc, _, err = run_measured(sqlite_utils_cmd(peer, data))
+        if rc != 0:
+            raise SystemExit(f"sqlite-utils failed: {err}")
+
+        floor = tmp / "floor.db"
+        floor.unlink(missing_ok=True)
+        t_sq, _, rc, _, err = run_measured(["sqlite3", str(floor), "-cmd", ".mode csv", f".import {data} t"])
+        if rc != 0:
+            raise SystemExit(f"sqlite3 .import failed: {err}")
+
+        print(f"pelatihan participant import : {t_imp:6.2f} s  (peak RSS {rss_imp / 1024:.0f} MB)")
+        print(f"sqlite-utils insert --csv    : {t_su:6.2f} s")
+        print(f"sqlite3 .import              : {t_sq:6.2f} s")
+        print(f"ratio import / sqlite-utils  : {t_imp / t_su:6.2f}  (target <= 0.5)")
+        print(f"ratio import / sqlite3 shell : {t_imp / t_sq:6.2f}  (aim <= 5)")
+
+        if args.million:
+            big_db = tmp / "million.db"
+            big_db.unlink(missing_ok=True)
+            build_db(big_db, args.kelurahan, capacity=200)
+            big = tmp / "participants_1m.csv"
+            n = write_csv(big, args.kelurahan, per_track=200)
+            t_big, rss_big, rc, out, err = run_measured(pelatihan_cmd(big_db, big))
+            check_import(rc, out, err, n)
+            print(f"1M import: {n:,} rows ({big.stat().st_size / 1e6:.0f} MB) in {t_big:.1f} s, "
+                  f"peak RSS {rss_big / 1024:.0f} MB (target < 200 MB)")
+    finally:
+        if not args.keep:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def profile(db: Path, data: Path) -> None:
+    import cProfile
+    import pstats
+
+    from pelatihan_cli.db import open_db
+    from pelatihan_cli.services.participant_import import import_participants
+
+    d = open_db(db)
+    pr = cProfile.Profile()
+    t0 = time.perf_counter()
+    pr.enable()
+    s = import_participants(d, str(data))
+    pr.disable()
+    print(f"in-process import: {time.perf_counter() - t0:.2f} s under cProfile; enrolled {s.enrolled}, "
+          f"rejected {s.rejected}")
+    pstats.Stats(pr).sort_stats("tottime").print_stats(25)
+
+
+if __name__ == "__main__":
+    main()

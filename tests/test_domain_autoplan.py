@@ -73,7 +73,19 @@ def test_max_per_day_is_respected_including_existing_events():
     taken = {WINDOW[0]: 1, WINDOW[1]: 1}
     problem = Problem(WINDOW, days=2, max_per_day=1, instructors=_instructors(), events_on_day=taken)
     placements = plan(problem, _events(3))
-    assert [p.days[0] for p in placements] == [WINDOW[2], WINDOW[4], WINDOW[6]]
+    used = [d for p in placements for d in p.days]
+    assert WINDOW[0] not in used and WINDOW[1] not in used
+    assert len(used) == len(set(used)) == 6
+
+
+def test_events_spread_over_the_window_instead_of_piling_up_at_its_start():
+    problem = Problem(WINDOW, days=2, max_per_day=1, instructors=_instructors())
+    placements = plan(problem, _events(3))
+    starts = [WINDOW.index(p.days[0]) for p in placements]
+    assert starts[0] == 0
+    assert starts == sorted(starts)
+    # the three events share the window: the last starts in its final third
+    assert starts[2] >= 2 * (len(WINDOW) - 2) // 3 - 1
 
 
 def test_busy_instructors_are_never_double_booked():

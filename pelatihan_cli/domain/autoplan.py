@@ -2,7 +2,8 @@
 
 Each kelurahan *event* holds one or more skill *tracks* that run side by side on the
 same days: `days` consecutive working days of the window. Events are placed in the
-order given, each on the earliest days where
+order given, each as near as possible to its even share of the window (so that the
+programme spreads over it) on days where
 
 - fewer than `max_per_day` kelurahan events already run on every one of its days, and
 - every track gets a different instructor who teaches its skill and is free on all of
@@ -59,6 +60,16 @@ class Problem:
     events_on_day: Mapping[dt.date, int] = field(default_factory=dict)   # already planned
     busy: Mapping[str, set[dt.date]] = field(default_factory=dict)       # instructor -> booked days
     load: Mapping[str, int] = field(default_factory=dict)                # instructor -> planned sessions
+
+
+def _start_order(k: int, count: int, starts: int) -> list[int]:
+    """Start indexes to try for the k-th of `count` new events: nearest first to its
+    share of the window, so that events spread evenly over it instead of piling up at
+    the start (the 2024 programme ran from 1 July to 27 August). Ties go earlier."""
+    if starts <= 0:
+        return []
+    target = (k * starts) // max(count, 1)
+    return sorted(range(starts), key=lambda s: (abs(s - target), s))
 
 
 class PlanCapacityError(Conflict):
@@ -137,6 +148,7 @@ def plan(problem: Problem, events: Sequence[Event]) -> list[Placement]:
                 on_day[d] += 1
         placements.append(Placement(event, days, names, new))
 
+    new_index = {id(e): i for i, e in enumerate(new_events)}
     for event in events:
         if event.preferred_days:
             days = tuple(event.preferred_days)
@@ -146,7 +158,7 @@ def plan(problem: Problem, events: Sequence[Event]) -> list[Placement]:
                 continue
         placed = False
         reasons = {"full": 0, "instructors": 0}
-        for start in range(0, len(wd) - n + 1):
+        for start in _start_order(new_index.get(id(event), 0), len(new_events), len(wd) - n + 1):
             days = tuple(wd[start:start + n])
             if any(on_day[d] >= problem.max_per_day for d in days):
                 reasons["full"] += 1

@@ -12,7 +12,10 @@ from sqlite_utils import Database
 
 _command: list[str] = []
 _show_nik_pending = False
-_NIK_RE = re.compile(r"(?<!\d)(\d{6})\d{6}(\d{4})(?!\d)")
+# 16 digits, possibly written with spaces, dots or hyphens between them
+_NIK_RE = re.compile(r"(?<![\d])(?:\d[ .\-]?){15}\d(?![\d])")
+# options whose values are personal data: logged as *** (the NIK is masked wherever it is)
+SENSITIVE_OPTIONS = ("--phone", "--birth-date", "--address", "--name")
 
 
 def set_command(argv: Sequence[str]) -> None:
@@ -23,14 +26,40 @@ def set_command(argv: Sequence[str]) -> None:
 
 
 def mask_text(text: str) -> str:
-    """Mask anything that looks like a NIK (16 digits) as 337501******0001."""
-    return _NIK_RE.sub(lambda m: f"{m.group(1)}******{m.group(2)}", text)
+    """Mask anything that looks like a NIK (16 digits, separators allowed) as 337501******0001."""
+
+    def repl(m: re.Match) -> str:
+        digits = re.sub(r"\D", "", m.group(0))
+        return f"{digits[:6]}******{digits[-4:]}"
+
+    return _NIK_RE.sub(repl, text)
+
+
+def mask_argv(argv: Sequence[str]) -> list[str]:
+    """The command line with NIKs masked and the values of personal-data options hidden."""
+    out: list[str] = []
+    hide_next = False
+    for arg in argv:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+            continue
+        opt, eq, _ = arg.partition("=")
+        if opt in SENSITIVE_OPTIONS:
+            if eq:
+                out.append(f"{opt}=***")
+            else:
+                out.append(arg)
+                hide_next = True
+            continue
+        out.append(mask_text(arg))
+    return out
 
 
 def current_command() -> str:
     import shlex
 
-    return mask_text(" ".join(shlex.quote(a) for a in ["pelatihan", *_command]))
+    return " ".join(shlex.quote(a) for a in ["pelatihan", *mask_argv(_command)])
 
 
 def os_user() -> str:

@@ -1,0 +1,37 @@
+"""The audit log never holds a NIK, phone, birth date, address or name as typed."""
+
+from __future__ import annotations
+
+from pelatihan_cli.services import audit
+
+
+def test_nik_masked_whatever_the_separators():
+    for typed in ("3375014107900001", "3375.0141.0790.0001", "3375 0141 0790 0001", "3375-0141-0790-0001"):
+        assert audit.mask_text(f"--nik {typed}") == "--nik 337501******0001"
+
+
+def test_shorter_and_longer_digit_runs_are_left_alone():
+    assert audit.mask_text("session 12 day 2 code 33.75.01.1006") == "session 12 day 2 code 33.75.01.1006"
+    assert audit.mask_text("12345678901234567") == "12345678901234567"
+
+
+def test_personal_options_are_hidden():
+    argv = ["participant", "enroll", "3", "--nik", "3375014107900001", "--name", "Siti Aminah",
+            "--phone", "0812-3456-7890", "--birth-date=1990-07-01", "--address", "Jl. Merdeka 1"]
+    assert audit.mask_argv(argv) == ["participant", "enroll", "3", "--nik", "337501******0001", "--name", "***",
+                                     "--phone", "***", "--birth-date=***", "--address", "***"]
+
+
+def test_enroll_writes_a_masked_audit_row(cli, db):
+    from tests.factories import make_session
+
+    sid = make_session(db, days=("2030-07-02", "2030-07-03"))
+    r = cli("participant", "enroll", sid, "--nik", "3375.0141.0790.0001", "--name", "Siti Aminah",
+            "--phone", "081234567890")
+    assert r.exit_code == 0, r.stderr
+    rows = db.execute("SELECT command FROM audit_log WHERE action LIKE 'participant.%' OR action LIKE 'enroll%'").fetchall()
+    assert rows, db.execute("SELECT action FROM audit_log").fetchall()
+    text = " ".join(r[0] for r in rows)
+    assert "337501******0001" in text
+    assert "0141" not in text.replace("337501******0001", "")
+    assert "Siti" not in text and "081234567890" not in text

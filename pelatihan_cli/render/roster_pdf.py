@@ -77,6 +77,7 @@ def _new_pdf():
     pdf = FPDF(orientation="P", unit="mm", format="A4")
     pdf.set_auto_page_break(False)
     pdf.set_margins(MARGIN_L, MARGIN_T, MARGIN_L)
+    pdf.c_margin = 0  # cells are padded explicitly (PAD), so wrapping widths are exact
     pdf.add_font(FONT, "", str(font_path("DejaVuSans.ttf")))
     pdf.add_font(FONT, "B", str(font_path("DejaVuSans-Bold.ttf")))
     try:  # Arabic and other scripts that need shaping, when uharfbuzz is installed
@@ -115,18 +116,20 @@ def _render_session(pdf, s: dict, docs: dict, blank: int, text) -> None:
         [str(row["no"])] + [text(row.get(key) or "") for key in ("name", "nik", "sex", "address", "phone")]
         for row in rows
     ]
-    heights = [_row_height(pdf, c) for c in cells]
+    pdf.set_font(FONT, "", BODY_PT)
+    wrapped = [[_wrap(pdf, value, width - 2 * PAD) for (_h, width, _a), value in zip(COLUMNS, c)] for c in cells]
+    heights = [max(ROW_MIN_H, max(len(lines) for lines in w) * LINE_H + 2) for w in wrapped]
     # the last rows stay on the page of the signature block, which never stands alone
     keep_from = max(len(rows) - KEEP_WITH_SIGNATURE, 0)
     tail = sum(heights[keep_from:]) + 6 + SIGNATURE_BLOCK_H
     _table_header(pdf)
-    for i, (row, row_cells, height) in enumerate(zip(rows, cells, heights)):
+    for i, (row, row_lines, height) in enumerate(zip(rows, wrapped, heights)):
         too_low = pdf.get_y() + height > BOTTOM
         if i == keep_from and i > 0 and pdf.get_y() + tail > BOTTOM:
             too_low = True
         if too_low:
             _continuation_page(pdf, s, text)
-        _table_row(pdf, row_cells, row["no"], height)
+        _table_row(pdf, row_lines, row["no"], height)
     if pdf.get_y() + 6 + SIGNATURE_BLOCK_H > BOTTOM:
         _continuation_page(pdf, s, text, table=False)
     _signature_block(pdf, s, docs, len(s["participants"]), text)
@@ -203,25 +206,41 @@ def _table_header(pdf) -> None:
     pdf.ln(HEADER_ROW_H)
 
 
-def _row_height(pdf, cells: list[str]) -> float:
-    pdf.set_font(FONT, "", BODY_PT)
-    most = 1
-    for (header, width, _align), value in zip(COLUMNS, cells):
-        if value and pdf.get_string_width(value) > width - 2 * PAD:
-            lines = pdf.multi_cell(width, LINE_H, value, dry_run=True, output="LINES", padding=(0, PAD))
-            most = max(most, len(lines))
-    return max(ROW_MIN_H, most * LINE_H + 2)
+def _wrap(pdf, text: str, width: float) -> list[str]:
+    """Greedy word wrap by the current font's widths (much cheaper than fpdf2's
+    multi_cell for 40 x 6 short cells); a word wider than the cell is cut."""
+    if not text or pdf.get_string_width(text) <= width:
+        return [text] if text else []
+    lines: list[str] = []
+    line = ""
+    for word in text.split(" "):
+        candidate = f"{line} {word}" if line else word
+        if pdf.get_string_width(candidate) <= width:
+            line = candidate
+            continue
+        if line:
+            lines.append(line)
+        while pdf.get_string_width(word) > width:
+            cut = len(word) - 1
+            while cut > 1 and pdf.get_string_width(word[:cut]) > width:
+                cut -= 1
+            lines.append(word[:cut])
+            word = word[cut:]
+        line = word
+    if line:
+        lines.append(line)
+    return lines
 
 
-def _table_row(pdf, cells: list[str], no: int, height: float) -> None:
+def _table_row(pdf, cell_lines: list[list[str]], no: int, height: float) -> None:
     pdf.set_font(FONT, "", BODY_PT)
     x, y = MARGIN_L, pdf.get_y()
-    for (header, width, align), value in zip(COLUMNS, cells):
+    for (header, width, align), lines in zip(COLUMNS, cell_lines):
         pdf.rect(x, y, width, height)
-        if value:
-            n_lines = len(pdf.multi_cell(width, LINE_H, value, dry_run=True, output="LINES", padding=(0, PAD)))
-            pdf.set_xy(x, y + (height - n_lines * LINE_H) / 2)
-            pdf.multi_cell(width, LINE_H, value, align=align, padding=(0, PAD))
+        top = y + (height - len(lines) * LINE_H) / 2
+        for k, line in enumerate(lines):
+            pdf.set_xy(x + PAD, top + k * LINE_H)
+            pdf.cell(width - 2 * PAD, LINE_H, line, align=align)
         x += width
     # the signature column: odd numbers sign in the left half, even in the right half
     sig_w = COLUMNS[-1][1]

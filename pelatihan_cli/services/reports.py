@@ -16,7 +16,7 @@ from pelatihan_cli.domain.names import clean_name, did_you_mean
 from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import audit
-from pelatihan_cli.services.attendance import completed_sql
+from pelatihan_cli.services.attendance import completed_sql  # certificates
 
 SUMMARY_KEYS = ["kelurahan", "kecamatan", "sessions", "capacity", "enrolled", "waitlisted", "completed", "ak1"]
 
@@ -32,43 +32,49 @@ def summary(db: Database, kecamatan: str | None = None) -> dict:
             raise NotFound(f"Unknown kecamatan {kecamatan!r}.{did_you_mean(kecamatan, known) or ' See `pelatihan kelurahan list`.'}")
     kelurahan = db.execute(
         f"SELECT id, name, kecamatan FROM kelurahan {where} ORDER BY kecamatan, name", params).fetchall()
-    session_kel = dict(db.execute("SELECT id, kelurahan_id FROM session WHERE status = 'planned'").fetchall())
-
     rows = {kid: {"kelurahan": name, "kecamatan": kec, "sessions": 0, "capacity": 0, "enrolled": 0,
                   "waitlisted": 0, "completed": 0, "ak1": 0, "present": defaultdict(int)}
             for kid, name, kec in kelurahan}
-
-    def add(session_id, key, n, day=None):
-        row = rows.get(session_kel.get(session_id))
-        if row is None:
-            return
-        if day is None:
-            row[key] += n
-        else:
-            row[key][day] += n
-
     max_days = 0
-    for sid, capacity, days in db.execute("SELECT id, capacity, days FROM session WHERE status = 'planned'"):
-        add(sid, "sessions", 1)
-        add(sid, "capacity", capacity)
-        if session_kel[sid] in rows:
+    for kid, n, capacity, days in db.execute(
+            "SELECT kelurahan_id, count(*), sum(capacity), max(days) FROM session WHERE status = 'planned' "
+            "GROUP BY kelurahan_id"):
+        if kid in rows:
+            rows[kid].update(sessions=n, capacity=capacity)
             max_days = max(max_days, days)
-    for sid, status, n in db.execute(
-            "SELECT session_id, status, count(*) FROM enrollment WHERE status IN ('enrolled', 'waitlisted') "
-            "GROUP BY session_id, status"):
-        add(sid, status, n)
-    for sid, n in db.execute(
-            "SELECT e.session_id, count(*) FROM enrollment e JOIN participant p ON p.id = e.participant_id "
-            "WHERE e.status = 'enrolled' AND p.ak1_number IS NOT NULL GROUP BY e.session_id"):
-        add(sid, "ak1", n)
-    for sid, day, n in db.execute(
-            "SELECT e.session_id, a.day_no, count(*) FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id "
-            "WHERE a.present = 1 AND e.status = 'enrolled' GROUP BY e.session_id, a.day_no"):
-        add(sid, "present", n, day)
-    for sid, n in db.execute(
-            f"SELECT e.session_id, count(*) FROM ({completed_sql()}) c JOIN enrollment e ON e.id = c.enrollment_id "
-            "GROUP BY e.session_id"):
-        add(sid, "completed", n)
+    # one pass over enrollment: enrolled / waitlisted, and AK1 cards among the enrolled
+    for kid, status, n, ak1 in db.execute(
+            "SELECT s.kelurahan_id, x.status, sum(x.n), sum(x.ak1) FROM ("
+            "  SELECT e.session_id, e.status, count(*) AS n, count(p.ak1_number) AS ak1"
+            "  FROM enrollment e JOIN participant p ON p.id = e.participant_id"
+            "  WHERE e.status IN ('enrolled', 'waitlisted') GROUP BY e.session_id, e.status"
+            ") x JOIN session s ON s.id = x.session_id WHERE s.status = 'planned' "
+            "GROUP BY s.kelurahan_id, x.status"):
+        if kid in rows:
+            rows[kid][status] += n
+            if status == "enrolled":
+                rows[kid]["ak1"] += ak1
+    # one pass over attendance: each enrolled person's present days as a bit mask, counted
+    # per (kelurahan, session length, mask); present per day and completion follow from them
+    for kid, days, mask, n in db.execute(
+            "SELECT s.kelurahan_id, s.days, x.mask, sum(x.n) FROM ("
+            "  SELECT session_id, mask, count(*) AS n FROM ("
+            "    SELECT e.session_id AS session_id, sum(1 << (a.day_no - 1)) AS mask"
+            "    FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id"
+            "    WHERE a.present = 1 AND e.status = 'enrolled' AND a.day_no <= 62"
+            "    GROUP BY a.enrollment_id"
+            "  ) GROUP BY session_id, mask"
+            ") x JOIN session s ON s.id = x.session_id WHERE s.status = 'planned' "
+            "GROUP BY s.kelurahan_id, s.days, x.mask"):
+        row = rows.get(kid)
+        if row is None:
+            continue
+        for day in range(1, days + 1):
+            if mask >> (day - 1) & 1:
+                row["present"][day] += n
+        full = (1 << days) - 1
+        if mask & full == full:
+            row["completed"] += n
     out = []
     for row in rows.values():
         row["present"] = dict(sorted(row["present"].items()))

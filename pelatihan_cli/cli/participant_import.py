@@ -88,9 +88,15 @@ def participant_import(
         raise e
 
 
+#: table output shows this many warnings; --format json has them all
+WARNINGS_SHOWN = 10
+
+
 def _print_summary(s) -> None:
-    for w in s.warnings:
+    for w in s.warnings[:WARNINGS_SHOWN]:
         warn(w)
+    if len(s.warnings) > WARNINGS_SHOWN:
+        warn(f"... and {len(s.warnings) - WARNINGS_SHOWN} more warning(s); --format json lists them all.")
     if s.dry_run:
         head = "Dry run, nothing written. "
     elif s.errors and s.on_error == "abort":

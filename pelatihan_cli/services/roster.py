@@ -14,22 +14,10 @@ from pelatihan_cli.services import audit
 
 
 def display_phone(e164: str | None) -> str | None:
-    """'+6281234567890' -> '0812-3456-7890' (domain/phone.format_phone when available)."""
-    if not e164:
-        return e164
-    try:
-        from pelatihan_cli.domain.phone import format_phone  # written by the participants area
-    except ImportError:
-        format_phone = None
-    if format_phone is not None:
-        try:
-            return format_phone(e164)
-        except Exception:  # noqa: BLE001 - a display helper must not stop a roster
-            pass
-    if e164.startswith("+62"):
-        local = "0" + e164[3:]
-        return "-".join([local[:4], local[4:8], local[8:]]) if len(local) > 8 else local
-    return e164
+    """'+6281234567890' -> '0812-3456-7890'."""
+    from pelatihan_cli.domain.phone import format_phone
+
+    return format_phone(e164)
 
 
 def _filters(db: Database, kelurahan: str | None, session_id: int | None) -> tuple[str, list]:

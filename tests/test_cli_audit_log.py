@@ -38,7 +38,7 @@ def test_niks_are_masked_in_the_logged_command(db):
     audit.set_command([])
     command = _entries(db)[-1][1]
     assert "3375014107900001" not in command
-    assert command == "pelatihan participant update 337501******0001 --name Siti"
+    assert command == "pelatihan participant update '337501******0001' --name '***'"
     # 15 or 17 digits are not NIKs and stay as typed
     assert audit.mask_text("123456789012345 12345678901234567") == "123456789012345 12345678901234567"
 
@@ -77,8 +77,15 @@ def test_empty_log(cli, db):
 
 
 def test_scrub_command_removes_personal_option_values():
+    # entries written before values were hidden at record time, and AK1 numbers
     cmd = "pelatihan participant enroll 3 --nik 337501******0001 --name 'Siti Aminah' --phone=0812 --address 'Jl. X' --sex P"
     assert auditlog.scrub_command(cmd, "[erased]") == (
         "pelatihan participant enroll 3 --nik '337501******0001' --name '[erased]' '--phone=[erased]' "
         "--address '[erased]' --sex P"
     )
+
+
+def test_scrub_command_leaves_hidden_values_alone():
+    cmd = "pelatihan participant ak1 337501******0001 --number AK1-77 --name '***'"
+    assert auditlog.scrub_command(cmd, "[erased]") == (
+        "pelatihan participant ak1 '337501******0001' --number '[erased]' --name '***'")

@@ -30,10 +30,12 @@ def programme(pekalongan_db):
         )
         db.execute("INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (?, ?, 2024, 'enrolled', ?)", [i, sid, i])
         db.execute("INSERT INTO attendance (enrollment_id, day_no, present) VALUES (?, 1, 1), (?, 2, 1)", [i, i])
-    audit.set_command(["participant", "enroll", str(sid), "--nik", NIK, "--name", "Siti Aminah", "--phone", "0812 3456 7890"])
-    audit.record(db, "participant.enroll", {"enrolled": 1})
-    audit.set_command(["participant", "enroll", str(sid), "--nik", OTHER, "--name", "Budi Santoso"])
-    audit.record(db, "participant.enroll", {"enrolled": 1})
+    # entries as an older pelatihan logged them (personal option values in clear)
+    for nik, name in ((NIK, "Siti Aminah"), (OTHER, "Budi Santoso")):
+        db.execute("INSERT INTO audit_log (os_user, command, action) VALUES ('op', ?, 'participant.enroll')",
+                   [f"pelatihan participant enroll {sid} --nik {audit.mask_text(nik)} --name '{name}' --phone '0812 3456 7890'"])
+    audit.set_command(["participant", "ak1", NIK, "--number", "AK1-77"])
+    audit.record(db, "participant.ak1", {"updated": 1})
     audit.set_command([])
     db.conn.commit()
     return db
@@ -47,9 +49,10 @@ def _person(db, pid=1):
 def test_erase_removes_personal_data_and_keeps_what_reports_need(programme):
     db = programme
     counts = erasure.erase(db, NIK, today=dt.date(2024, 9, 1))
-    assert counts == {"participants": 1, "enrollments_kept": 1, "audit_entries_scrubbed": 1}
+    assert counts == {"participants": 1, "enrollments_kept": 1, "audit_entries_scrubbed": 2}
     p = _person(db)
-    assert [p[k] for k in ("nik", "name", "birth_date", "address", "phone", "ak1_number")] == [None] * 6
+    assert [p[k] for k in ("nik", "name", "birth_date", "address", "phone")] == [None] * 5
+    assert p["ak1_number"] == "[erased]"  # the card number goes; that a card was made stays
     assert p["sex"] == "P" and p["kelurahan_id"] == factories.kelurahan_id(db)
     assert p["age_band"] == "25-34"  # 34 on 2 July 2024 (session's first day), from the birth date
     assert p["ak1_date"] == "2024-07-03"  # an AK1 card was made: the report still counts it
@@ -60,8 +63,8 @@ def test_erase_removes_personal_data_and_keeps_what_reports_need(programme):
     assert _person(db, 2)["name"] == "Budi Santoso" and _person(db, 2)["nik"] == OTHER
     # the audit log no longer carries the erased person's name or phone; others' entries stay
     commands = [r[0] for r in db.execute("SELECT command FROM audit_log ORDER BY id")]
-    assert "Siti" not in " ".join(commands) and "0812" not in " ".join(commands)
-    assert any("Budi Santoso" in c for c in commands)
+    assert "Siti" not in " ".join(commands) and "AK1-77" not in " ".join(commands)
+    assert any("Budi Santoso" in c and "0812" in c for c in commands)
     assert db.execute("SELECT action FROM audit_log ORDER BY id DESC").fetchone()[0] == "participant.erase"
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
 
@@ -113,3 +116,37 @@ def test_cli_erase_unknown_nik(cli, programme):
     r = cli("participant", "erase", "3375010101900009", "--yes")
     assert r.exit_code == 1
     assert r.stderr.startswith("Error: No participant with NIK 3375010101900009")
+
+
+def _json(cli, *args):
+    r = cli(*args, "--format", "json")
+    assert r.exit_code == 0, (args, r.stderr)
+    return json.loads(r.stdout)
+
+
+def test_report_totals_and_listings_unchanged_after_erasure(cli, programme):
+    views = [
+        ("kelurahan", "list"),
+        ("report", "summary"),
+        ("session", "list", "--date", "2024-07-02"),
+        ("attendance", "show", "1"),
+    ]
+    before = [_json(cli, *v) for v in views]
+    assert before[1] and any(row["ak1"] for row in before[1])
+    r = cli("participant", "erase", NIK, "--yes")
+    assert r.exit_code == 0, r.stderr
+    after = [_json(cli, *v) for v in views]
+    assert after[0] == before[0]  # kelurahan list: sessions and participants per kelurahan
+    assert after[1] == before[1]  # report summary: enrolled, completed, AK1 made ...
+    assert after[2] == before[2]  # session list: enrolled counts
+    # attendance: the same days and completion; the erased person has no name or NIK any more
+    assert [(a["present_days"], a["completed"]) for a in after[3]] == [(b["present_days"], b["completed"]) for b in before[3]]
+    # commands that print people still work with an erased person in the session
+    for args in (("participant", "list"), ("roster", "2024-07-02"), ("attendance", "show", "1")):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.stderr)
+        assert "Siti" not in r.stdout
+    people = _json(cli, "participant", "list", "--session", "1")
+    assert "Budi Santoso" in {p["name"] for p in people}
+    roster = _json(cli, "roster", "2024-07-02")
+    assert "Siti Aminah" not in json.dumps(roster)

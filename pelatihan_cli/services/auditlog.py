@@ -14,7 +14,9 @@ from sqlite_utils import Database
 from pelatihan_cli.services.audit import mask_text
 
 # options whose values are personal data; their values are removed when a person is erased
+# (audit.record already logs most of them as ***; older entries and --number are not)
 PERSONAL_OPTIONS = ("--name", "--address", "--phone", "--birth-date", "--number")
+HIDDEN = "***"
 
 
 def entries(db: Database, limit: int = 50, action: str | None = None) -> list[dict]:
@@ -48,13 +50,14 @@ def scrub_command(command: str, mark: str) -> str:
     skip_next = False
     for w in words:
         if skip_next:
-            out.append(mark)
+            out.append(w if w == HIDDEN else mark)
             skip_next = False
         elif w in PERSONAL_OPTIONS:
             out.append(w)
             skip_next = True
         elif "=" in w and w.split("=", 1)[0] in PERSONAL_OPTIONS:
-            out.append(w.split("=", 1)[0] + "=" + mark)
+            opt, value = w.split("=", 1)
+            out.append(w if value == HIDDEN else f"{opt}={mark}")
         else:
             out.append(w)
     return " ".join(shlex.quote(w) for w in out)

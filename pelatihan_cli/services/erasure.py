@@ -1,9 +1,9 @@
 """Erasure of a participant's personal data (UU 27/2022, the right to deletion).
 
-Name, NIK, birth date, address, phone and AK1 number become NULL; what the aggregate
-reports need stays: kelurahan, sex, age band, enrollments and attendance, and whether
-an AK1 card was made (ak1_date, a date the programme recorded, not an identifier).
-So report totals do not change. The age band is filled from the birth date before
+Name, NIK, birth date, address and phone become NULL, and the AK1 card number is
+replaced by '[erased]' (so that "AK1 made", which the summary counts, stays true);
+what the aggregate reports need stays: kelurahan, sex, age band, enrollments,
+attendance and the AK1 date. So report totals do not change. The age band is filled from the birth date before
 the birth date goes. In the audit log, the command lines that name this person's
 (masked) NIK lose the values of --name, --address, --phone, --birth-date and --number.
 """
@@ -83,11 +83,12 @@ def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
         band = band or _band_for(db, person.id, birth, today)
         db.execute(
             """UPDATE participant SET nik = NULL, name = NULL, birth_date = NULL, address = NULL,
-                   phone = NULL, ak1_number = NULL, nik_mismatch_accepted = 0, age_band = ?,
+                   phone = NULL, nik_mismatch_accepted = 0, age_band = ?,
+                   ak1_number = CASE WHEN ak1_number IS NULL THEN NULL ELSE ? END,
                    erased_at = strftime('%Y-%m-%dT%H:%M:%S', 'now'),
                    updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now')
                WHERE id = ?""",
-            [band, person.id],
+            [band, ERASED_MARK, person.id],
         )
         scrubbed = auditlog.scrub_person(db, person.nik, ERASED_MARK)
         counts = {"participants": 1, "enrollments_kept": person.enrollments, "audit_entries_scrubbed": scrubbed}

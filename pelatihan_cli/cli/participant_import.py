@@ -57,10 +57,9 @@ def participant_import(
 ) -> None:
     """Import a participant list: every row is enrolled with the rules of `participant enroll`.
 
-    Headers (any case; spaces, _ and . ignored): nik/no_ktp, nama/name, tanggal_lahir,
-    jenis_kelamin/jk/l_p, alamat, kelurahan, no_hp/telepon, sesi/session, pelatihan/skill,
-    no_ak1. Exit 0 when all is well, 1 when rows were bad with --on-error abort (nothing
-    written), 3 when rows were rejected with --on-error skip.
+    Headers (any case; spaces, _ and . ignored): nik/no_ktp, nama/name, tanggal_lahir, jenis_kelamin/jk/l_p, alamat, kelurahan, no_hp/telepon, sesi/session, pelatihan/skill, no_ak1.
+
+    Exit 0 when all is well; 1 when rows were bad with --on-error abort (nothing written); 3 when rows were rejected with --on-error skip.
     """
     from pelatihan_cli.services import participant_import as svc
 

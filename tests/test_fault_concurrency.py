@@ -108,3 +108,43 @@ def test_concurrent_enroll_import_and_attendance(pekalongan_db, db_path, tmp_pat
     assert actions["attendance.mark"] >= 1
     assert q("SELECT count(*) FROM participant") == [(8 + want + 40,)]
     conn.close()
+
+
+_PAIR_WRITER = r"""
+import sqlite3, sys, time
+conn = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=30)
+conn.execute("PRAGMA journal_mode = WAL")
+print("ready", flush=True)
+i = 0
+while True:
+    i += 1
+    conn.execute("BEGIN IMMEDIATE")   # two rows per transaction: a consistent copy has an even count
+    conn.execute("INSERT INTO holiday (date, name) VALUES (date('2000-01-01', '+' || ? || ' days'), 'a')", [2 * i])
+    conn.execute("INSERT INTO holiday (date, name) VALUES (date('2000-01-01', '+' || ? || ' days'), 'b')", [2 * i + 1])
+    conn.execute("COMMIT")
+    time.sleep(0.002)  # a busy writer, but not one that never lets go of the lock
+"""
+
+
+def test_backup_is_consistent_while_another_process_writes(db, db_path, tmp_path):
+    db.conn.close()
+    writer = subprocess.Popen([sys.executable, "-c", _PAIR_WRITER, str(db_path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert writer.stdout.readline().strip() == "ready"
+        counts = []
+        for n in range(4):
+            target = tmp_path / f"copy{n}.db"
+            r = subprocess.run([sys.executable, "-m", "pelatihan_cli", "--db", str(db_path), "backup", str(target)],
+                               capture_output=True, text=True, cwd=ROOT)
+            assert r.returncode == 0, r.stderr
+            assert "locked" not in r.stderr
+            copy = sqlite3.connect(target)
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            pairs = copy.execute("SELECT count(*) FROM holiday").fetchone()[0]
+            assert pairs % 2 == 0, pairs
+            counts.append(pairs)
+            copy.close()
+        assert counts[-1] > counts[0] > 0  # the writer really was writing throughout
+    finally:
+        writer.kill()
+        writer.wait()

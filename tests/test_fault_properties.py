@@ -123,8 +123,6 @@ def test_cell_values(value):
     assert err is not None or d is None or isinstance(d, dt.date)
 
 
-@pytest.mark.xfail(reason="importing/values.cell_int: int(nan) / int(inf) raise ValueError/OverflowError "
-                          "(a JSON list with NaN in the session column); reported to its owner", strict=False)
 @FAST
 @given(st.one_of(anything, st.sampled_from([float("nan"), float("inf"), -float("inf")])))
 @example(float("nan"))

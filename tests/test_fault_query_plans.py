@@ -92,9 +92,6 @@ def test_roster_uses_indexes(programme):
     _strict(programme, lambda: roster.roster(programme, dt.date(2024, 7, 2)))
 
 
-@pytest.mark.xfail(reason="services/sessions.list_sessions filters the day with EXISTS(...) per session, which "
-                          "scans every session; `s.id IN (SELECT session_id FROM session_day WHERE date = ?)` "
-                          "searches session_day_date. Reported to the planning owner.", strict=False)
 def test_session_list_of_a_day_uses_indexes(programme):
     from pelatihan_cli.services import sessions
 

@@ -88,6 +88,8 @@ def cell_int(value: Any, *, field: str) -> int | None:
     if value is None:
         return None
     if is_number(value):
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            raise ValidationError(f"{field} {value!r} is not a whole number.", field=field, value=value)
         if isinstance(value, float) and value != int(value):
             raise ValidationError(f"{field} {value!r} is not a whole number.", field=field, value=value)
         return int(value)

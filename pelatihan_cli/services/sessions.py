@@ -109,14 +109,15 @@ def list_sessions(
     clauses, params = [], []
     if date is not None:
         d = parse_date(date, field="--date")
-        clauses.append("EXISTS (SELECT 1 FROM session_day x WHERE x.session_id = s.id AND x.date = ?)")
+        # IN (...) lets SQLite search session_day_date instead of probing every session
+        clauses.append("s.id IN (SELECT x.session_id FROM session_day x WHERE x.date = ?)")
         params.append(d.isoformat())
     if start is not None or end is not None:
         a = parse_date(start, field="--from").isoformat() if start is not None else "0000-00-00"
         b = parse_date(end, field="--to").isoformat() if end is not None else "9999-99-99"
         if b < a:
             raise ValidationError(f"--to {b} is before --from {a}; swap them.", field="--to", value=b)
-        clauses.append("EXISTS (SELECT 1 FROM session_day x WHERE x.session_id = s.id AND x.date BETWEEN ? AND ?)")
+        clauses.append("s.id IN (SELECT x.session_id FROM session_day x WHERE x.date BETWEEN ? AND ?)")
         params += [a, b]
     if kelurahan:
         k = kelurahan_service.resolve(db, kelurahan)

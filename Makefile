@@ -21,8 +21,23 @@ install-test: $(BIN)/python
 demo: install
 	@mkdir -p out
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	@echo "== 1. A new database with the 27 kelurahan of Kota Pekalongan"
 	$(PELATIHAN) init --pekalongan
 	$(PELATIHAN) kelurahan list
+	@echo "== 2. Instructors, and the whole 2024 programme planned automatically"
+	$(PELATIHAN) instructor import data/instructors_2024.csv
+	$(PELATIHAN) session auto-plan --from 2024-07-01 --to 2024-08-27 --requests data/programme_2024.csv --max-per-day 2 --format json > /dev/null
+	$(PELATIHAN) session list
+	$(PELATIHAN) report schedule --from 2024-07-01 --to 2024-08-31
+	@echo "== 3. The participant lists sent by the kelurahan offices"
+	$(PELATIHAN) participant import data/sample_participants.csv
+	$(PELATIHAN) kelurahan list
+	@echo "== 4. The morning of 2 July 2024: the day's rosters (daftar hadir)"
+	$(PELATIHAN) roster 2024-07-02
+	$(PELATIHAN) roster 2024-07-02 --format pdf --output out/roster-2024-07-02.pdf
+	@echo "Roster PDF written to out/roster-2024-07-02.pdf"
+	@echo "== 5. The programme summary"
+	$(PELATIHAN) report summary
 
 test: install-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider

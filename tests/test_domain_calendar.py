@@ -110,3 +110,12 @@ def test_working_days_are_the_first_n_working_days(start, n, weekends):
     assert days[0] >= start
     # no working day was skipped between start and the last day
     assert cal.working_days_between(start, days[-1]) == days
+
+
+def test_compact_days_for_tables():
+    from pelatihan_cli.domain.dates import format_days_compact as f
+
+    assert f(["2024-07-01", "2024-07-02"]) == "1-2 Jul 2024"
+    assert f(["2024-07-05", "2024-07-08"]) == "5, 8 Jul 2024"  # Friday and Monday
+    assert f(["2024-07-31", "2024-08-01"]) == "31 Jul, 1 Aug 2024"
+    assert f(["2024-12-24", "2024-12-27"]) == "24, 27 Dec 2024"

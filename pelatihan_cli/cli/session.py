@@ -14,7 +14,7 @@ app = typer.Typer(help="Plan sessions (one skill track in one kelurahan over N w
 
 COLUMNS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted", "venue",
            "instructors", "status"]
-TABLE_COLUMNS = ["id", "kelurahan", "skill", "days", "capacity", "enrolled", "waitlisted", "instructors", "status"]
+TABLE_COLUMNS = ["id", "kelurahan", "skill", "dates", "seats", "waitlisted", "instructors", "status"]
 
 StartOption = Annotated[str, typer.Option("--start", help="First training day, e.g. 2024-07-02.")]
 DaysOption = Annotated[int, typer.Option("--days", help="Number of training days (working days).")]
@@ -29,7 +29,14 @@ def _summary(s: dict) -> str:
 
 
 def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str) -> None:
-    emit(rows, fmt, columns=COLUMNS, table_columns=TABLE_COLUMNS, title=title, empty_message=empty)
+    if fmt is OutputFormat.table:
+        # a table for people: compact dates and seats, so it reads in 80 columns
+        from pelatihan_cli.domain.dates import format_days_compact
+
+        rows = [{**r, "dates": format_days_compact(r["days"]), "seats": f"{r['enrolled']}/{r['capacity']}"}
+                for r in rows]
+    emit(rows, fmt, columns=COLUMNS, table_columns=TABLE_COLUMNS, title=title, empty_message=empty,
+         headers={"waitlisted": "Wait"})
 
 
 @app.command(name="plan")

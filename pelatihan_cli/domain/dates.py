@@ -79,3 +79,21 @@ def format_short_id(day: dt.date) -> str:
     from babel.dates import format_date
 
     return format_date(day, "d MMMM y", locale="id")
+
+
+_MONTH_ABBR = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+
+
+def format_days_compact(days: list[str] | list[dt.date]) -> str:
+    """Training days in little room: '1-2 Jul 2024', '5, 8 Jul 2024', '31 Jul, 1 Aug 2024'."""
+    ds = [d if isinstance(d, dt.date) else dt.date.fromisoformat(d) for d in days]
+    if not ds:
+        return ""
+    consecutive = all((b - a).days == 1 for a, b in zip(ds, ds[1:]))
+    if len(ds) > 1 and consecutive and ds[0].month == ds[-1].month and ds[0].year == ds[-1].year:
+        return f"{ds[0].day}-{ds[-1].day} {_MONTH_ABBR[ds[0].month - 1]} {ds[0].year}"
+    parts: list[str] = []
+    for i, d in enumerate(ds):
+        last_of_month = i == len(ds) - 1 or (ds[i + 1].month, ds[i + 1].year) != (d.month, d.year)
+        parts.append(f"{d.day} {_MONTH_ABBR[d.month - 1]}" if last_of_month else str(d.day))
+    return ", ".join(parts) + f" {ds[-1].year}"

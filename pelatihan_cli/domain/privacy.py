@@ -13,9 +13,13 @@ def mask_nik(nik: str | None) -> str | None:
 
 
 def mask_phone(display: str | None) -> str | None:
-    """'0812-3456-7890' -> '0812-****-7890'; keeps the operator able to tell numbers apart."""
+    """'0812-3456-7890' -> '0812-****-7890', '0813-4567-291' -> '0813-****-291': the
+    middle groups are hidden, so the operator can still tell numbers apart."""
     if not display:
         return display
+    groups = display.split("-")
+    if len(groups) >= 3:
+        return "-".join([groups[0], *("*" * len(g) for g in groups[1:-1]), groups[-1]])
     digits = [i for i, ch in enumerate(display) if ch.isdigit()]
     if len(digits) <= 8:
         return display

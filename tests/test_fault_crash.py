@@ -150,6 +150,7 @@ def test_sigkill_during_backup(large_db, tmp_path):
     r = _run("--db", large_db, "backup", target)
     assert r.returncode == 0, r.stderr
     assert "integrity ok" in r.stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["copy.db"]  # the killed backups' temporaries are gone
 
 
 def test_sigkill_during_restore_leaves_the_old_or_the_new_database(large_db, pekalongan_db, db_path, tmp_path):

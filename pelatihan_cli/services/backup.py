@@ -123,11 +123,29 @@ def _copy(src: sqlite3.Connection, dest_path: Path) -> None:
         dest.close()
 
 
+def _remove_stale_temporaries(target: Path) -> None:
+    """Temporary files of backups to `target` whose process was killed."""
+    for leftover in target.parent.glob(f".{target.name}.tmp-*"):
+        pid = leftover.name.removesuffix("-journal").rsplit("-", 1)[-1]
+        try:
+            os.kill(int(pid), 0)
+            continue  # that backup is still running
+        except (ValueError, ProcessLookupError):
+            pass
+        except PermissionError:
+            continue
+        try:
+            leftover.unlink()
+        except OSError:
+            pass
+
+
 def backup(db: Database, target: Path | str, *, force: bool = False) -> BackupResult:
     """Copy the open database `db` to `target` (a file, or a directory to put a
     timestamped file in). Refuses to overwrite unless `force`."""
     db_path = Path(db.path)  # type: ignore[attr-defined]
     target = _target_path(db_path, Path(target), force)
+    _remove_stale_temporaries(target)
     tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
     try:
         _copy(db.conn, tmp)

@@ -35,3 +35,17 @@ def test_enroll_writes_a_masked_audit_row(cli, db):
     assert "337501******0001" in text
     assert "0141" not in text.replace("337501******0001", "")
     assert "Siti" not in text and "081234567890" not in text
+
+
+def test_show_nik_is_logged_once_per_command(cli, db):
+    from tests.factories import make_session
+
+    sid = make_session(db, days=("2024-07-02", "2024-07-03"))
+    assert cli("participant", "enroll", sid, "--nik", "3375014107900001", "--name", "Siti").exit_code == 0
+    before = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+    r = cli("roster", "2024-07-02", "--format", "json", "--show-nik")
+    assert r.exit_code == 0, r.stderr
+    assert "3375014107900001" in r.stdout
+    rows = db.execute("SELECT action, command FROM audit_log WHERE id > ?", [before]).fetchall()
+    assert len(rows) == 1
+    assert rows[0][0].endswith("show_nik") and "--show-nik" in rows[0][1]

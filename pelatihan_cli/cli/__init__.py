@@ -110,7 +110,15 @@ def _is_usage_error(e: Exception) -> bool:
     return type(e).__module__.startswith("typer")
 
 
+def _short(text: str, limit: int) -> str:
+    """Cut a long value (a 100,000-character cell) so that the error stays readable."""
+    text = text.replace("\x00", "\\0")
+    return text if len(text) <= limit else text[: limit - 1] + f"… ({len(text):,} characters)"
+
+
 def _fail(message: str, code: int = 1):
+    # one line: a value with line breaks must not split the error over several lines
+    message = _short(" ".join(message.splitlines()), 1000)
     sys.stderr.write(f"Error: {message}\n")
     sys.stderr.flush()
     raise typer.Exit(code)
@@ -118,10 +126,10 @@ def _fail(message: str, code: int = 1):
 
 def _fail_rows(e: RowErrors):
     """One `Error:` line, then every bad row (row, column, value, reason) on stderr."""
-    sys.stderr.write(f"Error: {e}\n")
+    sys.stderr.write(f"Error: {_short(str(e), 500)}\n")
     for err in e.errors:
-        value = "" if err.get("value") in (None, "") else f" {err['value']!r}"
-        sys.stderr.write(f"  row {err.get('row')}, {err.get('column') or '-'}{value}: {err.get('message')}\n")
+        value = "" if err.get("value") in (None, "") else f" {_short(repr(err['value']), 60)}"
+        sys.stderr.write(f"  row {err.get('row')}, {err.get('column') or '-'}{value}: {_short(str(err.get('message')), 300)}\n")
     sys.stderr.flush()
     raise typer.Exit(getattr(e, "exit_code", 1))
 

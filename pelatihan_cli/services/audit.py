@@ -20,8 +20,9 @@ SENSITIVE_OPTIONS = ("--phone", "--birth-date", "--address", "--name")
 
 def set_command(argv: Sequence[str]) -> None:
     """Remember the command line of this invocation (set by the root CLI callback)."""
-    global _command, _show_nik_pending
+    global _command, _show_nik_pending, _generic_show_nik_id
     _command = list(argv)
+    _generic_show_nik_id = None
     _show_nik_pending = "--show-nik" in _command
 
 
@@ -69,11 +70,25 @@ def os_user() -> str:
         return "unknown"
 
 
+_generic_show_nik_id: int | None = None
+
+
 def record(db: Database, action: str, changes: dict | None = None) -> None:
-    """Add an audit row. Call it inside the same transaction as the change it describes."""
+    """Add an audit row. Call it inside the same transaction as the change it describes.
+
+    A service's own `*.show_nik` entry replaces the generic 'privacy.show_nik' entry that
+    open_db wrote for the same command, so each use of --show-nik is logged once."""
+    global _generic_show_nik_id
+    payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)
+    if action.endswith("show_nik") and _generic_show_nik_id is not None:
+        cur = db.execute("UPDATE audit_log SET action = ?, changes = ? WHERE id = ?",
+                         [action, payload, _generic_show_nik_id])
+        _generic_show_nik_id = None
+        if cur.rowcount:
+            return
     db.execute(
         "INSERT INTO audit_log (os_user, command, action, changes) VALUES (?, ?, ?, ?)",
-        [os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
+        [os_user(), current_command(), action, payload],
     )
 
 
@@ -86,8 +101,10 @@ def on_open(db: Database) -> None:
     _show_nik_pending = False
     from pelatihan_cli.db import write_transaction
 
+    global _generic_show_nik_id
     with write_transaction(db):
         record(db, "privacy.show_nik", {"show_nik": 1})
+        _generic_show_nik_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
 
 
 def list_entries(db: Database, limit: int = 50) -> list[dict]:

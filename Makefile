@@ -36,8 +36,16 @@ demo: install
 	$(PELATIHAN) roster 2024-07-02
 	$(PELATIHAN) roster 2024-07-02 --format pdf --output out/roster-2024-07-02.pdf
 	@echo "Roster PDF written to out/roster-2024-07-02.pdf"
-	@echo "== 5. The programme summary"
+	@echo "== 5. After the training: attendance of session 1 (both days), its certificates, the summary"
+	$(PELATIHAN) attendance mark 1 --day 1 --all
+	$(PELATIHAN) attendance mark 1 --day 2 --all
+	$(PELATIHAN) report certificates 1
 	$(PELATIHAN) report summary
+	@echo "== 6. Operations: a checked backup, a masked export, the audit log"
+	$(PELATIHAN) backup out/demo-backup.db --force
+	$(PELATIHAN) export --format xlsx --output out/programme.xlsx --force
+	$(PELATIHAN) log --limit 5
+	@echo "Demo database: $(DEMO_DB); roster PDF: out/roster-2024-07-02.pdf; export: out/programme.xlsx"
 
 test: install-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -98,10 +98,6 @@ def test_session_list_of_a_day_uses_indexes(programme):
     _strict(programme, lambda: sessions.list_sessions(programme, date="2024-07-02"))
 
 
-@pytest.mark.xfail(reason="services/participants.list_participants numbers waitlist positions with a window "
-                          "function over the whole enrollment table; a correlated count on enrollment_session "
-                          "(session_id, status, seq <= e.seq) keeps it to the kelurahan. Reported to its owner.",
-                   strict=False)
 def test_participant_list_of_a_kelurahan_uses_indexes(programme):
     from pelatihan_cli.services import participants
 

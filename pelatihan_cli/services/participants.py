@@ -26,9 +26,14 @@ LIST_COLUMNS = ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone",
                 "session_id", "status", "position", "ak1_number"]
 STATUSES = ("enrolled", "waitlisted", "withdrawn")
 
+# the position is the rank by first-come seq among the session's rows of the same status,
+# counted on the enrollment_session index (session_id, status, seq) for each row: a
+# filtered listing (one kelurahan, one person) touches only its own rows, never the
+# whole enrollment table as a window function over it would
 _POSITIONED = """
     SELECT e.*, CASE WHEN e.status = 'withdrawn' THEN NULL ELSE
-        row_number() OVER (PARTITION BY e.session_id, e.status ORDER BY e.seq) END AS position
+        (SELECT count(*) FROM enrollment x
+         WHERE x.session_id = e.session_id AND x.status = e.status AND x.seq <= e.seq) END AS position
     FROM enrollment e
 """
 

@@ -1,18 +1,21 @@
 """Enrollment: create or update a participant and put them in a session, under every rule.
 
 `Enroller` is the one implementation of the rules; `participant enroll` uses it for one
-person and the batch importer for every row of a file (it caches sessions, settings and
-kelurahan, and validates a person completely before writing anything for them). It must
-run inside `write_transaction(db)`: BEGIN IMMEDIATE takes the write lock first, so the
-capacity count it reads cannot change before it writes. The schema enforces capacity
-(trigger 'session full') and one active enrollment per person per year again.
+person (`enroll`) and the batch importer for chunks of rows (`enroll_many`); both go
+through the same `_check_person` and `_decide`, which call domain/eligibility.py. It
+caches sessions, settings and kelurahan, and validates a person completely before writing
+anything for them. It must run inside `write_transaction(db)`: BEGIN IMMEDIATE takes the
+write lock first, so the seat counts and records it keeps in memory cannot change under
+it. The schema enforces capacity (trigger 'session full') and one active enrollment per
+person per year again; when it refuses a batch write, the chunk is replayed one by one.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sqlite_utils import Database
 
@@ -21,10 +24,10 @@ from pelatihan_cli.domain import eligibility as rules
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, SessionFacts
 from pelatihan_cli.domain.names import did_you_mean, name_key
-from pelatihan_cli.domain.nik import clean_nik, parse_nik
+from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik
 from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
-from pelatihan_cli.errors import Conflict, NotFound, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError
 from pelatihan_cli.services import audit, settings
 
 AK1_MAX = 40
@@ -80,7 +83,7 @@ class EnrollResult:
         return f"{self.name} is already {where}; nothing changed"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Stored:
     id: int
     name: str
@@ -129,10 +132,74 @@ def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+@dataclass(slots=True)
+class _Checked:
+    """A person's input after the checks that need no database (NIK, name, dates, sex,
+    phone, free text, agreement with the NIK)."""
+
+    nik: Nik
+    name: str
+    birth_in: dt.date | None
+    sex_in: str | None
+    phone: str | None
+    address: str | None
+    ak1_number: str | None
+    ak1_date: dt.date | None
+    birth: dt.date
+    sex: str
+    mismatch: list[str]
+
+
+@dataclass(slots=True)
+class _Plan:
+    """What one enrollment decided: the result, and the writes it needs."""
+
+    result: EnrollResult
+    new: dict
+    changes: dict
+    stored_id: int | None
+    same: tuple | None       # (enrollment id, status, position) in this session
+    status: str | None       # the enrollment to write; None: no enrollment write
+    seq: int
+    outside: bool
+
+
+#: the participant's stored facts and enrollments, for one or many NIKs
+_FACTS_PARTICIPANT_SQL = (
+    "SELECT id, nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, ak1_date, "
+    "nik_mismatch_accepted, age_band FROM participant WHERE nik IN (SELECT value FROM json_each(?))")
+_FACTS_ENROLLMENT_SQL = """
+    SELECT e.participant_id, e.id, e.session_id, e.status, e.year, e.seq,
+           CASE WHEN e.status IN ('enrolled', 'waitlisted') THEN
+               (SELECT count(*) FROM enrollment x
+                WHERE x.session_id = e.session_id AND x.status = e.status AND x.seq <= e.seq) END
+    FROM enrollment e WHERE e.participant_id IN (SELECT value FROM json_each(?))
+    ORDER BY e.seq, e.id
+"""
+_PARTICIPANT_INSERT_SQL = (
+    "INSERT INTO participant (id, nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, "
+    "ak1_date, nik_mismatch_accepted, age_band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+_ENROLLMENT_INSERT_SQL = (
+    "INSERT INTO enrollment (id, participant_id, session_id, year, status, seq, outside_domicile) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)")
+_ENROLLMENT_REJOIN_SQL = (
+    "UPDATE enrollment SET status = ?, seq = ?, year = ?, outside_domicile = ?, "
+    "withdraw_reason = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?")
+
+#: an item of Enroller.enroll_many: (person, session id or a function returning one, options)
+BatchItem = tuple  # (PersonInput, int | Callable[[], int], EnrollOptions)
+
+
 class Enroller:
     """Applies every enrollment rule and writes; caches sessions/settings/kelurahan for a batch.
     Must be used inside write_transaction(db); use one Enroller per transaction (it keeps
-    per-session counts up to date from its own writes)."""
+    per-session counts up to date from its own writes).
+
+    Two ways in, one set of rules: `enroll` (one person: reads their facts, decides,
+    writes in a savepoint) and `enroll_many` (a chunk of people: reads everybody's facts
+    in two queries, decides each in order against the state kept in memory, then writes
+    the chunk with executemany). Both call `_check_person` and `_decide`, which call the
+    rule functions of domain/eligibility.py."""
 
     def __init__(self, db: Database, *, today: dt.date | None = None):
         self.db = db
@@ -144,6 +211,7 @@ class Enroller:
         self._session_counts: dict[int, list[int]] = {}
         self._kelurahan: dict[str, tuple[int, str]] | None = None
         self._kelurahan_names: dict[int, str] = {}
+        self._kelurahan_typed: dict[str, tuple[int, str]] = {}
 
     # --- cached look-ups -------------------------------------------------------------
 
@@ -166,24 +234,31 @@ class Enroller:
         return self._kelurahan
 
     def kelurahan(self, text: str) -> tuple[int, str]:
+        hit = self._kelurahan_typed.get(text)
+        if hit is not None:
+            return hit
         table = self._load_kelurahan()
         hit = table.get(name_key(text)) or table.get(text.strip())
         if hit is None:
             hint = did_you_mean(text, self._kelurahan_names.values()) or " See `pelatihan kelurahan list`."
             raise ValidationError(f"Unknown kelurahan {text!r} (domicile).{hint}", field="kelurahan", value=text)
+        if len(self._kelurahan_typed) < 10_000:
+            self._kelurahan_typed[text] = hit
         return hit
 
     def kelurahan_name(self, kid: int) -> str:
         self._load_kelurahan()
         return self._kelurahan_names.get(kid, str(kid))
 
-    # --- the rules ---------------------------------------------------------------------
+    def enrolled_count(self, session_id: int) -> int:
+        """Seats taken in a session, including this Enroller's own writes (and, inside
+        enroll_many, the rows decided before)."""
+        return self._counts(session_id)[0]
 
-    def enroll(self, person: PersonInput, session_id: int, opts: EnrollOptions = EnrollOptions()) -> EnrollResult:
-        if not self.conn.in_transaction:
-            raise RuntimeError("Enroller.enroll must run inside write_transaction(db)")
-        s = self.session(session_id)
-        warnings = rules.check_session_open(s, self.today)
+    # --- the rules (shared by enroll and enroll_many) ----------------------------------
+
+    def _check_person(self, person: PersonInput, s: SessionFacts, opts: EnrollOptions) -> _Checked:
+        """Every check that needs no database, in the order the operator's mistakes are named."""
         nik = parse_nik(person.nik, on=s.first_day)
         name = clean_person_name(person.name)
         birth_in = _as_date(person.birth_date, "birth_date")
@@ -196,20 +271,22 @@ class Enroller:
             nik, birth_in, sex_in, accept_mismatch=opts.accept_nik_mismatch, nik_text=person.nik,
             birth_text=person.birth_date if isinstance(person.birth_date, str) else None,
             sex_text=person.sex)
-        warnings += mismatch
+        return _Checked(nik, name, birth_in, sex_in, phone, address, ak1_number, ak1_date, birth, sex, mismatch)
 
-        row = self.conn.execute(
-            "SELECT id, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, ak1_date, "
-            "nik_mismatch_accepted, age_band FROM participant WHERE nik = ?", [nik.value]).fetchone()
-        stored = _Stored(*row) if row else None
+    def _decide(self, person: PersonInput, c: _Checked, s: SessionFacts, opts: EnrollOptions,
+                stored: _Stored | None, enrollments, warnings: list[str]) -> _Plan:
+        """The rules that need the person's stored record, their enrollments and the seats
+        taken; no SQL of its own beyond the cached look-ups. Raises when a rule refuses."""
+        warnings += c.mismatch
+        birth, sex = c.birth, c.sex
         if stored is not None:
             # omitted facts keep what is stored (including an accepted mismatch)
-            if birth_in is None and stored.birth_date:
+            if c.birth_in is None and stored.birth_date:
                 birth = dt.date.fromisoformat(stored.birth_date)
-            if sex_in is None:
+            if c.sex_in is None:
                 sex = stored.sex
 
-        from_nik = birth_in is None and stored is None  # the birth date came from the NIK
+        from_nik = c.birth_in is None and stored is None  # the birth date came from the NIK
         age = rules.check_age(
             birth, s, self.age_min, self.age_max, field="nik" if from_nik else "birth_date",
             value=person.nik if from_nik else person.birth_date)
@@ -223,83 +300,228 @@ class Enroller:
         outside = rules.check_domicile(dom_id, dom_name, s, allow_outside=opts.allow_outside,
                                        value=person.kelurahan)
         if outside:
-            warnings.append(f"{name} lives in {dom_name}, outside {s.kelurahan}; allowed (--allow-outside, recorded).")
+            warnings.append(f"{c.name} lives in {dom_name}, outside {s.kelurahan}; allowed (--allow-outside, recorded).")
 
         new = {
-            "name": name,
+            "name": c.name,
             "birth_date": birth.isoformat(),
             "sex": sex,
             "kelurahan_id": dom_id,
-            "nik_mismatch_accepted": 1 if (mismatch or (stored and stored.nik_mismatch_accepted)) else 0,
+            "nik_mismatch_accepted": 1 if (c.mismatch or (stored and stored.nik_mismatch_accepted)) else 0,
             "age_band": age_band(age),
         }
-        if phone is not None:
-            new["phone"] = phone
-        if address is not None:
-            new["address"] = address
-        if ak1_number is not None:
-            new["ak1_number"] = ak1_number
-        if ak1_date is not None:
-            new["ak1_date"] = ak1_date.isoformat()
+        if c.phone is not None:
+            new["phone"] = c.phone
+        if c.address is not None:
+            new["address"] = c.address
+        if c.ak1_number is not None:
+            new["ak1_number"] = c.ak1_number
+        if c.ak1_date is not None:
+            new["ak1_date"] = c.ak1_date.isoformat()
         changes = new if stored is None else {k: v for k, v in new.items() if getattr(stored, k) != v}
 
-        result = EnrollResult(nik=nik.value, session_id=s.id, status="", position=None, capacity=s.capacity,
-                              warnings=warnings, name=name, session_label=s.label,
+        result = EnrollResult(nik=c.nik.value, session_id=s.id, status="", position=None, capacity=s.capacity,
+                              warnings=warnings, name=c.name, session_label=s.label,
                               participant_created=stored is None, outside_domicile=outside,
-                              nik_mismatch_accepted=bool(mismatch))
+                              nik_mismatch_accepted=bool(c.mismatch))
+        stored_id = stored.id if stored is not None else None
 
         same = None
         others: list[tuple[int, str]] = []
-        if stored is not None:
-            for eid, sid, status, year in self.conn.execute(
-                    "SELECT id, session_id, status, year FROM enrollment WHERE participant_id = ? "
-                    "ORDER BY seq", [stored.id]):
-                if sid == s.id:
-                    same = (eid, status)
-                elif status in ACTIVE and year == s.year:
-                    others.append((sid, self.session(sid).label))
+        for eid, sid, status, year, _seq, position in enrollments:
+            if sid == s.id:
+                same = (eid, status, position)
+            elif status in ACTIVE and year == s.year:
+                others.append((sid, self.session(sid).label))
 
         if same is not None and same[1] in ACTIVE:
             result.enrollment_status = same[1]
-            result.position = self._position(s.id, same[0], same[1])
-            if changes:
-                self._write(lambda: self._update_participant(stored.id, changes))
-                result.status = "updated"
-            else:
-                result.status = "unchanged"
-            return result
+            result.position = same[2]
+            result.status = "updated" if changes else "unchanged"
+            return _Plan(result, new, changes, stored_id, same, None, 0, outside)
 
         rules.check_one_per_year(others, s, who=f"NIK {person.nik!r}")
-        counts = self._counts(s.id)
-        enrolled, waitlisted, max_seq = counts
+        enrolled, waitlisted, max_seq = self._counts(s.id)
         status = rules.seat_decision(enrolled, s, no_waitlist=opts.no_waitlist)
+        result.status = result.enrollment_status = status
+        result.position = enrolled + 1 if status == ENROLLED else waitlisted + 1
+        return _Plan(result, new, changes, stored_id, same, status, max_seq + 1, outside)
+
+    def _facts(self, niks: list[str]) -> dict[str, tuple[_Stored, list[tuple]]]:
+        """Stored record and enrollments (id, session, status, year, seq, position) of
+        every registered NIK among `niks`, enrollments in first-come order."""
+        if not niks:
+            return {}
+        by_id: dict[int, tuple[_Stored, list[tuple]]] = {}
+        out: dict[str, tuple[_Stored, list[tuple]]] = {}
+        for row in self.conn.execute(_FACTS_PARTICIPANT_SQL, [json.dumps(niks)]):
+            facts = (_Stored(row[0], *row[2:]), [])
+            by_id[row[0]] = facts
+            out[row[1]] = facts
+        if by_id:
+            for pid, *enrollment in self.conn.execute(_FACTS_ENROLLMENT_SQL, [json.dumps(list(by_id))]):
+                by_id[pid][1].append(tuple(enrollment))
+        return out
+
+    def _took_seat(self, plan: _Plan, session_id: int) -> None:
+        counts = self._counts(session_id)
+        counts[0 if plan.status == ENROLLED else 1] += 1
+        counts[2] = plan.seq
+
+    # --- one person --------------------------------------------------------------------
+
+    def enroll(self, person: PersonInput, session_id: int, opts: EnrollOptions = EnrollOptions()) -> EnrollResult:
+        if not self.conn.in_transaction:
+            raise RuntimeError("Enroller.enroll must run inside write_transaction(db)")
+        s = self.session(session_id)
+        warnings = rules.check_session_open(s, self.today)
+        c = self._check_person(person, s, opts)
+        stored, enrollments = self._facts([c.nik.value]).get(c.nik.value, (None, ()))
+        plan = self._decide(person, c, s, opts, stored, enrollments, warnings)
+        if plan.status is None:
+            if plan.changes:
+                self._write(lambda: self._update_participant(plan.stored_id, plan.changes))
+            return plan.result
 
         def write() -> None:
-            pid = stored.id if stored is not None else None
+            pid = plan.stored_id
             if pid is None:
-                cols = ["nik", *new]
+                cols = ["nik", *plan.new]
                 cur = self.conn.execute(
                     f"INSERT INTO participant ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})",
-                    [nik.value, *new.values()])
+                    [c.nik.value, *plan.new.values()])
                 pid = cur.lastrowid
-            elif changes:
-                self._update_participant(pid, changes)
-            if same is not None:  # withdrawn earlier from this session: back in, at the end of the queue
-                self.conn.execute(
-                    "UPDATE enrollment SET status = ?, seq = ?, year = ?, outside_domicile = ?, "
-                    "withdraw_reason = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?",
-                    [status, max_seq + 1, s.year, int(outside), same[0]])
+            elif plan.changes:
+                self._update_participant(pid, plan.changes)
+            if plan.same is not None:  # withdrawn earlier from this session: back in, at the end of the queue
+                self.conn.execute(_ENROLLMENT_REJOIN_SQL,
+                                  [plan.status, plan.seq, s.year, int(plan.outside), plan.same[0]])
             else:
                 self.conn.execute(
                     "INSERT INTO enrollment (participant_id, session_id, year, status, seq, outside_domicile) "
-                    "VALUES (?, ?, ?, ?, ?, ?)", [pid, s.id, s.year, status, max_seq + 1, int(outside)])
+                    "VALUES (?, ?, ?, ?, ?, ?)", [pid, s.id, s.year, plan.status, plan.seq, int(plan.outside)])
 
         self._write(write, who=f"NIK {person.nik!r}", session=s)
-        counts[0 if status == ENROLLED else 1] += 1
-        counts[2] = max_seq + 1
-        result.status = result.enrollment_status = status
-        result.position = enrolled + 1 if status == ENROLLED else waitlisted + 1
-        return result
+        self._took_seat(plan, s.id)
+        return plan.result
+
+    # --- a chunk of people -------------------------------------------------------------
+
+    def enroll_many(self, items: list[BatchItem]) -> list[tuple[object, EnrollResult | PelatihanError]]:
+        """Enroll a chunk of people in order, exactly as `enroll` would one after another.
+
+        Each item is (person, session, options); `session` is a session id or a function
+        returning one, called in turn (so it sees the seats taken by the items before).
+        Returns, per item, (the session id it asked for, the EnrollResult or the
+        PelatihanError that refused it); a refused item writes nothing and the others go on.
+
+        The facts of all NIKs are read in two queries; each item is decided against the
+        state kept in memory (this transaction holds the write lock, so nobody else
+        changes it), and the chunk is written with executemany, new ids allocated here.
+        Should the database still refuse a write (the capacity trigger, a unique index),
+        the chunk is rolled back and replayed through `enroll`, one savepoint per person,
+        so the refusal lands on the right item."""
+        if not self.conn.in_transaction:
+            raise RuntimeError("Enroller.enroll_many must run inside write_transaction(db)")
+        niks = []
+        for person, _session, _opts in items:
+            try:
+                niks.append(clean_nik(person.nik))
+            except ValidationError:
+                pass
+        known = self._facts(niks)
+        next_pid, next_eid = self.conn.execute(
+            "SELECT (SELECT coalesce(max(id), 0) FROM participant), (SELECT coalesce(max(id), 0) FROM enrollment)"
+        ).fetchone()
+        new_people: list[tuple] = []
+        updates: list[tuple[int, dict]] = []   # in order; a person may be updated twice
+        new_enrollments: list[tuple] = []
+        rejoins: list[tuple] = []
+        out: list[tuple[object, EnrollResult | PelatihanError]] = []
+        for person, session, opts in items:
+            sid = session
+            try:
+                if callable(session):
+                    sid = session()
+                s = self.session(sid)
+                warnings = rules.check_session_open(s, self.today)
+                c = self._check_person(person, s, opts)
+                key = c.nik.value
+                stored, enrollments = known.get(key) or (None, ())
+                plan = self._decide(person, c, s, opts, stored, enrollments, warnings)
+            except PelatihanError as e:
+                out.append((sid, e))
+                continue
+            out.append((sid, plan.result))
+            if plan.status is None and not plan.changes:
+                continue
+            # keep the in-memory state what the database will be after the chunk's writes
+            pid = plan.stored_id
+            if pid is None:
+                next_pid += 1
+                pid = next_pid
+                n = plan.new
+                new_people.append((pid, key, n["name"], n["birth_date"], n["sex"], n.get("address"),
+                                   n["kelurahan_id"], n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
+                                   n["nik_mismatch_accepted"], n["age_band"]))
+                stored = _Stored(pid, n["name"], n["birth_date"], n["sex"], n.get("address"), n["kelurahan_id"],
+                                 n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
+                                 n["nik_mismatch_accepted"], n["age_band"])
+            elif plan.changes:
+                updates.append((pid, plan.changes))
+                stored = replace(stored, **plan.changes)
+            enrollments = list(enrollments)
+            if plan.status is not None:
+                if plan.same is not None:
+                    eid = plan.same[0]
+                    rejoins.append((plan.status, plan.seq, s.year, int(plan.outside), eid))
+                    enrollments = [e for e in enrollments if e[0] != eid]
+                else:
+                    next_eid += 1
+                    eid = next_eid
+                    new_enrollments.append((eid, pid, s.id, s.year, plan.status, plan.seq, int(plan.outside)))
+                enrollments.append((eid, s.id, plan.status, s.year, plan.seq, plan.result.position))
+                enrollments.sort(key=lambda e: (e[4], e[0]))
+                self._took_seat(plan, s.id)
+            known[key] = (stored, enrollments)
+
+        if not (new_people or updates or new_enrollments or rejoins):
+            return out
+        conn = self.conn
+        conn.execute("SAVEPOINT enroll_chunk")
+        try:
+            if new_people:
+                conn.executemany(_PARTICIPANT_INSERT_SQL, new_people)
+            for pid, changes in updates:
+                self._update_participant(pid, changes)
+            if new_enrollments:
+                conn.executemany(_ENROLLMENT_INSERT_SQL, new_enrollments)
+            if rejoins:
+                conn.executemany(_ENROLLMENT_REJOIN_SQL, rejoins)
+        except sqlite3.IntegrityError:
+            conn.execute("ROLLBACK TO enroll_chunk")
+            conn.execute("RELEASE enroll_chunk")
+            self._session_counts.clear()  # our counts included the chunk: read them again
+            return self._replay(items)
+        except BaseException:
+            conn.execute("ROLLBACK TO enroll_chunk")
+            conn.execute("RELEASE enroll_chunk")
+            self._session_counts.clear()
+            raise
+        conn.execute("RELEASE enroll_chunk")
+        return out
+
+    def _replay(self, items: list[BatchItem]) -> list[tuple[object, EnrollResult | PelatihanError]]:
+        out: list[tuple[object, EnrollResult | PelatihanError]] = []
+        for person, session, opts in items:
+            sid = session
+            try:
+                if callable(session):
+                    sid = session()
+                out.append((sid, self.enroll(person, sid, opts)))
+            except PelatihanError as e:
+                out.append((sid, e))
+        return out
 
     # --- writing -------------------------------------------------------------------------
 
@@ -334,11 +556,6 @@ class Enroller:
                 "coalesce(max(seq), 0) FROM enrollment WHERE session_id = ?", [session_id]).fetchone())
             self._session_counts[session_id] = counts
         return counts
-
-    def _position(self, session_id: int, enrollment_id: int, status: str) -> int:
-        return self.conn.execute(
-            "SELECT count(*) FROM enrollment WHERE session_id = ? AND status = ? "
-            "AND seq <= (SELECT seq FROM enrollment WHERE id = ?)", [session_id, status, enrollment_id]).fetchone()[0]
 
 
 def _integrity_conflict(e: sqlite3.IntegrityError, who: str, session: SessionFacts | None) -> Conflict:

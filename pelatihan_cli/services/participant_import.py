@@ -4,10 +4,12 @@ the same rules.
 
 Flow: open the file (importing.readers), match its headers (importing.headers; a
 missing NIK or name column is an error before any row is read), then inside ONE
-`write_transaction`: for each row parse the cells (importing.values), refuse a NIK seen
-earlier in the file, choose the session, and call `Enroller.enroll`. Bad rows are
-collected with the row number the operator sees, the file's own column header, the
-value and the reason.
+`write_transaction`: for each row parse the cells (importing.values); then, CHUNK_ROWS
+rows at a time, refuse a NIK seen earlier in the file and hand the chunk to
+`Enroller.enroll_many`, which chooses each row's session in turn (so 'first with a free
+seat' sees the rows before) and applies the rules of `participant enroll` to it. Bad
+rows are collected with the row number the operator sees, the file's own column header,
+the value and the reason, in file order.
 
 - on_error='abort' (default): any bad row rolls everything back; every bad row is listed.
 - on_error='skip': the good rows are committed; bad rows go to the rejects file.
@@ -19,13 +21,15 @@ else the kelurahan's planned sessions in date order, the first with a free seat 
 first one, waitlisted, when all are full).
 
 Speed: kelurahan, skills and planned sessions are read once; the duplicate-NIK check
-uses a temporary table (constant memory for a million rows); the Enroller keeps its own
-per-batch caches.
+uses a temporary table (constant memory for a million rows), read and written once per
+chunk; the Enroller reads the chunk's registered NIKs in two queries and writes the
+chunk with executemany (no savepoint and no SELECT per row).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -44,6 +48,8 @@ ON_ERROR = ("abort", "skip")
 SUMMARY_KEYS = ("read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors")
 #: how often the progress callback is called (rows)
 PROGRESS_EVERY = 1000
+#: rows enrolled together (Enroller.enroll_many): one prefetch and one executemany per chunk
+CHUNK_ROWS = 500
 #: identical warnings from many rows are reported once with the count and first rows
 _WARNING_ROWS_SHOWN = 5
 
@@ -108,8 +114,9 @@ class _Warnings:
 class _Sessions:
     """Planned sessions, kelurahan and skills, read once for the whole file."""
 
-    def __init__(self, db: Database):
+    def __init__(self, db: Database, enrolled: Callable[[int], int]):
         self.db = db
+        self.enrolled = enrolled  # seats taken, counting the rows enrolled before this one
         self.kel_by_key: dict[str, tuple[int, str]] = {}
         self.kel_by_code: dict[str, tuple[int, str]] = {}
         for kid, code, name, key in db.execute("SELECT id, code, name, name_key FROM kelurahan"):
@@ -138,11 +145,6 @@ class _Sessions:
             raise ValidationError(f"Unknown kelurahan {text!r}.{hint}", field="kelurahan", value=text)
         self._kel_cache[text] = hit
         return hit
-
-    def enrolled(self, session_id: int) -> int:
-        return self.db.execute(
-            "SELECT count(*) FROM enrollment WHERE session_id = ? AND status = 'enrolled'", [session_id]
-        ).fetchone()[0]
 
     def _first_free(self, candidates: list[tuple[int, int, int]]) -> int:
         for sid, _skill, cap in candidates:
@@ -208,7 +210,7 @@ def import_participants(
 ) -> ImportSummary:
     """Import a participant list; see the module doc. Returns the summary; the caller
     decides the exit code (errors + abort -> 1, rejected rows with skip -> 3)."""
-    from pelatihan_cli.services.enrollment import EnrollOptions, Enroller, PersonInput
+    from pelatihan_cli.services.enrollment import EnrollOptions, Enroller, EnrollResult, PersonInput
 
     if on_error not in ON_ERROR:
         raise ValidationError(f"--on-error must be abort or skip, not {on_error!r}.", field="on_error", value=on_error)
@@ -272,13 +274,69 @@ def import_participants(
                 conn = db.conn
                 conn.execute("CREATE TEMP TABLE IF NOT EXISTS _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
                 conn.execute("DELETE FROM _import_nik")
-                seen_sql = "INSERT OR IGNORE INTO _import_nik (nik, row) VALUES (?, ?)"
-                sessions = _Sessions(db)
                 enroller = Enroller(db, today=today)
+                sessions = _Sessions(db, enroller.enrolled_count)
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
                 total = src.total
                 n = 0
+                # rows are read and checked one by one, then enrolled a chunk at a time:
+                # chunk = [(rowno, row, problems, nik key, person, session)]
+                chunk: list[tuple] = []
+
+                def resolver(row: dict, kel: str | None, sess_col: str | None, skill_col: str | None) -> Callable[[], int]:
+                    def resolve() -> int:  # called by the Enroller in row order: it sees the seats taken
+                        sid = cell_int(row.get(sess_col), field="session") if sess_col else None
+                        if sid is None:
+                            if kel is None:
+                                raise ValidationError(
+                                    "no session for this row: give --session, or a sesi (session id) or "
+                                    "kelurahan column (with pelatihan for the skill).", field="session", value=None)
+                            sid = sessions.resolve(kel, cell_text(row.get(skill_col)) if skill_col else None)
+                        return sid
+                    return resolve
+
+                def enroll_chunk() -> None:
+                    # duplicate NIK inside the file (compared on its digits): earlier chunks are
+                    # in the temporary table, this chunk is checked in order
+                    keys = [c[3] for c in chunk if c[3] is not None]
+                    first_row = dict(conn.execute(
+                        "SELECT nik, row FROM _import_nik WHERE nik IN (SELECT value FROM json_each(?))",
+                        [json.dumps(keys)]).fetchall()) if keys else {}
+                    fresh = []
+                    items = []
+                    for rowno, row, problems, key, person, session in chunk:
+                        if key is not None:
+                            first = first_row.get(key)
+                            if first is None:
+                                first_row[key] = rowno
+                                fresh.append((key, rowno))
+                            else:
+                                problems.append(problem(rowno, "nik", person.nik,
+                                                        f"NIK {person.nik!r} is a duplicate of row {first}."))
+                        if not problems:
+                            items.append((person, session, opts))
+                    if fresh:
+                        conn.executemany("INSERT INTO _import_nik (nik, row) VALUES (?, ?)", fresh)
+                    outcomes = iter(enroller.enroll_many(items))
+                    for rowno, row, problems, _key, _person, _session in chunk:
+                        if problems:
+                            reject(rowno, row, problems)
+                            continue
+                        sid, result = next(outcomes)
+                        if result.__class__ is EnrollResult:
+                            counts[result.status] += 1
+                            for w in result.warnings:
+                                warnings.add(w, rowno)
+                        elif isinstance(result, ValidationError):
+                            reject(rowno, row, [problem(rowno, result.field, result.value, str(result))])
+                        elif isinstance(result, (Conflict, NotFound)):
+                            column = "--session" if session_id is not None else field_column.get("session")
+                            reject(rowno, row, [problem(rowno, None, sid, str(result), column=column)])
+                        else:
+                            reject(rowno, row, [problem(rowno, None, None, str(result))])
+                    chunk.clear()
+
                 for rowno, row in src:
                     n += 1
                     if progress is not None and n % PROGRESS_EVERY == 0:
@@ -309,61 +367,31 @@ def import_participants(
                     nik = cell_text(raw_nik)
                     name = cell_text(row.get(c_name))
                     birth = ak1_date = None
-                    try:
-                        birth = cell_date(row.get(c_birth), field="birth_date") if c_birth else None
-                    except ValidationError as e:
-                        problems.append(problem(rowno, "birth_date", e.value, str(e)))
-                    try:
-                        ak1_date = cell_date(row.get(c_ak1_date), field="ak1_date") if c_ak1_date else None
-                    except ValidationError as e:
-                        problems.append(problem(rowno, "ak1_date", e.value, str(e)))
-                    kel = cell_text(row.get(c_kel)) if c_kel else None
-                    # duplicate NIK inside the file (compared on its digits)
-                    if nik is not None:
-                        key = _nik_key(nik)
-                        if conn.execute(seen_sql, (key, rowno)).rowcount == 0:
-                            first = conn.execute("SELECT row FROM _import_nik WHERE nik = ?", (key,)).fetchone()[0]
-                            problems.append(problem(rowno, "nik", nik, f"NIK {nik!r} is a duplicate of row {first}."))
-                    # which session
-                    sid = session_id
-                    if sid is None and not problems:
+                    if c_birth:
                         try:
-                            sid = cell_int(row.get(c_sess), field="session") if c_sess else None
-                            if sid is None:
-                                if kel is None:
-                                    raise ValidationError(
-                                        "no session for this row: give --session, or a sesi (session id) or "
-                                        "kelurahan column (with pelatihan for the skill).", field="session", value=None)
-                                sid = sessions.resolve(kel, cell_text(row.get(c_skill)) if c_skill else None)
+                            birth = cell_date(row.get(c_birth), field="birth_date")
                         except ValidationError as e:
-                            problems.append(problem(rowno, e.field or "session", e.value, str(e)))
-                    if problems:
-                        reject(rowno, row, problems)
-                        continue
+                            problems.append(problem(rowno, "birth_date", e.value, str(e)))
+                    if c_ak1_date:
+                        try:
+                            ak1_date = cell_date(row.get(c_ak1_date), field="ak1_date")
+                        except ValidationError as e:
+                            problems.append(problem(rowno, "ak1_date", e.value, str(e)))
+                    kel = cell_text(row.get(c_kel)) if c_kel else None
                     person = PersonInput(
-                        nik=nik or "", name=name or "", birth_date=birth,
-                        sex=cell_text(row.get(c_sex)) if c_sex else None,
-                        address=cell_text(row.get(c_addr)) if c_addr else None,
-                        kelurahan=kel,
-                        phone=cell_text(row.get(c_phone)) if c_phone else None,
-                        ak1_number=cell_text(row.get(c_ak1)) if c_ak1 else None,
-                        ak1_date=ak1_date,
+                        nik or "", name or "", birth,
+                        cell_text(row.get(c_sex)) if c_sex else None,
+                        cell_text(row.get(c_addr)) if c_addr else None,
+                        kel,
+                        cell_text(row.get(c_phone)) if c_phone else None,
+                        cell_text(row.get(c_ak1)) if c_ak1 else None,
+                        ak1_date,
                     )
-                    try:
-                        result = enroller.enroll(person, sid, opts)
-                    except ValidationError as e:
-                        reject(rowno, row, [problem(rowno, e.field, e.value, str(e))])
-                        continue
-                    except (Conflict, NotFound) as e:
-                        column = "--session" if session_id is not None else field_column.get("session")
-                        reject(rowno, row, [problem(rowno, None, sid, str(e), column=column)])
-                        continue
-                    except PelatihanError as e:
-                        reject(rowno, row, [problem(rowno, None, None, str(e))])
-                        continue
-                    counts[result.status] += 1
-                    for w in result.warnings:
-                        warnings.add(w, rowno)
+                    session = session_id if session_id is not None else resolver(row, kel, c_sess, c_skill)
+                    chunk.append((rowno, row, problems, None if nik is None else _nik_key(nik), person, session))
+                    if len(chunk) >= CHUNK_ROWS:
+                        enroll_chunk()
+                enroll_chunk()
                 summary.read = n
                 if progress is not None:
                     progress(src.done, total, src.unit)

@@ -53,18 +53,38 @@ def cell_text(value: Any) -> str | None:
     return text or None
 
 
+#: date text already parsed -> date (a list repeats birth dates; bounded so memory stays flat)
+_DATE_CACHE: dict[str, dt.date] = {}
+_DATE_CACHE_MAX = 50_000
+
+
 def cell_date(value: Any, *, field: str) -> dt.date | None:
     """A date cell or date text -> date; None when empty; ValidationError otherwise.
 
     A bare number in a date column is refused (it is an Excel serial or a typo) rather
-    than guessed."""
+    than guessed. Text seen before is answered from a cache (only good dates are kept,
+    so an error still names its field)."""
     if value.__class__ is str:
-        text = value.strip()
-        if not text:
-            return None
-        if len(text) > 10 and text[4] == "-" and text[10] == " ":
-            text = text[:10]  # '1990-07-02 00:00:00' as pasted from a spreadsheet
-        return parse_date(text, field=field)
+        hit = _DATE_CACHE.get(value)
+        if hit is not None:
+            return hit
+        day = _cell_date_text(value, field)
+        if day is not None and len(_DATE_CACHE) < _DATE_CACHE_MAX:
+            _DATE_CACHE[value] = day
+        return day
+    return _cell_date_other(value, field)
+
+
+def _cell_date_text(value: str, field: str) -> dt.date | None:
+    text = value.strip()
+    if not text:
+        return None
+    if len(text) > 10 and text[4] == "-" and text[10] == " ":
+        text = text[:10]  # '1990-07-02 00:00:00' as pasted from a spreadsheet
+    return parse_date(text, field=field)
+
+
+def _cell_date_other(value: Any, field: str) -> dt.date | None:
     if value is None:
         return None
     if isinstance(value, dt.datetime):

@@ -470,18 +470,20 @@ class Enroller:
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)
-            enrollments = list(enrollments)
             if plan.status is not None:
                 if plan.same is not None:
                     eid = plan.same[0]
                     rejoins.append((plan.status, plan.seq, s.year, int(plan.outside), eid))
-                    enrollments = [e for e in enrollments if e[0] != eid]
                 else:
                     next_eid += 1
                     eid = next_eid
                     new_enrollments.append((eid, pid, s.id, s.year, plan.status, plan.seq, int(plan.outside)))
-                enrollments.append((eid, s.id, plan.status, s.year, plan.seq, plan.result.position))
-                enrollments.sort(key=lambda e: (e[4], e[0]))
+                entry = (eid, s.id, plan.status, s.year, plan.seq, plan.result.position)
+                if enrollments:  # first-come order, as _facts reads them
+                    enrollments = sorted([e for e in enrollments if e[0] != eid] + [entry],
+                                         key=lambda e: (e[4], e[0]))
+                else:
+                    enrollments = (entry,)
                 self._took_seat(plan, s.id)
             known[key] = (stored, enrollments)
 

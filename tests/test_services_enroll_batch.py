@@ -212,8 +212,9 @@ def test_batch_equals_one_by_one_for_any_input(tmp_path_factory, rows, chunk):
 
 
 def test_no_savepoint_per_person_in_a_clean_chunk(tmp_path):
-    """The point of the batch path: a chunk of valid people is written with executemany,
-    in one savepoint, not one savepoint and three statements per person."""
+    """The point of the batch path: a chunk of valid new people is written with
+    executemany and no savepoint at all (its new ids undo it), not one savepoint and
+    three statements per person."""
     db = open_db(tmp_path / "t.db")
     sid = make_session(db, capacity=50)
     seen: list[str] = []
@@ -225,6 +226,24 @@ def test_no_savepoint_per_person_in_a_clean_chunk(tmp_path):
         out = e.enroll_many([(PersonInput(nik(i), "Budi"), sid, OPT) for i in range(1, 31)])
         db.conn.set_trace_callback(None)
     assert [r.status for _s, r in out] == ["enrolled"] * 30
-    assert sum(s.startswith("SAVEPOINT") for s in seen) == 1
+    assert sum(s.startswith("SAVEPOINT") for s in seen) == 0
     assert sum(s.startswith("INSERT INTO participant") for s in seen) == 30  # executemany traces each row
     assert not any(s.startswith("SELECT") and "WHERE nik = " in s for s in seen)
+
+
+def test_a_refused_chunk_of_new_people_is_undone_before_the_replay(tmp_path):
+    """No savepoint: the rows the chunk added before the refusal are deleted again, so the
+    replay starts from the state before the chunk and nobody is written twice."""
+    db = open_db(tmp_path / "t.db")
+    sid = make_session(db, capacity=2)
+    with write_transaction(db):
+        e = Enroller(db, today=TODAY)
+        e.enroll(PersonInput(nik(1), "Budi"), sid)
+        e._counts(sid)[0] = 0  # lie: two seats free, so the chunk's second insert is refused
+        out = e.enroll_many([(PersonInput(nik(2), "Agus"), sid, OPT), (PersonInput(nik(3), "Eko"), sid, OPT),
+                             (PersonInput(nik(4), "Dewi"), sid, OPT)])
+    assert [r.status for _s, r in out] == ["enrolled", "waitlisted", "waitlisted"]
+    assert db.execute("SELECT p.nik, e.status, e.seq FROM enrollment e JOIN participant p ON p.id = e.participant_id "
+                      "ORDER BY e.seq").fetchall() == [(nik(1), "enrolled", 1), (nik(2), "enrolled", 2),
+                                                       (nik(3), "waitlisted", 3), (nik(4), "waitlisted", 4)]
+    assert db.execute("SELECT count(*) FROM participant").fetchone() == (4,)

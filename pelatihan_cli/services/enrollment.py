@@ -419,8 +419,9 @@ class Enroller:
         state kept in memory (this transaction holds the write lock, so nobody else
         changes it), and the chunk is written with executemany, new ids allocated here.
         Should the database still refuse a write (the capacity trigger, a unique index),
-        the chunk is rolled back and replayed through `enroll`, one savepoint per person,
-        so the refusal lands on the right item."""
+        the chunk is undone (its new rows deleted, or a savepoint rolled back when it also
+        changed stored rows) and replayed through `enroll`, one savepoint per person, so
+        the refusal lands on the right item."""
         if not self.conn.in_transaction:
             raise RuntimeError("Enroller.enroll_many must run inside write_transaction(db)")
         niks = []
@@ -490,7 +491,24 @@ class Enroller:
         if not (new_people or updates or new_enrollments or rejoins):
             return out
         conn = self.conn
-        conn.execute("SAVEPOINT enroll_chunk")
+        # A savepoint costs SQLite a sub-journal of every page the chunk touches (it made
+        # imports ~40% slower). A chunk that only adds rows needs none: should the database
+        # refuse one of them, deleting the ids allocated above undoes the chunk exactly.
+        undo_by_delete = not (updates or rejoins)
+        first_pid = next_pid - len(new_people)
+        first_eid = next_eid - len(new_enrollments)
+        if not undo_by_delete:
+            conn.execute("SAVEPOINT enroll_chunk")
+
+        def undo() -> None:
+            if undo_by_delete:
+                conn.execute("DELETE FROM enrollment WHERE id > ?", [first_eid])
+                conn.execute("DELETE FROM participant WHERE id > ?", [first_pid])
+            else:
+                conn.execute("ROLLBACK TO enroll_chunk")
+                conn.execute("RELEASE enroll_chunk")
+            self._session_counts.clear()  # our counts included the chunk: read them again
+
         try:
             if new_people:
                 conn.executemany(_PARTICIPANT_INSERT_SQL, new_people)
@@ -501,16 +519,13 @@ class Enroller:
             if rejoins:
                 conn.executemany(_ENROLLMENT_REJOIN_SQL, rejoins)
         except sqlite3.IntegrityError:
-            conn.execute("ROLLBACK TO enroll_chunk")
-            conn.execute("RELEASE enroll_chunk")
-            self._session_counts.clear()  # our counts included the chunk: read them again
+            undo()
             return self._replay(items)
         except BaseException:
-            conn.execute("ROLLBACK TO enroll_chunk")
-            conn.execute("RELEASE enroll_chunk")
-            self._session_counts.clear()
+            undo()
             raise
-        conn.execute("RELEASE enroll_chunk")
+        if not undo_by_delete:
+            conn.execute("RELEASE enroll_chunk")
         return out
 
     def _replay(self, items: list[BatchItem]) -> list[tuple[object, EnrollResult | PelatihanError]]:

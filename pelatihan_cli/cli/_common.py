@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Annotated, Any, Iterable, NoReturn, Sequence
 
+from pelatihan_cli.domain.cells import formula_safe
+
 import typer
 
 from pelatihan_cli.errors import PelatihanError
@@ -94,16 +96,8 @@ def get_db(ctx: typer.Context, *, create: bool = True):
 
 # --- formula-safe plain output --------------------------------------------------------
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
-def formula_safe(value: Any) -> Any:
-    """Escape text a spreadsheet would run as a formula by prefixing a quote.
-
-    Numbers stay numbers; negative numbers are not text and are left alone."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _plain(value: Any) -> Any:

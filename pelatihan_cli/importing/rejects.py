@@ -14,22 +14,15 @@ import csv
 import datetime as dt
 import json
 import os
-import re
 from typing import Any, Sequence
+
+from pelatihan_cli.domain.cells import formula_safe, xml_legal
 
 from pelatihan_cli.importing.readers import EXTRA_CELLS
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 ERROR_COLUMN = "error"
 
 
-def formula_safe(value: Any) -> Any:
-    """Text a spreadsheet would run as a formula gets a leading quote (same rule as the
-    CSV listings of the CLI)."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def _text(value: Any) -> str:
@@ -79,7 +72,7 @@ class RejectsWriter:
         if isinstance(value, (list, dict)):
             value = json.dumps(value, ensure_ascii=False)
         if isinstance(value, str):
-            cell = WriteOnlyCell(self._ws, value=formula_safe(_ILLEGAL_XML.sub("\ufffd", value)))
+            cell = WriteOnlyCell(self._ws, value=formula_safe(xml_legal(value)))
             cell.data_type = "s"
             return cell
         if isinstance(value, dt.datetime) and value.time() == dt.time(0):

@@ -10,18 +10,13 @@ format cannot hold (control characters such as NUL) are shown as U+FFFD.
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-_ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+from pelatihan_cli.domain.cells import formula_safe, xml_legal
 
 
-def formula_safe(value: Any) -> Any:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+
 
 
 def xlsx_cell(value: Any) -> Any:
@@ -29,7 +24,7 @@ def xlsx_cell(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         value = "; ".join("" if v is None else str(v) for v in value)
     if isinstance(value, str):
-        return formula_safe(_ILLEGAL_XML.sub("\ufffd", value))
+        return formula_safe(xml_legal(value))
     return value
 
 

@@ -7,7 +7,8 @@ import unicodedata
 from pathlib import Path
 from typing import Any, Sequence
 
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+from pelatihan_cli.domain.cells import formula_safe
+
 
 
 def printable(value: Any) -> str:
@@ -30,11 +31,6 @@ def rows_with_blanks(participants: Sequence[dict], blank: int) -> list[dict]:
     return rows
 
 
-def formula_safe(value: Any) -> Any:
-    """Prefix a quote to text a spreadsheet would run as a formula; numbers unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
 
 
 def xlsx_cell(value: Any) -> Any:

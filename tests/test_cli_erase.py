@@ -150,3 +150,19 @@ def test_report_totals_and_listings_unchanged_after_erasure(cli, programme):
     assert "Budi Santoso" in {p["name"] for p in people}
     roster = _json(cli, "roster", "2024-07-02")
     assert "Siti Aminah" not in json.dumps(roster)
+
+
+def test_an_erased_person_is_labelled_not_a_blank_row(cli, programme, tmp_path):
+    assert cli("participant", "erase", NIK, "--yes").exit_code == 0
+    for args in (("roster", "2024-07-02"), ("attendance", "show", "1"), ("report", "certificates", "1")):
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.stderr)
+        assert "(erased)" in r.stdout, args
+    # JSON keeps null: scripts see that the name is gone
+    assert [p["name"] for p in _json(cli, "roster", "2024-07-02")[0]["participants"]] == ["Budi Santoso", None]
+    # the printed sheet says so in Indonesian; a --blank walk-in row stays empty
+    pdf = tmp_path / "r.pdf"
+    assert cli("roster", "2024-07-02", "-f", "pdf", "-o", pdf, "--blank", "1").exit_code == 0
+    pypdf = pytest.importorskip("pypdf")
+    text = "".join(page.extract_text() for page in pypdf.PdfReader(pdf).pages)
+    assert text.count("(data dihapus)") == 1

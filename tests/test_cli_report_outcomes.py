@@ -53,3 +53,21 @@ def test_certificates_needs_a_session_or_all(cli, done, tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "c.xlsx").active
     assert [c.value for c in ws[1]][:3] == ["Sesi", "NIK", "Nama"]
     assert ws.cell(row=2, column=3).value == "Nama 1"
+
+
+def test_summary_table_fits_80_columns_and_a_kecamatan_has_no_city_total(cli, done, monkeypatch):
+    from pelatihan_cli.cli import _common
+
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(_common, "_console", None)  # a console made at 80 columns
+    r = cli("report", "summary")
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert max(len(line) for line in lines) <= 80
+    assert "…" not in r.stdout  # no column cut: D1, D2, Done and AK1 all shown
+    header = next(line for line in lines if "Kelurahan" in line).split()
+    assert header[-4:] == ["D1", "D2", "Done", "AK1"]
+    r = cli("report", "summary", "--kecamatan", "pekalongan utara")
+    assert r.exit_code == 0, r.stderr
+    assert "Pekalongan Utara total" in r.stdout and "City total" not in r.stdout
+    assert "Bendan Kergon" not in r.stdout

@@ -135,6 +135,25 @@ def test_xlsx_one_sheet_per_session_formula_safe_print_setup(tmp_path):
             assert cell.data_type != "f"
 
 
+def test_xlsx_signature_block_name_and_nip_below_the_signing_space(tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "r.xlsx"
+    write_roster_xlsx(path, [session(2)], DOCS)
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    where = {c.value: (c.row, c.column) for row in ws.iter_rows() for c in row if c.value}
+    city, title = where["Pekalongan, 2 Juli 2024"], where["Kepala Dinas"]
+    name, nip = where["Drs. Budi Santoso"], where["NIP. 19700101 199803 1 002"]
+    funding = where["Sumber dana: DBHCHT 2024"]
+    assert city[1] == title[1] == name[1] == nip[1]  # one column, right half
+    assert title[0] == city[0] + 1 and name[0] >= title[0] + 4 and nip[0] == name[0] + 1
+    assert funding[0] < name[0]  # the funding line does not take the officer's place
+    # without a name: the dotted line to write it by hand, and the NIP placeholder below it
+    write_roster_xlsx(path, [session(2)], {**DOCS, "officer_name": "", "officer_nip": ""})
+    ws = openpyxl.load_workbook(path).worksheets[0]
+    where = {c.value: c.row for row in ws.iter_rows() for c in row if c.value}
+    assert where["NIP. ......................................"] == where["(.........................................)"] + 1
+
+
 def test_sheet_titles_are_valid_and_unique():
     used: set[str] = set()
     a = safe_sheet_title("1 Bendan/Kergon [x]: a very long kelurahan name indeed", used)

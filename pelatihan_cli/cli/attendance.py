@@ -62,7 +62,7 @@ def attendance_show(
     data = attendance.show(get_db(ctx), session_id, show_nik=show_nik)
     days = range(1, data["days"] + 1)
     table_rows = [
-        {**r, **{f"day_{d}": "✓" if d in r["present_days"] else ("✗" if d in r["absent_days"] else "")
+        {**r, "name": r["name"] or "(erased)", **{f"day_{d}": "✓" if d in r["present_days"] else ("✗" if d in r["absent_days"] else "")
                  for d in days}, "completed": "yes" if r["completed"] else ""}
         for r in data["rows"]
     ]

@@ -37,10 +37,10 @@ def report_summary(
     if fmt is not OutputFormat.table:
         emit(data["rows"], fmt, columns=reports.SUMMARY_KEYS)
         return
-    _summary_table(data["rows"], data["max_days"], reports.SUMMARY_KEYS)
+    _summary_table(data["rows"], data["max_days"], reports.SUMMARY_KEYS, city_total=kecamatan is None)
 
 
-def _summary_table(rows: list[dict], max_days: int, keys: list[str]) -> None:
+def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_total: bool = True) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -48,8 +48,9 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str]) -> None:
     days = list(range(1, max_days + 1))
     from rich import box
 
-    table = Table(title="Programme summary (planned sessions)", box=box.SIMPLE_HEAD, padding=(0, 1),
-                  collapse_padding=True, pad_edge=False)
+    # no cell padding: SIMPLE_HEAD's column separator is already a space, so the table
+    # (with two training days) fits an 80-column terminal
+    table = Table(title="Programme summary (planned sessions)", box=box.SIMPLE_HEAD, padding=(0, 0))
     table.add_column("Kelurahan", no_wrap=True)
     for title in ("Sess", "Cap", "Enr", "Wait"):
         table.add_column(title, justify="right", no_wrap=True)
@@ -77,9 +78,10 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str]) -> None:
             add(r)
         add(total(group, f"{kec} total"), style="bold")
         table.add_section()
-    add(total(rows, "City total"), style="bold")
+    if city_total:  # with --kecamatan the kecamatan's own total is the total
+        add(total(rows, "City total"), style="bold")
     console().print(table)
-    info("Fill = enrolled / capacity; DN = present on training day N; Done = present on every day.")
+    info("Fill = enrolled / capacity; DN = present on day N; Done = present on every day.")
 
 
 class CertificateFormat(str, enum.Enum):
@@ -129,6 +131,8 @@ def report_certificates(
                 write_csv(rows, CERT_COLUMNS, f)
         info(f"Wrote {len(rows)} completed participant(s) to {output}.")
         return
+    if fmt is CertificateFormat.table:  # an erased person stays counted, without a name
+        rows = [{**r, "name": r["name"] or "(erased)"} for r in rows]
     emit(rows, OutputFormat(fmt.value), columns=CERT_COLUMNS, headers=CERT_HEADERS,
          table_columns=["session_id", "nik", "name", "kelurahan", "skill", "start_date", "end_date"],
          title="Completed: present on every training day",

@@ -108,7 +108,7 @@ def _print_tables(sessions, blank) -> None:
         table.add_column("L/P", no_wrap=True)
         table.add_column("Address", ratio=4)
         table.add_column("Phone", no_wrap=True, min_width=14)
-        for p in rows_with_blanks(s["participants"], blank):
+        for p in rows_with_blanks(s["participants"], blank, erased_name="(erased)"):
             table.add_row(*[escape(str(p.get(c) or "")) for c in TABLE_COLUMNS])
         console().print(table)
 

@@ -91,25 +91,24 @@ def write_roster_xlsx(path: str | Path, sessions: Sequence[dict], docs: dict[str
             for c in (7, 8):
                 ws.cell(row=r, column=c).alignment = Alignment(vertical="top")
 
-        ws.append([])
-        ws.append([f"Jumlah peserta terdaftar: {len(s['participants'])} orang"])
+        # the signature block, by explicit row numbers: appending an empty row does not
+        # move ws.max_row, so the officer's name and NIP would land on the funding line
         city = docs.get("city") or ""
         sign_col = 5
-        r = ws.max_row
+        r = ws.max_row + 2
+        ws.cell(row=r, column=1, value=f"Jumlah peserta terdaftar: {len(s['participants'])} orang")
         ws.cell(row=r, column=sign_col, value=xlsx_cell(f"{city}, {format_short_id(day)}" if city else format_short_id(day)))
-        ws.append(["Jumlah peserta hadir: ........ orang"])
-        ws.cell(row=ws.max_row, column=sign_col, value=xlsx_cell(docs.get("officer_title") or ""))
+        ws.cell(row=r + 1, column=1, value="Jumlah peserta hadir: ........ orang")
+        ws.cell(row=r + 1, column=sign_col, value=xlsx_cell(docs.get("officer_title") or ""))
         if docs.get("funding"):
-            ws.append([xlsx_cell(docs["funding"])])
-        for _ in range(3):
-            ws.append([])
-        ws.append([])
-        ws.cell(row=ws.max_row, column=sign_col,
-                value=xlsx_cell(docs.get("officer_name") or "(.........................................)"))
-        ws.cell(row=ws.max_row, column=sign_col).font = Font(bold=True, underline="single" if docs.get("officer_name") else None)
-        ws.append([])
+            ws.cell(row=r + 2, column=1, value=xlsx_cell(docs["funding"]))
+        name_row = r + 6  # four rows left free to sign in
+        name = ws.cell(row=name_row, column=sign_col,
+                       value=xlsx_cell(docs.get("officer_name") or "(.........................................)"))
+        name.font = Font(bold=True, underline="single" if docs.get("officer_name") else None)
         nip = docs.get("officer_nip") or ""
-        ws.cell(row=ws.max_row, column=sign_col, value=xlsx_cell(f"NIP. {nip}" if nip else "NIP. ......................................"))
+        ws.cell(row=name_row + 1, column=sign_col,
+                value=xlsx_cell(f"NIP. {nip}" if nip else "NIP. ......................................"))
 
         for i, width in enumerate(WIDTHS, start=1):
             ws.column_dimensions[get_column_letter(i)].width = width

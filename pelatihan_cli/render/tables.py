@@ -22,9 +22,15 @@ def printable(value: Any) -> str:
     return s
 
 
-def rows_with_blanks(participants: Sequence[dict], blank: int) -> list[dict]:
-    """The participants followed by `blank` empty numbered rows for walk-ins."""
-    rows = list(participants)
+# printed instead of the name of a person whose data was erased (participant erase): they
+# stay enrolled for the reports, and their row must not look like an empty walk-in row
+ERASED_NAME = "(data dihapus)"
+
+
+def rows_with_blanks(participants: Sequence[dict], blank: int, *, erased_name: str = ERASED_NAME) -> list[dict]:
+    """The participants (an erased person, who has no name, shown as `erased_name`)
+    followed by `blank` empty numbered rows for walk-ins."""
+    rows = [p if p.get("name") else {**p, "name": erased_name} for p in participants]
     start = len(rows)
     rows.extend({"no": start + i, "nik": None, "name": None, "sex": None, "address": None, "phone": None}
                 for i in range(1, blank + 1))

@@ -169,12 +169,70 @@ def test_auto_plan_and_report_schedule(setup, db_path):
     assert r.exit_code == 0 and "Selasa, 2 Juli 2024" in r.stdout
 
 
+def _enroll(cli, session, nik, name):
+    r = cli("participant", "enroll", str(session), "--nik", nik, "--name", name, "--birth-date", "1990-07-01",
+            "--sex", "P")
+    assert r.exit_code == 0, r.stderr
+    return r
+
+
+def test_session_update_capacity_venue_instructor(setup, db_path):
+    cli = setup
+    cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2030-07-02", "--capacity", "1")
+    for i, name in enumerate(["Ayu", "Budi Lestari", "Cici"], start=1):
+        _enroll(cli, 1, f"33750141079000{i:02d}", name)
+    r = cli("session", "update", "1", "--capacity", "2", "--venue", "Aula")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines() == [
+        "Updated capacity and venue of session 1: Bendan Kergon, Merajut, 2030-07-02, 2030-07-03, capacity 2.",
+        "Promoted Budi Lestari from the waitlist to seat 2.",
+    ]
+    r = cli("session", "update", "1", "--capacity", "1")
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: Session 1 has 2 people enrolled; its capacity cannot go down to 1. Give --capacity 2 "
+                        "or more, or withdraw people first (pelatihan participant withdraw).\n")
+    r = cli("session", "update", "1", "--instructor", "Dewi Lestari")
+    assert r.exit_code == 1 and "does not teach 'Merajut'" in r.stderr and "--any-skill" in r.stderr
+    r = cli("session", "update", "1", "-i", "Siti Aminah", "--format", "json")
+    s = json.loads(r.stdout)
+    assert (s["capacity"], s["enrolled"], s["waitlisted"], s["venue"], s["instructors"]) == \
+        (2, 2, 1, "Aula", ["Siti Aminah"])
+    assert rows(db_path, "SELECT count(*) FROM instructor_day WHERE session_id = 1") == [(2,)]
+    r = cli("session", "update", "1")
+    assert r.exit_code == 1 and r.stderr.startswith("Error: Nothing to change")
+    r = cli("session", "update", "1", "--venue", "Aula")
+    assert r.stdout == "Session 1 already has these values; nothing changed.\n"
+
+
+def test_session_cancel_says_where_the_enrolled_people_are(setup, db_path):
+    cli = setup
+    cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2030-07-02")
+    _enroll(cli, 1, "3375014107900001", "Ayu")
+    r = cli("session", "cancel", "1")
+    assert r.exit_code == 0
+    assert r.stdout.splitlines()[1].startswith("Its 1 enrolled and 0 waitlisted people stay on record there")
+    assert "pelatihan participant move NIK --to ID" in r.stdout
+    assert rows(db_path, "SELECT status FROM enrollment") == [("enrolled",)]
+
+
+def test_session_import_weekends_option(setup, tmp_path, db_path):
+    cli = setup
+    f = tmp_path / "s.csv"
+    f.write_text("kelurahan,skill,start\nPringrejo,Buket,2024-07-13\n")
+    r = cli("session", "import", str(f))
+    assert r.exit_code == 1 and "Saturday 2024-07-13 is not a working day" in r.stderr
+    r = cli("session", "import", str(f), "--weekends")
+    assert r.exit_code == 0, r.stderr
+    assert rows(db_path, "SELECT date FROM session_day ORDER BY day_no") == [("2024-07-13",), ("2024-07-14",)]
+    assert rows(db_path, "SELECT weekends FROM session") == [(1,)]
+
+
 @pytest.mark.parametrize("command", [
     ["skill"], ["skill", "list"], ["instructor", "add"], ["instructor", "list"], ["instructor", "show"],
     ["instructor", "remove"], ["instructor", "import"], ["holiday", "add"], ["holiday", "list"],
     ["holiday", "remove"], ["calendar"], ["session", "plan"], ["session", "list"], ["session", "show"],
-    ["session", "move"], ["session", "cancel"], ["session", "import"], ["session", "auto-plan"],
-    ["report", "schedule"],
+    ["session", "move"], ["session", "update"], ["session", "cancel"], ["session", "import"],
+    ["session", "auto-plan"], ["report", "schedule"],
 ])
 def test_help(cli, command):
     r = cli(*command, "--help")

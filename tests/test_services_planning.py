@@ -330,3 +330,98 @@ def test_import_missing_column_is_named(pdb, tmp_path):
     f.write_text("kelurahan,skill\nBendan Kergon,Merajut\n")
     with pytest.raises(ValidationError, match="missing column\\(s\\) start"):
         sessions.import_file(pdb, f)
+
+
+# --- update, and moves that cross a year ----------------------------------------------
+
+def _people(db, session_id, statuses, *, first=1):
+    """Participants enrolled directly in a session with the given statuses; their ids."""
+    ids = []
+    for i, status in enumerate(statuses, start=first):
+        pid = factories.make_participant(db, f"33750141079001{i:02d}", f"P{i}")
+        factories.enroll_direct(db, pid, session_id, status=status)
+        ids.append(pid)
+    return ids
+
+
+def test_update_capacity_gives_new_seats_to_the_waitlist_in_order(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", capacity=1)
+    _people(pdb, a["id"], ["enrolled", "waitlisted", "waitlisted", "waitlisted"])
+    r = sessions.update(pdb, a["id"], capacity=3)
+    assert [p.name for p in r["promoted"]] == ["P2", "P3"]
+    assert (r["session"]["capacity"], r["session"]["enrolled"], r["session"]["waitlisted"]) == (3, 3, 1)
+    assert r["changed"] == ["capacity"]
+    assert count(pdb, "audit_log", "action = 'session.update'") == 1
+
+
+def test_update_capacity_below_the_enrolled_count_is_refused(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", capacity=5)
+    _people(pdb, a["id"], ["enrolled", "enrolled", "enrolled"])
+    with pytest.raises(Conflict, match="has 3 people enrolled; its capacity cannot go down to 2. Give --capacity 3"):
+        sessions.update(pdb, a["id"], capacity=2, venue="Aula")
+    assert pdb.execute("SELECT capacity, venue FROM session").fetchone() == (5, None)
+    assert sessions.update(pdb, a["id"], capacity=3)["session"]["capacity"] == 3
+    with pytest.raises(ValidationError, match="at least 1"):
+        sessions.update(pdb, a["id"], capacity=0)
+
+
+def test_update_venue_and_instructors_recheck_skill_and_clashes(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Siti Aminah"])
+    b = sessions.plan(pdb, "Pringrejo", "Merajut", "2024-07-03")
+    with pytest.raises(Conflict, match=f"'Siti Aminah' is already booked on 2024-07-03 in session {a['id']}"):
+        sessions.update(pdb, b["id"], instructors=["Siti Aminah"], venue="Balai")
+    assert sessions.get_session(pdb, b["id"])["venue"] is None  # all or nothing
+    with pytest.raises(ValidationError, match="does not teach 'Merajut'"):
+        sessions.update(pdb, a["id"], instructors=["Dewi Lestari"])
+    r = sessions.update(pdb, a["id"], instructors=["Dewi Lestari"], any_skill=True, venue="  Balai   RW 3 ")
+    assert r["session"]["instructors"] == ["Dewi Lestari"] and r["session"]["venue"] == "Balai RW 3"
+    assert pdb.execute("SELECT i.name, d.date FROM instructor_day d JOIN instructor i ON i.id = d.instructor_id "
+                       "ORDER BY d.date").fetchall() == [("Dewi Lestari", "2024-07-02"), ("Dewi Lestari", "2024-07-03")]
+    # Siti is free again, so session b can have her now
+    assert sessions.update(pdb, b["id"], instructors=["siti aminah"])["session"]["instructors"] == ["Siti Aminah"]
+    r = sessions.update(pdb, a["id"], instructors=[], venue="")
+    assert (r["session"]["instructors"], r["session"]["venue"]) == ([], None)
+    assert count(pdb, "instructor_day", f"session_id = {a['id']}") == 0
+
+
+def test_update_refuses_a_cancelled_session_and_an_empty_change(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02")
+    with pytest.raises(ValidationError, match="Nothing to change"):
+        sessions.update(pdb, a["id"])
+    assert sessions.update(pdb, a["id"], capacity=20)["changed"] == []
+    assert count(pdb, "audit_log", "action = 'session.update'") == 0
+    sessions.cancel(pdb, a["id"])
+    with pytest.raises(Conflict, match="cancelled"):
+        sessions.update(pdb, a["id"], capacity=30)
+
+
+def test_move_into_another_year_carries_the_enrollments_year(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-12-23")
+    _people(pdb, a["id"], ["enrolled", "withdrawn"])
+    sessions.move(pdb, a["id"], "2025-01-06")
+    assert pdb.execute("SELECT DISTINCT year FROM enrollment").fetchall() == [(2025,)]
+
+
+def test_move_into_a_year_where_a_participant_already_trains_is_refused(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-12-23")
+    b = sessions.plan(pdb, "Pringrejo", "Buket", "2025-01-06")
+    (pid,) = _people(pdb, a["id"], ["enrolled"])
+    factories.enroll_direct(pdb, pid, b["id"])
+    with pytest.raises(Conflict, match=r"cannot move into 2025: 1 of its participant\(s\) already have another training"):
+        sessions.move(pdb, a["id"], "2025-01-07")
+    assert sessions.get_session(pdb, a["id"])["days"] == ["2024-12-23", "2024-12-24"]
+    assert pdb.execute("SELECT year FROM enrollment WHERE session_id = ?", [a["id"]]).fetchall() == [(2024,)]
+
+
+def test_import_weekends_and_the_differing_column_is_named(pdb, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("kelurahan,skill,start\nPringrejo,Buket,2024-07-13\n")
+    with pytest.raises(RowErrors):
+        sessions.import_file(pdb, f)
+    assert sessions.import_file(pdb, f, weekends=True)["planned"] == 1
+    assert sessions.list_sessions(pdb)[0]["days"] == ["2024-07-13", "2024-07-14"]
+    f.write_text("kelurahan,skill,start,capacity\nPringrejo,Buket,2024-07-13,30\n")
+    with pytest.raises(RowErrors) as e:
+        sessions.import_file(pdb, f, weekends=True)
+    assert (e.value.errors[0]["column"], e.value.errors[0]["value"]) == ("capacity", "30")
+    assert "session update 1 --capacity 30" in e.value.errors[0]["message"]

@@ -1,4 +1,4 @@
-"""`pelatihan session`: plan, list, show, move, cancel, import and auto-plan sessions."""
+"""`pelatihan session`: plan, list, show, move, update, cancel, import and auto-plan sessions."""
 
 from __future__ import annotations
 
@@ -123,7 +123,44 @@ def session_move(
     from pelatihan_cli.services import sessions
 
     s = sessions.move(get_db(ctx), session_id, start)
-    info(to_json(s) if fmt is OutputFormat.json else "Moved " + _summary(s) + ".")
+    _emit_one(s, fmt, "Moved")
+
+
+def _emit_one(s: dict, fmt: OutputFormat, verb: str) -> None:
+    if fmt is OutputFormat.json:
+        info(to_json(s))
+    elif fmt is OutputFormat.csv:
+        emit([s], fmt, columns=COLUMNS)
+    else:
+        info(f"{verb} " + _summary(s) + ".")
+
+
+@app.command(name="update")
+def session_update(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Session id.")],
+    capacity: Annotated[Optional[int], typer.Option(
+        "--capacity", help="New number of places; new seats go to the waitlist, first come first served.")] = None,
+    venue: Annotated[Optional[str], typer.Option("--venue", help="New venue ('' clears it).")] = None,
+    instructor: Annotated[Optional[List[str]], typer.Option(
+        "--instructor", "-i", help="Replace the instructors; repeat for several, '' for none.")] = None,
+    any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Change a planned session's capacity, venue or instructors (clashes re-checked)."""
+    from pelatihan_cli.services import sessions
+
+    r = sessions.update(get_db(ctx), session_id, capacity=capacity, venue=venue, instructors=instructor,
+                        any_skill=any_skill)
+    if fmt is not OutputFormat.table:
+        _emit_one(r["session"], fmt, "Updated")
+        return
+    if not r["changed"]:
+        info(f"Session {r['session']['id']} already has these values; nothing changed.")
+        return
+    _emit_one(r["session"], fmt, f"Updated {' and '.join(r['changed'])} of")
+    for p in r["promoted"]:
+        info(f"Promoted {p.name} from the waitlist to seat {p.seat}.")
 
 
 @app.command(name="cancel")
@@ -137,6 +174,10 @@ def session_cancel(
 
     s = sessions.cancel(get_db(ctx), session_id, reason)
     info(f"Cancelled session {s['id']} ({s['kelurahan']}, {s['skill']}).")
+    if s["enrolled"] or s["waitlisted"]:
+        info(f"Its {s['enrolled']} enrolled and {s['waitlisted']} waitlisted people stay on record there and "
+             "cannot join another training this year until moved (`pelatihan participant move NIK --to ID`) "
+             f"or withdrawn; see `pelatihan participant list --session {s['id']}`.")
 
 
 @app.command(name="import")
@@ -145,11 +186,12 @@ def session_import(
     file: Annotated[Path, typer.Argument(help="CSV, JSON or xlsx: kelurahan, skill, start, days, capacity, venue, "
                                               "instructor (several separated by ';').")],
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+    weekends: WeekendsOption = False,
 ) -> None:
     """Plan sessions from a file with the rules of `plan`, all or nothing; rows already planned are unchanged."""
     from pelatihan_cli.services import sessions
 
-    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill)
+    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends)
     info(f"Read {c['read']} row(s): {c['planned']} session(s) planned, {c['unchanged']} unchanged.")
 
 

@@ -332,6 +332,7 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
         dates = session_days(holidays.calendar(db, weekends=bool(weekends)), first, n)
         ids = [r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])]
         check_clashes(db, ids, dates, exclude_session=sid)
+        _move_enrollment_year(db, sid, dates[0].year)
         db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid])
         db.execute("DELETE FROM session_day WHERE session_id = ?", [sid])
         db.conn.executemany("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)",
@@ -342,6 +343,88 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
                    [dates[0].isoformat(), sid])
         audit.record(db, "session.move", {"session": 1})
     return get_session(db, sid)
+
+
+def _move_enrollment_year(db: Database, sid: int, year: int) -> None:
+    """Keep the enrollments' year (one training per person per year) with the session's
+    first day when a move crosses into another year; refused when someone would then be
+    active twice in that year."""
+    old = db.execute("SELECT DISTINCT year FROM enrollment WHERE session_id = ? AND year != ?", [sid, year]).fetchall()
+    if not old:
+        return
+    twice = db.execute(
+        """SELECT count(DISTINCT e.participant_id) FROM enrollment e JOIN enrollment o
+               ON o.participant_id = e.participant_id AND o.session_id != e.session_id
+           WHERE e.session_id = ? AND e.status IN ('enrolled', 'waitlisted')
+             AND o.year = ? AND o.status IN ('enrolled', 'waitlisted')""", [sid, year]).fetchone()[0]
+    if twice:
+        raise Conflict(
+            f"Session {sid} cannot move into {year}: {twice} of its participant(s) already have another "
+            f"training in {year} (one training per year). Choose a start in {old[0][0]}, or withdraw or move "
+            f"them first (see `pelatihan participant list --session {sid}`).")
+    db.execute("UPDATE enrollment SET year = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') "
+               "WHERE session_id = ?", [year, sid])
+
+
+def update(db: Database, session_id: int | str, *, capacity: int | str | None = None, venue: str | None = None,
+           instructors: Sequence[str] | None = None, any_skill: bool = False) -> dict:
+    """Change a planned session's capacity, venue and/or instructors, in one transaction.
+
+    A larger capacity gives the new seats to the waitlist (first come, first served); a
+    capacity below the enrolled count is refused. `venue=""` clears the venue.
+    `instructors` replaces the session's instructors (skills and clashes checked as in
+    `plan`; an empty list removes them). Returns {session, promoted, changed}."""
+    from pelatihan_cli.services import enrollment
+
+    if capacity is None and venue is None and instructors is None:
+        raise ValidationError("Nothing to change: give --capacity, --venue and/or --instructor.", field="session")
+    cap = positive_int(capacity, "Capacity", "--capacity") if capacity is not None else None
+    changed: list[str] = []
+    promoted: list = []
+    with write_transaction(db):
+        sid = resolve_session(db, session_id)
+        status, old_cap, old_venue, skill_name = db.execute(
+            "SELECT s.status, s.capacity, s.venue, sk.name FROM session s JOIN skill sk ON sk.id = s.skill_id "
+            "WHERE s.id = ?", [sid]).fetchone()
+        if status != "planned":
+            raise Conflict(f"Session {sid} is cancelled; plan a new session instead of changing it.")
+        if cap is not None and cap != old_cap:
+            enrolled = db.execute("SELECT count(*) FROM enrollment WHERE session_id = ? AND status = 'enrolled'",
+                                  [sid]).fetchone()[0]
+            if cap < enrolled:
+                raise Conflict(
+                    f"Session {sid} has {enrolled} people enrolled; its capacity cannot go down to {cap}. "
+                    f"Give --capacity {enrolled} or more, or withdraw people first (pelatihan participant withdraw).")
+            db.execute("UPDATE session SET capacity = ? WHERE id = ?", [cap, sid])
+            changed.append("capacity")
+            if cap > old_cap:
+                promoted = enrollment.promote_waitlisted(db, sid)
+        if venue is not None:
+            new_venue = clean_name(venue) or None
+            if new_venue != old_venue:
+                db.execute("UPDATE session SET venue = ? WHERE id = ?", [new_venue, sid])
+                changed.append("venue")
+        instructor_days = 0
+        if instructors is not None:
+            ids, _ = _instructors_for(db, instructors, skill_name, any_skill=any_skill)
+            old_ids = {r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])}
+            if set(ids) != old_ids:
+                days = [dt.date.fromisoformat(r[0]) for r in db.execute(
+                    "SELECT date FROM session_day WHERE session_id = ? ORDER BY day_no", [sid])]
+                check_clashes(db, ids, days, exclude_session=sid)
+                db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid])
+                db.execute("DELETE FROM session_instructor WHERE session_id = ?", [sid])
+                db.conn.executemany("INSERT INTO session_instructor (session_id, instructor_id) VALUES (?, ?)",
+                                    [(sid, iid) for iid in ids])
+                db.conn.executemany("INSERT INTO instructor_day (instructor_id, date, session_id) VALUES (?, ?, ?)",
+                                    [(iid, d.isoformat(), sid) for iid in ids for d in days])
+                instructor_days = len(ids) * len(days)
+                changed.append("instructors")
+        if changed:
+            db.execute("UPDATE session SET updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?", [sid])
+            audit.record(db, "session.update", {"session": 1, "promoted": len(promoted),
+                                                "instructor_days": instructor_days})
+    return {"session": get_session(db, sid), "promoted": promoted, "changed": changed}
 
 
 def cancel(db: Database, session_id: int | str, reason: str | None = None) -> dict:
@@ -363,8 +446,8 @@ def cancel(db: Database, session_id: int | str, reason: str | None = None) -> di
 
 # --- bulk import ------------------------------------------------------------------------
 
-def _existing_match(db: Database, d: Draft) -> tuple[int, str | None] | None:
-    """(id, difference) of a planned session with the same kelurahan, skill and start."""
+def _existing_match(db: Database, d: Draft) -> tuple[int, str | None, str | None] | None:
+    """(id, column, difference) of a planned session with the same kelurahan, skill and start."""
     row = db.execute(
         """SELECT s.id, s.days, s.capacity, s.venue FROM session s JOIN skill sk ON sk.id = s.skill_id
            WHERE s.kelurahan_id = ? AND sk.name_key = ? AND s.start_date = ? AND s.status = 'planned'
@@ -376,17 +459,20 @@ def _existing_match(db: Database, d: Draft) -> tuple[int, str | None] | None:
     sid, days, cap, venue = row
     stored_ins = {r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])}
     if days != len(d.days):
-        return sid, f"it has {days} day(s), the row {len(d.days)}"
+        return sid, "days", f"it has {days} day(s), the row {len(d.days)}; fix the row, or cancel that session first"
     if cap != d.capacity:
-        return sid, f"it has capacity {cap}, the row {d.capacity}"
+        return sid, "capacity", (f"it has capacity {cap}, the row {d.capacity}; fix the row, or change the session "
+                                 f"with `pelatihan session update {sid} --capacity {d.capacity}`")
     if d.venue and d.venue != venue:
-        return sid, f"its venue is {venue!r}, the row's {d.venue!r}"
+        return sid, "venue", (f"its venue is {venue!r}, the row's {d.venue!r}; fix the row, or change the session "
+                              f"with `pelatihan session update {sid} --venue ...`")
     if d.instructor_ids and set(d.instructor_ids) != stored_ins:
-        return sid, "its instructors differ from the row's"
-    return sid, None
+        return sid, "instructor", ("its instructors differ from the row's; fix the row, or change the session "
+                                   f"with `pelatihan session update {sid} --instructor ...`")
+    return sid, None, None
 
 
-def import_file(db: Database, path: Path | str, *, any_skill: bool = False) -> dict:
+def import_file(db: Database, path: Path | str, *, any_skill: bool = False, weekends: bool = False) -> dict:
     """Plan every row of a CSV, JSON or xlsx file with the rules of `plan`, all or nothing.
 
     A row that matches a planned session (same kelurahan, skill and start, same days,
@@ -398,14 +484,14 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False) -> d
     errors: list[dict] = []
     created: list[int] = []
     unchanged = 0
-    cal = holidays.calendar(db)
+    cal = holidays.calendar(db, weekends=weekends)
     with write_transaction(db):
         for rowno, raw in rows:
             try:
                 with write_transaction(db):  # a savepoint: a bad row leaves nothing behind
-                    draft = _prepare_row(db, raw, any_skill, cal)
+                    draft = _prepare_row(db, raw, any_skill, cal, weekends)
                     match = _existing_match(db, draft)
-                    if match and match[1] is None:
+                    if match and match[2] is None:
                         unchanged += 1
                         continue
                     if match is None:
@@ -414,8 +500,8 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False) -> d
                     else:
                         raise _tag(Conflict(
                             f"session {match[0]} for {draft.kelurahan}, {draft.skill} from "
-                            f"{draft.days[0].isoformat()} already exists but {match[1]}; "
-                            "fix the row, or cancel that session first"), "start", raw.get("start"))
+                            f"{draft.days[0].isoformat()} already exists but {match[2]}"),
+                            match[1], raw.get(match[1]))
                     created.append(write_draft(db, draft))
             except PelatihanError as e:
                 errors.append({"row": rowno, "column": _column(e), "value": getattr(e, "value", None),
@@ -437,12 +523,12 @@ def _tag(e: PelatihanError, column: str, value: object) -> PelatihanError:
     return e
 
 
-def _prepare_row(db: Database, raw: dict, any_skill: bool, cal: Calendar) -> Draft:
+def _prepare_row(db: Database, raw: dict, any_skill: bool, cal: Calendar, weekends: bool = False) -> Draft:
     return prepare(
         db, raw.get("kelurahan", ""), raw.get("skill", ""), raw.get("start", ""),
         days=raw.get("days") or DEFAULT_DAYS, capacity=raw.get("capacity") or DEFAULT_CAPACITY,
         venue=raw.get("venue"), instructors=[raw.get("instructor") or raw.get("instructors") or ""],
-        any_skill=any_skill, cal=cal, check_clash=False,
+        weekends=weekends, any_skill=any_skill, cal=cal, check_clash=False,
     )
 
 

@@ -144,3 +144,13 @@ def test_csv_output_is_formula_safe(cli, db_path):
     assert r.exit_code == 0
     line = r.stdout.splitlines()[1]
     assert "'=HYPERLINK" in line and "'@Kec" in line
+
+
+def test_kecamatan_filter_matches_loosely_and_an_unknown_one_lists_the_known(cli, pekalongan_db):
+    r = cli("kelurahan", "list", "--kecamatan", "PEKALONGAN-utara", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert len(json.loads(r.stdout)) == 7
+    r = cli("kelurahan", "list", "--kecamatan", "Wiradesa")
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: Unknown kecamatan 'Wiradesa'. Known: Pekalongan Barat, Pekalongan Selatan, "
+                        "Pekalongan Timur, Pekalongan Utara.\n")

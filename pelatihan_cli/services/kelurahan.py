@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,11 +217,15 @@ def list_kelurahan(db: Database, kecamatan: str | None = None) -> list[dict]:
     """Rows with code, name, kecamatan, sessions (planned), participants (enrolled)."""
     where, params = "", []
     if kecamatan:
-        where = "WHERE lower(k.kecamatan) = lower(?)"
-        params.append(clean_name(kecamatan))
-        if not db.execute(f"SELECT 1 FROM kelurahan k {where} LIMIT 1", params).fetchone():
-            known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
-            raise NotFound(f"Unknown kecamatan {kecamatan!r}.{did_you_mean(kecamatan, known) or ''}")
+        # matched like kelurahan names: ignoring case, spaces and hyphens
+        known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
+        same = [k for k in known if name_key(k) == name_key(kecamatan)]
+        where = "WHERE k.kecamatan IN (SELECT value FROM json_each(?))"
+        params.append(json.dumps(same))
+        if not same:
+            hint = did_you_mean(kecamatan, known) or (
+                f" Known: {', '.join(sorted(known))}." if known else " No kelurahan yet: see `pelatihan kelurahan add`.")
+            raise NotFound(f"Unknown kecamatan {kecamatan!r}.{hint}")
     sql = f"""
         SELECT k.code, k.name, k.kecamatan,
             (SELECT count(*) FROM session s WHERE s.kelurahan_id = k.id AND s.status = 'planned') AS sessions,

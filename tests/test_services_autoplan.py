@@ -147,3 +147,11 @@ def test_local_holidays_and_weekends(demo_db, tmp_path):
     assert days[0] == ["2024-07-05", "2024-07-06"]  # a Saturday counts with --weekends
     assert all("2024-07-07" not in d and "2024-07-01" not in d for d in days)  # national and local holidays
     assert dt.date(2024, 7, 7).isoformat() not in r["sessions"][0]["days"]  # Islamic New Year
+
+
+def test_no_instructors_at_all_is_one_error_not_one_per_row(pekalongan_db):
+    from pelatihan_cli.errors import ValidationError
+
+    with pytest.raises(ValidationError, match=r"^There are no instructors yet.*pelatihan instructor import FILE"):
+        plan_demo(pekalongan_db)
+    assert count(pekalongan_db, "session") == 0

@@ -27,6 +27,12 @@ def _read_requests(db: Database, path: Path | str, default_capacity: int) -> lis
 
     rows = read_rows(path, required=["kelurahan", "skill"], known=REQUEST_COLUMNS)
     taught = {r[0] for r in db.execute("SELECT DISTINCT skill_id FROM instructor_skill")}
+    if rows and not taught:
+        # one line instead of the same complaint on every row
+        raise ValidationError(
+            "There are no instructors yet, so no track can be given one. Add them first with "
+            "`pelatihan instructor import FILE` (columns name,skills,phone) or `pelatihan instructor add NAME --skill S`.",
+            field="requests")
     errors: list[dict] = []
     seen: dict[tuple[int, int], int] = {}
     out: list[dict] = []

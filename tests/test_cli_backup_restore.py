@@ -132,6 +132,9 @@ def test_restore_refuses_bad_files_and_changes_nothing(cli, programme, db_path, 
     assert r.exit_code == 1
     assert r.stderr.startswith("Error: ") and message in r.stderr
     assert "Traceback" not in r.stderr
+    # the hint is about the backup file, not about --db (the database in use)
+    assert "--db" not in r.stderr and "PELATIHAN_DB" not in r.stderr
+    assert r.stderr.endswith("Nothing was restored; give a file made by `pelatihan backup`.\n")
     assert _kelurahan(db_path) == before
     assert _sha(bad) == bad_before
     assert not [p for p in tmp_path.iterdir() if ".before-restore-" in p.name]

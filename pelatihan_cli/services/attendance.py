@@ -34,7 +34,7 @@ def _session(db: Database, session_id: int) -> dict:
 def _check_day(session: dict, day_no: int, today: dt.date) -> None:
     if not 1 <= day_no <= session["days"]:
         raise ValidationError(
-            f"Session {session['id']} has {session['days']} training day(s); give --day from 1 to {session['days']}, "
+            f"Session {session['id']} has {session['days']} training day(s); the day must be 1 to {session['days']}, "
             f"not {day_no}.", field="day", value=day_no)
     date = session["dates"].get(day_no)
     if date and dt.date.fromisoformat(date) > today:
@@ -96,7 +96,7 @@ def mark(db: Database, session_id: int, day_no: int, niks: Iterable[str] = (), *
             shown = ", ".join(unknown[:5]) + (" ..." if len(unknown) > 5 else "")
             raise NotFound(
                 f"{len(unknown)} NIK(s) not enrolled in session {session_id}: {shown}. Nothing was marked; "
-                f"see `pelatihan attendance show {session_id}` for who is enrolled.")
+                f"see `pelatihan attendance show {session_id} --show-nik` for who is enrolled.")
         if all_enrolled:
             excepted = set(except_niks)
             marks = [(eid, day_no, (1 - value) if nik in excepted else value) for nik, eid in enrolled.items()]

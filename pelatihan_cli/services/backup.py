@@ -176,6 +176,17 @@ def _move_aside(db_path: Path, label: str) -> Path:
     return kept
 
 
+def _not_a_backup(e: DatabaseError) -> DatabaseError:
+    """The file checks' message for a restore: their hints about --db (the database in use)
+    do not apply to the backup file given to restore."""
+    import re
+
+    sentences = re.split(r"(?<=\.) ", str(e))
+    kept = [s for s in sentences if "--db" not in s and "PELATIHAN_DB" not in s]
+    hint = "; give a file made by `pelatihan backup`." if len(kept) < len(sentences) else "."
+    return DatabaseError(" ".join(kept) + " Nothing was restored" + hint)
+
+
 @dataclass(frozen=True)
 class RestoreResult:
     restored_from: Path
@@ -195,7 +206,10 @@ def restore(db_path: Path | str, source: Path | str) -> RestoreResult:
         raise ValidationError(f"{source} is a directory; give the path of a backup file.", field="file", value=str(source))
     if _same_file(source, db_path):
         raise ValidationError(f"{source} is the database in use; give the path of a backup file.", field="file", value=str(source))
-    verify(source)
+    try:
+        verify(source)
+    except DatabaseError as e:
+        raise _not_a_backup(e) from e
 
     existed = db_path.exists()
     damaged_kept: Path | None = None

@@ -425,3 +425,16 @@ def test_import_weekends_and_the_differing_column_is_named(pdb, tmp_path):
         sessions.import_file(pdb, f, weekends=True)
     assert (e.value.errors[0]["column"], e.value.errors[0]["value"]) == ("capacity", "30")
     assert "session update 1 --capacity 30" in e.value.errors[0]["message"]
+
+
+def test_import_csv_cell_with_a_line_break_keeps_the_row_numbers(pdb, tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_bytes('kelurahan,skill,start,venue\n'
+                  'Pringrejo,Buket,2024-07-02,"Aula\nlantai 2"\n'
+                  'Nowhere,Buket,2024-07-02,x\n'.encode())
+    with pytest.raises(RowErrors) as e:
+        sessions.import_file(pdb, f)
+    assert [(x["row"], x["column"]) for x in e.value.errors] == [(3, "kelurahan")]
+    f.write_bytes('kelurahan,skill,start,venue\r\nPringrejo,Buket,2024-07-02,"Aula\r\nlantai 2"\r\n'.encode())
+    assert sessions.import_file(pdb, f)["planned"] == 1
+    assert sessions.list_sessions(pdb)[0]["venue"] == "Aula lantai 2"

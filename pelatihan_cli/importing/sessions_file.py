@@ -77,13 +77,16 @@ def read_rows(path: Path | str, *, required: Iterable[str], known: Iterable[str]
 
 
 def _read_csv(text: str) -> list[tuple[int, list]]:
+    """Records numbered as a spreadsheet shows them (header = 1), so that a quoted cell
+    with a line break neither splits its record nor shifts the numbers of the rows after."""
     import csv
+    import io
 
     sample = text[:4096]
     first = sample.splitlines()[0] if sample.splitlines() else ""
     delimiter = max([",", ";", "\t"], key=first.count) if first else ","
-    reader = csv.reader(text.splitlines(), delimiter=delimiter)
-    return [(reader.line_num, row) for row in reader]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    return list(enumerate(reader, start=1))
 
 
 def _read_json(path: Path, text: str) -> list[tuple[int, list]]:

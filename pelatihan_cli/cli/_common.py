@@ -124,12 +124,19 @@ def to_json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, default=_plain)
 
 
+def _csv_cell(value: Any) -> str:
+    """A CSV cell: numbers as they are (a negative number is not a formula), text formula-safe."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    return formula_safe(_cell(value))
+
+
 def write_csv(rows: Sequence[dict], columns: Sequence[str], out=None) -> None:
     out = out or sys.stdout
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([formula_safe(_cell(row.get(c))) for c in columns])
+        writer.writerow([_csv_cell(row.get(c)) for c in columns])
 
 
 def emit(

@@ -89,3 +89,73 @@ def test_scrub_command_leaves_hidden_values_alone():
     cmd = "pelatihan participant ak1 337501******0001 --number AK1-77 --name '***'"
     assert auditlog.scrub_command(cmd, "[erased]") == (
         "pelatihan participant ak1 '337501******0001' --number '[erased]' --name '***'")
+
+
+def test_log_table_hides_nothing_at_80_columns(cli, db, monkeypatch):
+    from pelatihan_cli.cli import _common
+
+    assert cli("kelurahan", "add", "Medono", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setattr(_common, "_console", None)
+    r = cli("log")
+    assert r.exit_code == 0, r.stderr
+    assert "…" not in r.stdout  # long words are folded, not cut
+    assert "At (UTC)" in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 80
+
+
+NIK_A = "3375014107900001"  # enrolled by the fixture below
+NIK_B = "3375015508950002"
+
+
+def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp_path):
+    """A new write command that forgets audit.record() fails here: each command of the
+    whole CLI that changes the database adds exactly one entry, of its own area."""
+    db = pekalongan_db
+    (tmp_path / "kel.csv").write_text("code,name,kecamatan\n,Kelurahan Dua,Pekalongan Utara\n")
+    (tmp_path / "sess.csv").write_text("kelurahan,skill,start,days,capacity\nMedono,Tas,2024-09-02,2,20\n")
+    (tmp_path / "instr.csv").write_text("name,skills\nIbu Dua,Batik\n")
+    steps = [
+        ("kelurahan.add", ["kelurahan", "add", "Kelurahan Uji", "--kecamatan", "Pekalongan Utara"]),
+        ("kelurahan.import", ["kelurahan", "import", tmp_path / "kel.csv"]),
+        ("kelurahan.rename", ["kelurahan", "rename", "Kelurahan Dua", "Kelurahan Tiga"]),
+        ("kelurahan.remove", ["kelurahan", "remove", "Kelurahan Tiga"]),
+        ("config.set", ["config", "set", "doc_officer_name", "Drs. Budi"]),
+        ("config.unset", ["config", "unset", "doc_officer_name"]),
+        ("instructor.add", ["instructor", "add", "Ibu Uji", "--skill", "Merajut"]),
+        ("instructor.import", ["instructor", "import", tmp_path / "instr.csv"]),
+        ("instructor.remove", ["instructor", "remove", "Ibu Dua"]),
+        ("holiday.add", ["holiday", "add", "2024-07-15", "Libur Uji"]),
+        ("holiday.remove", ["holiday", "remove", "2024-07-15"]),
+        ("session.plan", ["session", "plan", "Medono", "--skill", "Merajut", "--start", "2024-07-01"]),
+        ("session.plan", ["session", "plan", "Medono", "--skill", "Batik", "--start", "2024-08-01"]),
+        ("session.move", ["session", "move", "2", "--start", "2024-08-05"]),
+        ("session.import", ["session", "import", tmp_path / "sess.csv"]),
+        ("session.cancel", ["session", "cancel", "3", "--reason", "uji"]),
+        ("participant.enroll", ["participant", "enroll", "1", "--nik", NIK_A, "--name", "Siti Aminah",
+                                "--kelurahan", "Medono"]),
+        ("participant.enroll", ["participant", "enroll", "1", "--nik", NIK_B, "--name", "Budi Santoso",
+                                "--kelurahan", "Medono"]),
+        ("participant.update", ["participant", "update", NIK_A, "--phone", "0812-3456-7890"]),
+        ("participant.ak1", ["participant", "ak1", NIK_A, "--number", "AK1-1", "--date", "2024-07-03"]),
+        ("attendance.mark", ["attendance", "mark", "1", "--day", "1", "--all"]),
+        ("attendance.import", ["attendance", "import", tmp_path / "att.csv"]),
+        ("participant.move", ["participant", "move", NIK_B, "--to", "2"]),
+        ("participant.withdraw", ["participant", "withdraw", "2", NIK_B]),
+        ("participant.erase", ["participant", "erase", NIK_B, "--yes"]),
+        ("participant.import", ["participant", "import", tmp_path / "people.csv"]),
+        ("ops.backup", ["backup", tmp_path / "copy.db"]),
+        ("ops.restore", ["restore", tmp_path / "copy.db"]),
+    ]
+    (tmp_path / "att.csv").write_text(f"session,nik,day,hadir\n1,{NIK_A},2,ya\n")
+    (tmp_path / "people.csv").write_text(
+        "nik,nama,kelurahan,session\n3375016203920003,Rina Lestari,Medono,1\n")
+    for action, args in steps:
+        before = db.execute("SELECT max(id) FROM audit_log").fetchone()[0] or 0
+        r = cli(*args)
+        assert r.exit_code == 0, (args, r.stdout, r.stderr)
+        if action == "ops.restore":  # the backup's log, then the restore's own entry
+            last = db.execute("SELECT action, command FROM audit_log ORDER BY id DESC LIMIT 2").fetchall()
+            assert [a for a, _c in last] == ["ops.restore", "participant.import"], last
+            continue
+        new = [a for (a,) in db.execute("SELECT action FROM audit_log WHERE id > ? ORDER BY id", [before])]
+        assert new == [action], (args, new)

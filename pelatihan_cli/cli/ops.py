@@ -92,7 +92,31 @@ def ops_log(
     rows = auditlog.entries(get_db(ctx, create=False), limit, action)
     if fmt is not OutputFormat.json:
         rows = [{**r, "changes": auditlog.changes_text(r["changes"])} for r in rows]
+    if fmt is OutputFormat.table and rows:
+        _log_table(rows)
+        return
     emit(rows, fmt, columns=LOG_COLUMNS, title="Audit log (newest first)", empty_message="The audit log is empty.")
+
+
+def _log_table(rows: list[dict]) -> None:
+    """The log as a table that hides nothing on a narrow terminal: date over time, and
+    long words (actions, paths, masked NIKs) folded onto the next line, not cut."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from pelatihan_cli.cli._common import console
+
+    table = Table(title="Audit log (newest first)")
+    table.add_column("Id", justify="right", no_wrap=True)
+    table.add_column("At (UTC)", no_wrap=True)
+    table.add_column("User", overflow="fold")
+    table.add_column("Action", overflow="fold", min_width=11)
+    table.add_column("Changes", overflow="fold", ratio=2)
+    table.add_column("Command", overflow="fold", ratio=3)
+    for r in rows:
+        table.add_row(str(r["id"]), r["at"].replace("T", "\n", 1), escape(r["user"]), escape(r["action"]),
+                      escape(r["changes"]), escape(r["command"]))
+    console().print(table)
 
 
 def register(app: typer.Typer) -> None:

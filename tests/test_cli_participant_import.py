@@ -130,6 +130,13 @@ def test_json_and_jsonl(cli, programme, tmp_path, db_path):
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
     assert out["enrolled"] == 2 and any("'hobi'" in w for w in out["warnings"])
+    assert not any("NIK" in w for w in out["warnings"])
+    jl.write_text(json.dumps({"nik": int(ANI), "nama": "Ani", "sesi": programme["merajut"]}) + "\n")
+    out = json.loads(cli("participant", "import", jl, "--format", "json").stdout)
+    assert out["unchanged"] == 1
+    assert out["warnings"] == ["1 NIK value(s) are JSON numbers, not strings; they were read as their digits, but "
+                               "JavaScript and spreadsheets keep only 15 significant digits, so check them and "
+                               'write NIKs as strings ("3375...").']
     assert counts(db_path)["enrolled"] == 4
 
 
@@ -283,3 +290,30 @@ def test_row_without_any_session_hint(cli, programme, tmp_path, db_path):
     f = write_csv(tmp_path / "p.csv", ["nik,nama", f"{SITI},Siti"])
     r = cli("participant", "import", f)
     assert r.exit_code == 1 and "no session for this row" in r.stderr
+
+
+def test_second_import_of_first_free_seat_rows_is_unchanged(cli, pekalongan_db, tmp_path, db_path):
+    """A person placed by 'first with a free seat' stays in that session on a second
+    import (unchanged), not offered the other session's free seat and refused there."""
+    first = make_session(pekalongan_db, kelurahan="Medono", skill="Tas", days=START, capacity=1)
+    second = make_session(pekalongan_db, kelurahan="Medono", skill="Hantaran", days=("2030-07-08", "2030-07-09"),
+                          capacity=2)
+    f = write_csv(tmp_path / "p.csv", ["nik,nama,kelurahan", f"{SITI},Siti,Medono", f"{BUDI},Budi,Medono"])
+    assert cli("participant", "import", f).exit_code == 0
+    placed = [(r[0], r[5]) for r in enrollments(db_path)]
+    assert placed == [(SITI, first), (BUDI, second)]
+    before = counts(db_path)
+    r = cli("participant", "import", f, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["enrolled"], out["waitlisted"], out["unchanged"], out["rejected"]) == (0, 0, 2, 0)
+    assert counts(db_path) == before
+    # Siti leaves Tas for another kelurahan's session: the file's row now names the kelurahan
+    # column (it chose the session) in the refusal, not an empty column
+    other = make_session(pekalongan_db, kelurahan="Bendan Kergon", skill="Merajut", days=START)
+    assert cli("participant", "move", SITI, "--to", other, "--allow-outside").exit_code == 0
+    r = cli("participant", "import", f, "--format", "json")
+    assert r.exit_code == 1
+    err = json.loads(r.stdout)["errors"]
+    assert [(e["row"], e["column"], e["value"]) for e in err] == [(2, "kelurahan", "Medono")]
+    assert err[0]["message"].startswith("One training per year:")

@@ -202,6 +202,23 @@ def test_header_aliases_and_unknown():
     assert header_key(" Jenis_Kelamin ") == header_key("jenis kelamin") == "jeniskelamin"
 
 
+# every header the issue names, as typed in a spreadsheet (any case, spaces, _ and .)
+ISSUE_ALIASES = {
+    "nik": ["nik", "no_ktp", "no_nik"], "name": ["nama", "nama_lengkap", "name"],
+    "birth_date": ["tanggal_lahir", "tgl_lahir", "birth_date"],
+    "sex": ["jenis_kelamin", "jk", "l_p", "sex", "gender"], "address": ["alamat", "address"],
+    "kelurahan": ["kelurahan"], "phone": ["no_hp", "hp", "telepon", "no_telp", "phone"],
+    "session": ["sesi", "session", "session_id"], "skill": ["pelatihan", "keterampilan", "skill"],
+    "ak1_number": ["no_ak1", "ak1"],
+}
+
+
+@pytest.mark.parametrize("field,header", [(f, h) for f, hs in ISSUE_ALIASES.items() for h in hs])
+def test_every_issue_alias_matches_in_any_spelling(field, header):
+    for typed in (header, header.upper(), header.replace("_", " ").title(), header.replace("_", ". ")):
+        assert match_headers([typed], PARTICIPANT_ALIASES) == ({field: typed}, []), typed
+
+
 @pytest.mark.parametrize("text,expected", [
     ("1990-07-02", dt.date(1990, 7, 2)), ("02/07/1990", dt.date(1990, 7, 2)), ("02-07-1990", dt.date(1990, 7, 2)),
     ("2/7/1990", dt.date(1990, 7, 2)), ("2 Juli 1990", dt.date(1990, 7, 2)), (" 13/12/1990 ", dt.date(1990, 12, 13)),

@@ -65,3 +65,27 @@ def test_xlsx_rejects_and_missing_name_column(pekalongan_db, session_id, tmp_pat
     wb.save(f)
     with pytest.raises(ValidationError, match="has no name column"):
         import_participants(pekalongan_db, f, session_id=session_id)
+
+
+def test_unknown_columns_one_warning_naming_them(pekalongan_db, session_id, tmp_path):
+    f = tmp_path / "p.csv"
+    f.write_text(f"No,nik,nama,Tempat Lahir,Agama\n1,{SITI},Siti,Batang,Islam\n", encoding="utf-8")
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert s.enrolled == 1
+    assert s.warnings == ["Column(s) not used: 'Tempat Lahir', 'Agama' (see `pelatihan participant import "
+                          "--help` for the accepted headers)."]
+
+
+def test_duplicate_nik_found_across_chunks(pekalongan_db, session_id, tmp_path, monkeypatch):
+    from pelatihan_cli.services import participant_import
+
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 2)
+    f = tmp_path / "p.csv"
+    spaced = f"{SITI[:6]} {SITI[6:12]} {SITI[12:]}"   # the same digits, typed with spaces
+    f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n{ANI},Ani\n{spaced},Siti Lagi\n", encoding="utf-8")
+    s = import_participants(pekalongan_db, f, session_id=session_id, on_error="skip")
+    assert (s.enrolled, s.waitlisted, s.rejected) == (2, 1, 1)
+    assert s.errors == [{"row": 5, "column": "nik", "value": spaced,
+                         "message": f"NIK {spaced!r} is a duplicate of row 2."}]
+    names = [r[0] for r in pekalongan_db.execute("SELECT name FROM participant ORDER BY id")]
+    assert names == ["Siti", "Budi", "Ani"]

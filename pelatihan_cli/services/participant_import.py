@@ -18,7 +18,10 @@ the value and the reason, in file order.
 Which session a row goes to: `session_id` (the --session option); else the row's
 session column; else the planned session of the row's kelurahan for the row's skill;
 else the kelurahan's planned sessions in date order, the first with a free seat (the
-first one, waitlisted, when all are full).
+first one, waitlisted, when all are full). When the kelurahan (or the kelurahan and skill)
+offers several sessions and the person is already active in one of them, that one is the
+row's session, so importing the same file again finds them there ('unchanged') instead of
+offering them another session's free seat (which the one-per-year rule would refuse).
 
 Speed: kelurahan, skills and planned sessions are read once; the duplicate-NIK check
 uses a temporary table (constant memory for a million rows), read and written once per
@@ -52,6 +55,10 @@ PROGRESS_EVERY = 1000
 CHUNK_ROWS = 500
 #: identical warnings from many rows are reported once with the count and first rows
 _WARNING_ROWS_SHOWN = 5
+#: the sessions a chunk's registered NIKs are active in (for rows whose session is chosen)
+_ACTIVE_SQL = (
+    "SELECT p.nik, e.session_id FROM participant p JOIN enrollment e ON e.participant_id = p.id "
+    "WHERE p.nik IN (SELECT value FROM json_each(?)) AND e.status IN ('enrolled', 'waitlisted')")
 
 
 class _Rollback(Exception):
@@ -131,6 +138,8 @@ class _Sessions:
             "ORDER BY start_date, id"
         ):
             self.by_kel.setdefault(kid, []).append((sid, skid, cap))
+        #: whether some kelurahan offers a choice (then a person's active session matters)
+        self.has_choice = any(len(v) > 1 for v in self.by_kel.values())
         self._kel_cache: dict[str, tuple[int, str]] = {}
         self._resolved: dict[tuple[str, str | None], int] = {}
 
@@ -146,14 +155,20 @@ class _Sessions:
         self._kel_cache[text] = hit
         return hit
 
-    def _first_free(self, candidates: list[tuple[int, int, int]]) -> int:
+    def _first_free(self, candidates: list[tuple[int, int, int]], active: tuple[int, ...]) -> int:
+        """The candidate the person is already active in, else the first with a free seat,
+        else the first."""
+        for sid, _skill, _cap in candidates if active else ():
+            if sid in active:
+                return sid
         for sid, _skill, cap in candidates:
             if self.enrolled(sid) < cap:
                 return sid
         return candidates[0][0]
 
-    def resolve(self, kel_text: str, skill_text: str | None) -> int:
-        """The session for a row's kelurahan (and skill); an unambiguous answer is cached."""
+    def resolve(self, kel_text: str, skill_text: str | None, active: tuple[int, ...] = ()) -> int:
+        """The session for a row's kelurahan (and skill); an unambiguous answer is cached.
+        `active`: the sessions the row's person is already enrolled or waitlisted in."""
         sid = self._resolved.get((kel_text, skill_text))
         if sid is not None:
             return sid
@@ -167,7 +182,7 @@ class _Sessions:
             if len(sessions) == 1:
                 self._resolved[(kel_text, skill_text)] = sessions[0][0]
                 return sessions[0][0]
-            return self._first_free(sessions)
+            return self._first_free(sessions, active)
         skill = self.skill_by_key.get(name_key(skill_text))
         matching = [s for s in sessions if skill is not None and s[1] == skill[0]]
         if not matching:
@@ -177,7 +192,7 @@ class _Sessions:
         if len(matching) == 1:
             self._resolved[(kel_text, skill_text)] = matching[0][0]
             return matching[0][0]
-        return self._first_free(matching)
+        return self._first_free(matching, active)
 
     def _skill_name(self, skill_id: int) -> str:
         for sid, name in self.skill_by_key.values():
@@ -268,6 +283,19 @@ def import_participants(
                 value = cell_text(value)
             return {"row": rowno, "column": column, "value": value, "message": message}
 
+        def _session_problem(rowno: int, row: dict, sid: object, message: str) -> dict:
+            """A refusal about the row's session, named by what chose it: --session, the
+            row's session cell, or its kelurahan (the session was chosen from it)."""
+            if session_id is not None:
+                return problem(rowno, None, sid, message, column="--session")
+            sess_col = field_column.get("session")
+            if sess_col is not None and cell_text(row.get(sess_col)) is not None:
+                return problem(rowno, None, sid, message, column=sess_col)
+            kel_col = field_column.get("kelurahan")
+            if kel_col is not None:
+                return problem(rowno, None, row.get(kel_col), message, column=kel_col)
+            return problem(rowno, None, sid, message, column="session")
+
         nothing_to_write = False
         try:
             with write_transaction(db):
@@ -283,8 +311,10 @@ def import_participants(
                 # rows are read and checked one by one, then enrolled a chunk at a time:
                 # chunk = [(rowno, row, problems, nik key, person, session)]
                 chunk: list[tuple] = []
+                active_by_nik: dict[str, tuple[int, ...]] = {}   # this chunk's registered people
 
-                def resolver(row: dict, kel: str | None, sess_col: str | None, skill_col: str | None) -> Callable[[], int]:
+                def resolver(row: dict, kel: str | None, sess_col: str | None, skill_col: str | None,
+                             key: str | None) -> Callable[[], int]:
                     def resolve() -> int:  # called by the Enroller in row order: it sees the seats taken
                         sid = cell_int(row.get(sess_col), field="session") if sess_col else None
                         if sid is None:
@@ -292,7 +322,8 @@ def import_participants(
                                 raise ValidationError(
                                     "no session for this row: give --session, or a sesi (session id) or "
                                     "kelurahan column (with pelatihan for the skill).", field="session", value=None)
-                            sid = sessions.resolve(kel, cell_text(row.get(skill_col)) if skill_col else None)
+                            sid = sessions.resolve(kel, cell_text(row.get(skill_col)) if skill_col else None,
+                                                   active_by_nik.get(key, ()) if key is not None else ())
                         return sid
                     return resolve
 
@@ -318,6 +349,10 @@ def import_participants(
                             items.append((person, session, opts))
                     if fresh:
                         conn.executemany("INSERT INTO _import_nik (nik, row) VALUES (?, ?)", fresh)
+                    active_by_nik.clear()
+                    if session_id is None and sessions.has_choice and fresh:
+                        for k, sid in conn.execute(_ACTIVE_SQL, [json.dumps([k for k, _ in fresh])]):
+                            active_by_nik[k] = (*active_by_nik.get(k, ()), sid)
                     outcomes = iter(enroller.enroll_many(items))
                     for rowno, row, problems, _key, _person, _session in chunk:
                         if problems:
@@ -331,8 +366,7 @@ def import_participants(
                         elif isinstance(result, ValidationError):
                             reject(rowno, row, [problem(rowno, result.field, result.value, str(result))])
                         elif isinstance(result, (Conflict, NotFound)):
-                            column = "--session" if session_id is not None else field_column.get("session")
-                            reject(rowno, row, [problem(rowno, None, sid, str(result), column=column)])
+                            reject(rowno, row, [_session_problem(rowno, row, sid, str(result))])
                         else:
                             reject(rowno, row, [problem(rowno, None, None, str(result))])
                     chunk.clear()
@@ -387,19 +421,25 @@ def import_participants(
                         cell_text(row.get(c_ak1)) if c_ak1 else None,
                         ak1_date,
                     )
-                    session = session_id if session_id is not None else resolver(row, kel, c_sess, c_skill)
-                    chunk.append((rowno, row, problems, None if nik is None else _nik_key(nik), person, session))
+                    key = None if nik is None else _nik_key(nik)
+                    session = session_id if session_id is not None else resolver(row, kel, c_sess, c_skill, key)
+                    chunk.append((rowno, row, problems, key, person, session))
                     if len(chunk) >= CHUNK_ROWS:
                         enroll_chunk()
                 enroll_chunk()
                 summary.read = n
                 if progress is not None:
                     progress(src.done, total, src.unit)
-                if numeric_nik_rows:
+                if numeric_nik_rows and src.format == "xlsx":
                     warnings.add(
                         f"{numeric_nik_rows} NIK cell(s) are numbers, not text; they were read as their 16 digits, "
                         "but Excel keeps only 15 significant digits, so check them and format the NIK column "
                         "as Text before typing NIKs.")
+                elif numeric_nik_rows:
+                    warnings.add(
+                        f"{numeric_nik_rows} NIK value(s) are JSON numbers, not strings; they were read as their "
+                        "digits, but JavaScript and spreadsheets keep only 15 significant digits, so check them "
+                        'and write NIKs as strings ("3375...").')
                 for k, v in counts.items():
                     setattr(summary, k, v)
                 conn.execute("DROP TABLE IF EXISTS temp._import_nik")

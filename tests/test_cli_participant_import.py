@@ -317,3 +317,55 @@ def test_second_import_of_first_free_seat_rows_is_unchanged(cli, pekalongan_db, 
     err = json.loads(r.stdout)["errors"]
     assert [(e["row"], e["column"], e["value"]) for e in err] == [(2, "kelurahan", "Medono")]
     assert err[0]["message"].startswith("One training per year:")
+
+
+def test_sample_participants_fill_the_2024_programme(cli, pekalongan_db, db_path):
+    """data/sample_participants.csv (what `make demo` imports): 1,080 synthetic people, NIK
+    prefix 337599, 40 per kelurahan, every row accepted: 20 per track, nobody waitlisted."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parent.parent / "data"
+    assert cli("instructor", "import", data / "instructors_2024.csv").exit_code == 0
+    r = cli("session", "auto-plan", "--from", "2024-07-01", "--to", "2024-08-27", "--requests",
+            data / "programme_2024.csv", "--max-per-day", "2", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    r = cli("participant", "import", data / "sample_participants.csv", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["read"], out["enrolled"], out["waitlisted"], out["rejected"]) == (1080, 1080, 0, 0)
+    db = open_db(db_path)
+    try:
+        assert db.execute("SELECT count(*) FROM participant WHERE nik NOT LIKE '337599%'").fetchone()[0] == 0
+        per_session = {n for (n,) in db.execute("SELECT count(*) FROM enrollment GROUP BY session_id")}
+        assert per_session == {20}
+    finally:
+        db.conn.close()
+
+
+def test_enroll_escape_hatches_apply_to_the_file_and_are_recorded(cli, programme, tmp_path, db_path):
+    """The refusals name --allow-outside / --accept-nik-mismatch, so import takes them too;
+    without them the row is refused with the value as the file holds it."""
+    f = write_csv(tmp_path / "p.csv", ["nik,nama,kelurahan,tgl_lahir",
+                                       f"{SITI},Siti,Medono,",
+                                       f"{BUDI},Budi,Bendan Kergon,14/12/1985"])
+    r = cli("participant", "import", f, "--session", programme["merajut"], "--format", "json")
+    assert r.exit_code == 1
+    errors = json.loads(r.stdout)["errors"]
+    assert [(e["row"], e["column"], e["value"]) for e in errors] == [
+        (2, "kelurahan", "Medono"), (3, "tgl_lahir", "14/12/1985")]
+    assert "--allow-outside" in errors[0]["message"] and "--accept-nik-mismatch" in errors[1]["message"]
+    assert counts(db_path)["participant"] == 0
+    r = cli("participant", "import", f, "--session", programme["merajut"], "--allow-outside",
+            "--accept-nik-mismatch", "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["enrolled"] == 2
+    db = open_db(db_path)
+    try:
+        assert db.execute("SELECT p.name, e.outside_domicile, p.nik_mismatch_accepted, p.birth_date FROM participant p "
+                          "JOIN enrollment e ON e.participant_id = p.id ORDER BY p.id").fetchall() == [
+            ("Siti", 1, 0, "1990-07-02"), ("Budi", 0, 1, "1985-12-14")]
+        details = json.loads(db.execute("SELECT changes FROM audit_log WHERE action = 'participant.import'")
+                             .fetchone()[0])
+        assert (details["outside_domicile"], details["nik_mismatch_accepted"]) == (1, 1)
+    finally:
+        db.conn.close()

@@ -11,7 +11,7 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import get_db, info, to_json, warn
-from pelatihan_cli.cli.participant import app
+from pelatihan_cli.cli.participant import AcceptMismatch, AllowOutside, app
 from pelatihan_cli.errors import RowErrors
 
 #: a file at least this big gets a progress bar (when stderr is a terminal)
@@ -54,6 +54,8 @@ def participant_import(
         "--input-format", help="Format of FILE when its extension does not say (required for -).")] = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary as a table, or json for scripts.")]
     = SummaryFormat.table,
+    allow_outside: AllowOutside = False,
+    accept_nik_mismatch: AcceptMismatch = False,
 ) -> None:
     """Import a participant list: every row is enrolled with the rules of `participant enroll`.
 
@@ -68,7 +70,8 @@ def participant_import(
         summary = svc.import_participants(
             db, file, input_format=input_format.value if input_format else None, sheet=sheet,
             session_id=session, on_error=on_error.value, dry_run=dry_run,
-            rejects=rejects, progress=progress)
+            rejects=rejects, progress=progress, allow_outside=allow_outside,
+            accept_nik_mismatch=accept_nik_mismatch)
     if fmt is SummaryFormat.json:
         sys.stdout.write(to_json(summary.as_dict()) + "\n")
     else:

@@ -14,6 +14,9 @@ the value and the reason, in file order.
 - on_error='abort' (default): any bad row rolls everything back; every bad row is listed.
 - on_error='skip': the good rows are committed; bad rows go to the rejects file.
 - dry_run: everything is checked (capacity included) and then rolled back.
+- allow_outside / accept_nik_mismatch: the escape hatches of `participant enroll`, for
+  every row of the file; each use is recorded on the row's enrollment/participant and
+  counted in the audit row.
 
 Which session a row goes to: `session_id` (the --session option); else the row's
 session column; else the planned session of the row's kelurahan for the row's skill;
@@ -222,6 +225,8 @@ def import_participants(
     rejects: str | os.PathLike | None = None,
     today: dt.date | None = None,
     progress: Callable[[int, int | None, str], None] | None = None,
+    allow_outside: bool = False,
+    accept_nik_mismatch: bool = False,
 ) -> ImportSummary:
     """Import a participant list; see the module doc. Returns the summary; the caller
     decides the exit code (errors + abort -> 1, rejected rows with skip -> 3)."""
@@ -263,8 +268,9 @@ def import_participants(
         field_column = {f: h for f, h in mapping.items()}
         ncols = len(src.columns)
         numeric_nik_rows = 0
-        opts = EnrollOptions()
+        opts = EnrollOptions(allow_outside=allow_outside, accept_nik_mismatch=accept_nik_mismatch)
         counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
+        exceptions = {"outside_domicile": 0, "nik_mismatch_accepted": 0}
         errors = summary.errors
 
         def reject(rowno: int, row: dict, problems: list[dict]) -> None:
@@ -282,6 +288,14 @@ def import_participants(
             if value is not None and not isinstance(value, (str, int, float, bool)):
                 value = cell_text(value)
             return {"row": rowno, "column": column, "value": value, "message": message}
+
+        def _cell_value(row: dict, e: ValidationError) -> Any:
+            """The refused value as the file holds it (e.g. '02/01/1990', not the date
+            parsed from it); the error's own value when it is not from a cell."""
+            col = field_column.get(e.field) if e.field != "session" or session_id is None else None
+            if col is not None and col in row:
+                return row[col]
+            return e.value
 
         def _session_problem(rowno: int, row: dict, sid: object, message: str) -> dict:
             """A refusal about the row's session, named by what chose it: --session, the
@@ -361,10 +375,13 @@ def import_participants(
                         sid, result = next(outcomes)
                         if result.__class__ is EnrollResult:
                             counts[result.status] += 1
+                            if result.outside_domicile or result.nik_mismatch_accepted:
+                                exceptions["outside_domicile"] += result.outside_domicile
+                                exceptions["nik_mismatch_accepted"] += result.nik_mismatch_accepted
                             for w in result.warnings:
                                 warnings.add(w, rowno)
                         elif isinstance(result, ValidationError):
-                            reject(rowno, row, [problem(rowno, result.field, result.value, str(result))])
+                            reject(rowno, row, [problem(rowno, result.field, _cell_value(row, result), str(result))])
                         elif isinstance(result, (Conflict, NotFound)):
                             reject(rowno, row, [_session_problem(rowno, row, sid, str(result))])
                         else:
@@ -451,6 +468,7 @@ def import_participants(
                 audit.record(db, "participant.import", {
                     "read": n, "enrolled": counts["enrolled"], "waitlisted": counts["waitlisted"],
                     "updated": counts["updated"], "unchanged": counts["unchanged"], "rejected": summary.rejected,
+                    **{k: v for k, v in exceptions.items() if v},
                 })
                 summary.written = True
         except _Rollback:

@@ -157,3 +157,10 @@ def test_every_participant_command_has_help(cli):
     for cmd in ["enroll", "withdraw", "move", "update", "ak1", "list", "show"]:
         r = cli("participant", cmd, "--help")
         assert r.exit_code == 0 and "Usage" in r.stdout
+
+
+def test_update_without_any_option_says_what_to_give(cli, db):
+    r = cli("participant", "update", "3375014107900001")
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: Nothing to update: give at least one of --name, --phone, --address, "
+                        "--birth-date, --sex, --kelurahan.\n")

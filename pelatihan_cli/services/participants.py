@@ -168,6 +168,9 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
     """Correct a record; every given value is validated as at enrollment, and the person's
     active enrollments must still satisfy the age and domicile rules. An empty --phone or
     --address clears it."""
+    if all(v is None for v in (name, phone, address, birth_date, sex, kelurahan)):
+        raise ValidationError(
+            "Nothing to update: give at least one of --name, --phone, --address, --birth-date, --sex, --kelurahan.")
     today = today or dt.date.today()
     with write_transaction(db):
         pid = find(db, nik_text)[0]

@@ -154,3 +154,20 @@ def test_kecamatan_filter_matches_loosely_and_an_unknown_one_lists_the_known(cli
     assert r.exit_code == 1
     assert r.stderr == ("Error: Unknown kecamatan 'Wiradesa'. Known: Pekalongan Barat, Pekalongan Selatan, "
                         "Pekalongan Timur, Pekalongan Utara.\n")
+
+
+def test_import_reads_semicolon_csv_from_excel_and_xlsx(cli, tmp_path, db_path):
+    from openpyxl import Workbook
+
+    f = tmp_path / "k.csv"
+    f.write_bytes("Code;Name;Kecamatan\n33.75.01.1002;Médono;Pekalongan Barat\n".encode("cp1252"))
+    r = cli("kelurahan", "import", f)
+    assert r.exit_code == 0, r.stderr
+    x = tmp_path / "k.xlsx"
+    wb = Workbook()
+    wb.active.append(["code", "name", "kecamatan"])
+    wb.active.append(["33.75.03.1002", "Krapyak", "Pekalongan Utara"])
+    wb.save(x)
+    r = cli("kelurahan", "import", x)
+    assert r.exit_code == 0, r.stderr
+    assert [(k["name"], k["code"]) for k in rows(db_path)] == [("Médono", "33.75.01.1002"), ("Krapyak", "33.75.03.1002")]

@@ -23,7 +23,7 @@ MAX_WINDOW_DAYS = 2 * 366
 
 def _read_requests(db: Database, path: Path | str, default_capacity: int) -> list[dict]:
     """Checked requests in file order: {row, kelurahan (obj), skill (obj), capacity}."""
-    from pelatihan_cli.importing.sessions_file import read_rows
+    from pelatihan_cli.importing.table_file import read_rows
 
     rows = read_rows(path, required=["kelurahan", "skill"], known=REQUEST_COLUMNS)
     taught = {r[0] for r in db.execute("SELECT DISTINCT skill_id FROM instructor_skill")}

@@ -176,7 +176,7 @@ def import_file(db: Database, path: Path | str) -> dict:
 
     A stored instructor of the same name keeps their data and gains the listed skills
     they lack (and the phone when none was stored); a row that adds nothing is unchanged."""
-    from pelatihan_cli.importing.sessions_file import read_rows
+    from pelatihan_cli.importing.table_file import read_rows
 
     rows = read_rows(path, required=["name", "skills"], known=IMPORT_COLUMNS)
     errors: list[dict] = []

@@ -86,33 +86,14 @@ def add(db: Database, name: str, kecamatan: str, code: str | None = None) -> Kel
         return Kelurahan(cur.lastrowid, code, name, kecamatan)
 
 
-def read_file(path: Path) -> list[dict]:
-    """Rows of a kelurahan CSV or JSON file (keys code, name, kecamatan)."""
-    import csv
-    import json
+def read_file(path: Path) -> list[tuple[int, dict]]:
+    """Numbered rows of a kelurahan file (CSV, JSON or xlsx with code, name, kecamatan)."""
+    from pelatihan_cli.importing.table_file import read_rows
 
-    path = Path(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise ValidationError(f"Cannot read {path}: {e.strerror}.") from None
-    text = raw.decode("utf-8-sig", errors="replace")
-    if path.suffix.lower() == ".json" or text.lstrip().startswith("["):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ValidationError(f"{path} is not valid JSON (line {e.lineno}: {e.msg}).") from None
-        if not isinstance(data, list) or not all(isinstance(d, dict) for d in data):
-            raise ValidationError(f"{path}: JSON must be a list of objects with code, name, kecamatan.")
-        return [{str(k).strip().lower(): ("" if v is None else str(v)) for k, v in d.items()} for d in data]
-    reader = csv.DictReader(text.splitlines())
-    missing = {"name", "kecamatan"} - {(h or "").strip().lower() for h in reader.fieldnames or []}
-    if missing:
-        raise ValidationError(f"{path}: missing column(s) {', '.join(sorted(missing))}; the header must be code,name,kecamatan.")
-    return [{(k or "").strip().lower(): (v or "") for k, v in row.items()} for row in reader]
+    return read_rows(path, required=["name", "kecamatan"], known=["code", "name", "kecamatan"])
 
 
-def import_rows(db: Database, rows: list[dict], *, first_row: int = 2) -> dict:
+def import_rows(db: Database, rows: list[tuple[int, dict]]) -> dict:
     """Add the rows, all or nothing. A row equal to a stored kelurahan is unchanged.
 
     Returns counts {'read', 'added', 'unchanged'}; raises RowErrors listing every bad row."""
@@ -122,8 +103,7 @@ def import_rows(db: Database, rows: list[dict], *, first_row: int = 2) -> dict:
     plan: list[tuple[str, str, str | None]] = []
     unchanged = 0
     with write_transaction(db):
-        for i, raw in enumerate(rows):
-            rowno = first_row + i
+        for rowno, raw in rows:
             try:
                 name, kecamatan, code = _check_new(db, raw.get("name", ""), raw.get("kecamatan", ""), raw.get("code"))
             except ValidationError as e:

@@ -478,7 +478,7 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
     A row that matches a planned session (same kelurahan, skill and start, same days,
     capacity, and venue/instructors when given) is unchanged. Raises RowErrors listing
     every bad row. Returns counts {read, planned, unchanged} and the new session ids."""
-    from pelatihan_cli.importing.sessions_file import read_rows
+    from pelatihan_cli.importing.table_file import read_rows
 
     rows = read_rows(path, required=["kelurahan", "skill", "start"], known=IMPORT_COLUMNS)
     errors: list[dict] = []

@@ -105,14 +105,3 @@ def on_open(db: Database) -> None:
     with write_transaction(db):
         record(db, "privacy.show_nik", {"show_nik": 1})
         _generic_show_nik_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
-
-
-def list_entries(db: Database, limit: int = 50) -> list[dict]:
-    rows = db.execute(
-        "SELECT id, at, os_user, command, action, changes FROM audit_log ORDER BY id DESC LIMIT ?",
-        [limit],
-    ).fetchall()
-    return [
-        {"id": r[0], "at": r[1], "user": r[2], "command": r[3], "action": r[4], "changes": json.loads(r[5])}
-        for r in rows
-    ]

@@ -44,7 +44,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import did_you_mean, name_key
-from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, match_headers
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import cell_date, cell_int, cell_text, is_number

@@ -198,7 +198,7 @@ def check_clashes(db: Database, instructor_ids: Sequence[int], days: Sequence[dt
     if not instructor_ids:
         return
     row = db.execute(
-        f"""SELECT i.name, d.date, d.session_id, k.name, sk.name
+        """SELECT i.name, d.date, d.session_id, k.name, sk.name
             FROM instructor_day d JOIN instructor i ON i.id = d.instructor_id
             JOIN session s ON s.id = d.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
             JOIN skill sk ON sk.id = s.skill_id

@@ -170,6 +170,9 @@ def emit(
     print_table(rows, table_columns or columns, headers=headers, title=title)
 
 
+NO_WRAP_COLUMNS = {"nik", "phone", "code", "date", "start_date", "end_date", "seats", "at"}
+
+
 def print_table(
     rows: Iterable[dict],
     columns: Sequence[str],
@@ -183,8 +186,13 @@ def print_table(
 
     headers = headers or {}
     table = Table(title=title, caption=caption)
+    wide = console().width >= 100
     for c in columns:
-        table.add_column(headers.get(c, c.replace("_", " ").capitalize()))
+        # identifiers and dates must stay whole: on a wide screen other columns give way;
+        # on a narrow one they fold onto a second line rather than lose their end to "…"
+        keep = c in NO_WRAP_COLUMNS
+        table.add_column(headers.get(c, c.replace("_", " ").capitalize()),
+                         no_wrap=keep and wide, overflow="fold" if keep else "ellipsis")
     for row in rows:
         table.add_row(*[escape(_cell(row.get(c))) for c in columns])
     console().print(table)

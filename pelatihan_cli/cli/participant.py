@@ -165,8 +165,10 @@ def participant_list(
 
     rows = svc.list_participants(get_db(ctx), session_id=session, kelurahan=kelurahan,
                                  status=status.value if status else None, search=search, show_nik=show_nik)
+    # the table leaves out the birth date (masked, and the age says what matters)
     emit(rows, fmt, columns=svc.LIST_COLUMNS, title="Participants",
-         headers={"nik": "NIK", "session_id": "Session", "ak1_number": "AK1", "birth_date": "Born"},
+         table_columns=[c for c in svc.LIST_COLUMNS if c != "birth_date"],
+         headers={"nik": "NIK", "session_id": "Session", "ak1_number": "AK1", "position": "Pos"},
          empty_message="No participants match. Enroll with `pelatihan participant enroll SESSION --nik N --name NAME`.")
 
 

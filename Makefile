@@ -26,7 +26,7 @@ demo: install
 	$(PELATIHAN) kelurahan list
 	@echo "== 2. Instructors, and the whole 2024 programme planned automatically"
 	$(PELATIHAN) instructor import data/instructors_2024.csv
-	$(PELATIHAN) session auto-plan --from 2024-07-01 --to 2024-08-27 --requests data/programme_2024.csv --max-per-day 2 --format json > /dev/null
+	$(PELATIHAN) session auto-plan --from 2024-07-01 --to 2024-08-27 --requests data/programme_2024.csv --max-per-day 2 --venue "Aula Kelurahan {kelurahan}" --format json > /dev/null
 	$(PELATIHAN) session list
 	$(PELATIHAN) report schedule --from 2024-07-01 --to 2024-08-31
 	@echo "== 3. The participant lists sent by the kelurahan offices"

@@ -161,3 +161,13 @@ def test_sheet_titles_are_valid_and_unique():
     assert len(a) <= 31 and len(b) <= 31 and a != b
     assert not set("[]:*?/\\") & set(a + b)
     assert printable("a\tb\nc") == "a b c"
+
+
+def test_unknown_venue_leaves_a_dotted_line_to_fill_in_by_hand():
+    from pelatihan_cli.render.tables import BLANK_TO_FILL
+
+    data, _ = render_roster_pdf([dict(session(2), venue=None)], DOCS)
+    text = " ".join(t for t, _x, _y in pages_text(data)[0])
+    assert f": {BLANK_TO_FILL}" in text or BLANK_TO_FILL in text
+    data, _ = render_roster_pdf([session(2)], DOCS)
+    assert BLANK_TO_FILL not in " ".join(t for t, _x, _y in pages_text(data)[0])

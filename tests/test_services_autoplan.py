@@ -155,3 +155,13 @@ def test_no_instructors_at_all_is_one_error_not_one_per_row(pekalongan_db):
     with pytest.raises(ValidationError, match=r"^There are no instructors yet.*pelatihan instructor import FILE"):
         plan_demo(pekalongan_db)
     assert count(pekalongan_db, "session") == 0
+
+
+def test_venue_from_the_template_or_the_request(demo_db, tmp_path):
+    f = tmp_path / "req.csv"
+    f.write_text("kelurahan,skill,venue\nMedono,Tas,\nKlego,Buket,Balai RW 3 Klego\n")
+    r = autoplan.auto_plan(demo_db, "2024-07-01", "2024-07-31", f, venue="Aula Kelurahan {kelurahan}")
+    venues = {s["kelurahan"]: s["venue"] for s in r["sessions"]}
+    assert venues == {"Medono": "Aula Kelurahan Medono", "Klego": "Balai RW 3 Klego"}
+    rows = demo_db.execute("SELECT venue FROM session ORDER BY venue").fetchall()
+    assert rows == [("Aula Kelurahan Medono",), ("Balai RW 3 Klego",)]

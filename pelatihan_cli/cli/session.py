@@ -200,19 +200,22 @@ def session_auto_plan(
     ctx: typer.Context,
     start: Annotated[str, typer.Option("--from", help="First day of the window, e.g. 2024-07-01.")],
     end: Annotated[str, typer.Option("--to", help="Last day of the window, e.g. 2024-08-27.")],
-    requests: Annotated[Path, typer.Option("--requests", help="CSV, JSON or xlsx with kelurahan,skill[,capacity].")],
+    requests: Annotated[Path, typer.Option("--requests", help="CSV, JSON or xlsx with kelurahan,skill[,capacity][,venue].")],
     days: DaysOption = 2,
     capacity: CapacityOption = 20,
     max_per_day: Annotated[int, typer.Option("--max-per-day", help="At most this many kelurahan events on one day.")] = 1,
     weekends: WeekendsOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Show the plan, write nothing.")] = False,
+    venue: Annotated[Optional[str], typer.Option(
+        "--venue", help="Venue of every planned session, {kelurahan} is replaced by its name, e.g. "
+                        "'Aula Kelurahan {kelurahan}'; a request's own venue column wins.")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Plan every requested kelurahan and skill that has no planned session yet, in the window."""
     from pelatihan_cli.services import autoplan
 
     r = autoplan.auto_plan(get_db(ctx), start, end, requests, days=days, capacity=capacity,
-                           max_per_day=max_per_day, weekends=weekends, dry_run=dry_run)
+                           max_per_day=max_per_day, weekends=weekends, dry_run=dry_run, venue=venue)
     title = "Auto-plan (dry run: nothing written)" if dry_run else "Auto-plan"
     _emit_sessions(r["sessions"], fmt, title, "Nothing to plan: every request already has a planned session.")
     if fmt is OutputFormat.table:

@@ -18,7 +18,7 @@ import logging
 from typing import Sequence
 
 from pelatihan_cli.domain.dates import format_long_id, format_short_id
-from pelatihan_cli.render.tables import printable, rows_with_blanks
+from pelatihan_cli.render.tables import BLANK_TO_FILL, printable, rows_with_blanks
 from pelatihan_cli.resources import font_path
 
 FONT = "DejaVu"
@@ -169,7 +169,7 @@ def _session_block(pdf, s: dict, text) -> None:
         ("Kelurahan", f"{s['kelurahan']}"),
         ("Kecamatan", f"{s['kecamatan']}"),
         ("Keterampilan", s["skill"]),
-        ("Tempat", s.get("venue") or "-"),
+        ("Tempat", s.get("venue") or BLANK_TO_FILL),
         ("Instruktur", instructors),
         ("Hari, tanggal", f"{format_long_id(day)} (Hari ke-{s['day']} dari {s['of_days']})"),
     ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Sequence
 
 from pelatihan_cli.domain.dates import format_long_id, format_short_id
-from pelatihan_cli.render.tables import printable, rows_with_blanks, safe_sheet_title, xlsx_cell
+from pelatihan_cli.render.tables import BLANK_TO_FILL, printable, rows_with_blanks, safe_sheet_title, xlsx_cell
 
 TITLE = "DAFTAR HADIR PESERTA PELATIHAN"
 HEADERS = ["No", "Nama", "NIK", "L/P", "Alamat", "No HP", "Tanda Tangan", ""]
@@ -61,7 +61,7 @@ def write_roster_xlsx(path: str | Path, sessions: Sequence[dict], docs: dict[str
             ("Kelurahan", s["kelurahan"]),
             ("Kecamatan", s["kecamatan"]),
             ("Keterampilan", s["skill"]),
-            ("Tempat", s.get("venue") or "-"),
+            ("Tempat", s.get("venue") or BLANK_TO_FILL),
             ("Instruktur", ", ".join(s.get("instructors") or []) or "-"),
             ("Hari, tanggal", f"{format_long_id(day)} (Hari ke-{s['day']} dari {s['of_days']})"),
         ]

@@ -11,6 +11,10 @@ from pelatihan_cli.domain.cells import formula_safe
 
 
 
+# printed where a value is unknown, so that it can be written in by hand
+BLANK_TO_FILL = "." * 40
+
+
 def printable(value: Any) -> str:
     """Text for a document cell: None -> '', control characters (tabs, newlines) -> spaces."""
     if value is None:

@@ -17,7 +17,7 @@ from pelatihan_cli.errors import PelatihanError, RowErrors, ValidationError
 from pelatihan_cli.services import audit, holidays, kelurahan as kelurahan_service, sessions
 from pelatihan_cli.services import skills as skills_service
 
-REQUEST_COLUMNS = ["kelurahan", "skill", "capacity"]
+REQUEST_COLUMNS = ["kelurahan", "skill", "capacity", "venue"]
 MAX_WINDOW_DAYS = 2 * 366
 
 
@@ -56,7 +56,8 @@ def _read_requests(db: Database, path: Path | str, default_capacity: int) -> lis
         except PelatihanError as e:
             errors.append({"row": rowno, "column": column, "value": value, "message": str(e)})
             continue
-        out.append({"row": rowno, "kelurahan": k, "skill": skill, "capacity": cap})
+        venue = " ".join((raw.get("venue") or "").split()) or None
+        out.append({"row": rowno, "kelurahan": k, "skill": skill, "capacity": cap, "venue": venue})
     if errors:
         first = errors[0]
         raise RowErrors(
@@ -116,9 +117,14 @@ def auto_plan(
     max_per_day: int = 1,
     weekends: bool = False,
     dry_run: bool = False,
+    venue: str | None = None,
 ) -> dict:
     """Plan every request that has no planned session yet. Returns {sessions (session
-    objects; id None in a dry run), requests, already_planned, events, dry_run}."""
+    objects; id None in a dry run), requests, already_planned, events, dry_run}.
+
+    The venue of a session is the request's `venue` cell, else `venue` with `{kelurahan}`
+    replaced by the kelurahan's name (e.g. 'Aula Kelurahan {kelurahan}'), else none."""
+    venue_template = " ".join((venue or "").split()) or None
     a = parse_date(start, field="--from")
     b = parse_date(end, field="--to")
     if b < a:
@@ -161,15 +167,16 @@ def auto_plan(
             for r, track, ins in zip(by_name[p.event.kelurahan], p.event.tracks, p.instructors):
                 k = r["kelurahan"]
                 iid = db.execute("SELECT id FROM instructor WHERE name_key = ?", [name_key(ins)]).fetchone()[0]
+                where = r["venue"] or (venue_template.replace("{kelurahan}", k.name) if venue_template else None)
                 drafts.append((k, sessions.Draft(k.id, k.name, r["skill"].name, list(p.days), track.capacity,
-                                                 None, [iid], [ins], weekends)))
+                                                 where, [iid], [ins], weekends)))
         result = {"requests": len(reqs), "already_planned": already, "events": len(placements),
                   "dry_run": dry_run, "sessions": []}
         if dry_run:
             result["sessions"] = [
                 {"id": None, "kelurahan": d.kelurahan, "kecamatan": k.kecamatan, "skill": d.skill,
                  "days": [x.isoformat() for x in d.days], "capacity": d.capacity, "enrolled": 0, "waitlisted": 0,
-                 "venue": None, "instructors": d.instructor_names, "status": "planned"}
+                 "venue": d.venue, "instructors": d.instructor_names, "status": "planned"}
                 for k, d in drafts
             ]
             result["sessions"].sort(key=lambda s: (s["days"][0], name_key(s["kelurahan"]), name_key(s["skill"])))

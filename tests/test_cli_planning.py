@@ -40,6 +40,7 @@ def test_instructor_add_list_show_remove(cli, db_path):
     assert [s["name"] for s in json.loads(r.stdout)] == ["kerajinan", "Merajut"]
     r = cli("instructor", "add", "SITI aminah", "--skill", "Tas")
     assert r.exit_code == 1 and r.stderr.startswith("Error: Instructor 'Siti Aminah' already exists")
+    assert "use `pelatihan instructor update 'Siti Aminah' --add-skill ... --phone ...`" in r.stderr
     r = cli("instructor", "show", "siti aminah", "--format", "json")
     assert json.loads(r.stdout)["booked_days"] == []
     assert cli("instructor", "remove", "Siti Aminah").exit_code == 0
@@ -227,8 +228,90 @@ def test_session_import_weekends_option(setup, tmp_path, db_path):
     assert rows(db_path, "SELECT weekends FROM session") == [(1,)]
 
 
+def test_session_plan_same_kelurahan_skill_and_start_warns(setup, db_path):
+    cli = setup
+    assert cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-07-02").exit_code == 0
+    r = cli("session", "plan", "bendan kergon", "--skill", "merajut", "--start", "2024-07-02", "-i", "Siti Aminah")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout.splitlines()[0] == "2"
+    assert r.stderr == ("Warning: session 1 (Bendan Kergon · Merajut) already starts on 2024-07-02; "
+                        "planned another one.\n")
+    assert rows(db_path, "SELECT id, start_date, status FROM session ORDER BY id") == [
+        (1, "2024-07-02", "planned"), (2, "2024-07-02", "planned")]
+    r = cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-07-03")
+    assert r.exit_code == 0 and r.stderr == ""
+
+
+def test_session_move_refused_when_someone_leaves_the_age_rule(setup, db_path):
+    cli = setup
+    cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2030-07-02")
+    # 64 on 2030-07-02, 65 on 2031-01-06
+    r = cli("participant", "enroll", "1", "--nik", "3375014501660001", "--name", "Siti Aminah")
+    assert r.exit_code == 0, r.stderr
+    r = cli("session", "move", "1", "--start", "2031-01-06")
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: Move refused: on 2031-01-06, 1 participant(s) would be outside the age rule 15–64 "
+                        "(first: Siti Aminah, 337501******0001, 65). Withdraw or move them first "
+                        "(see `pelatihan participant list --session 1`).\n")
+    assert rows(db_path, "SELECT start_date FROM session") == [("2030-07-02",)]
+    assert rows(db_path, "SELECT date FROM session_day ORDER BY day_no") == [("2030-07-02",), ("2030-07-03",)]
+    assert rows(db_path, "SELECT year, status FROM enrollment") == [(2030, "enrolled")]
+    assert rows(db_path, "SELECT count(*) FROM audit_log WHERE action = 'session.move'") == [(0,)]
+    r = cli("session", "move", "1", "--start", "2031-01-03")
+    assert r.exit_code == 0, r.stderr
+    assert rows(db_path, "SELECT year FROM enrollment") == [(2031,)]
+
+
+def test_instructor_update_rules(setup, db_path):
+    cli = setup
+    cli("instructor", "add", "Ibu Uji", "--skill", "Merajut", "--skill", "Kerajinan")
+    cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-07-02", "-i", "Ibu Uji")
+
+    def state():
+        return (rows(db_path, "SELECT name, phone FROM instructor WHERE name LIKE 'Ibu%'"),
+                rows(db_path, "SELECT s.name FROM instructor_skill x JOIN skill s ON s.id = x.skill_id "
+                              "JOIN instructor i ON i.id = x.instructor_id WHERE i.name LIKE 'Ibu%' ORDER BY 1"),
+                rows(db_path, "SELECT count(*) FROM audit_log"))
+
+    before = state()
+    refusals = [
+        (["Ibu Uji"], "Error: Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename.\n"),
+        (["Ibu Uji", "--remove-skill", "merajut"],
+         "Error: Cannot remove 'Merajut' from instructor 'Ibu Uji': they are booked on planned session 1 "
+         "(Bendan Kergon · Merajut, from 2024-07-02); give it another instructor "
+         "(`pelatihan session update 1 --instructor ...`) or cancel it first.\n"),
+        (["Ibu Uji", "--add-skill", "Tas", "--rename", "siti aminah"],
+         "Error: Cannot rename 'Ibu Uji' to 'siti aminah': instructor 'Siti Aminah' already exists; "
+         "names must be unique. Choose another name.\n"),
+        (["Ibu Uji", "--add-skill", "Tas", "--phone", "12"], "Error: Phone '12' is not a valid Indonesian number"),
+        (["Ibu Uji", "--remove-skill", "Batik"],
+         "Error: Instructor 'Ibu Uji' does not teach 'Batik' (teaches: Kerajinan, Merajut); nothing to remove.\n"),
+        (["Ibu Ujo", "--add-skill", "Tas"], "Error: Unknown instructor 'Ibu Ujo'. Did you mean 'Ibu Uji'"),
+    ]
+    for args, message in refusals:
+        r = cli("instructor", "update", *args)
+        assert r.exit_code == 1, args
+        assert r.stderr.startswith(message), r.stderr
+        assert len(r.stderr.splitlines()) == 1
+    assert state() == before  # nothing written, nothing logged
+    r = cli("instructor", "update", "ibu uji", "--add-skill", "Tas", "--remove-skill", "Kerajinan",
+            "--phone", "0813-4567-2910", "--rename", "Ibu Uji Lestari")
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == ("Updated instructor Ibu Uji Lestari: renamed from Ibu Uji; added Tas; removed Kerajinan; "
+                        "phone changed. Skills: Merajut, Tas.\n")
+    assert state()[:2] == ([("Ibu Uji Lestari", "+6281345672910")], [("Merajut",), ("Tas",)])
+    assert rows(db_path, "SELECT action, command FROM audit_log ORDER BY id DESC LIMIT 1")[0][0] == "instructor.update"
+    assert state()[2] == [(before[2][0][0] + 1,)]  # exactly one audit entry
+    assert rows(db_path, "SELECT DISTINCT i.name FROM instructor_day d JOIN instructor i ON i.id = d.instructor_id") \
+        == [("Ibu Uji Lestari",)]
+    r = cli("instructor", "update", "Ibu Uji Lestari", "--add-skill", "tas")
+    assert r.exit_code == 0 and r.stdout == "Instructor Ibu Uji Lestari already has these values; nothing changed.\n"
+    assert state()[2] == [(before[2][0][0] + 1,)]
+
+
 @pytest.mark.parametrize("command", [
-    ["skill"], ["skill", "list"], ["instructor", "add"], ["instructor", "list"], ["instructor", "show"],
+    ["skill"], ["skill", "list"], ["instructor", "add"], ["instructor", "update"], ["instructor", "list"],
+    ["instructor", "show"],
     ["instructor", "remove"], ["instructor", "import"], ["holiday", "add"], ["holiday", "list"],
     ["holiday", "remove"], ["calendar"], ["session", "plan"], ["session", "list"], ["session", "show"],
     ["session", "move"], ["session", "update"], ["session", "cancel"], ["session", "import"],

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
-from pelatihan_cli.services import holidays, instructors, sessions, skills
+from pelatihan_cli.services import holidays, instructors, sessions, settings, skills
 from tests import factories
 
 KEYS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted", "venue",
@@ -438,3 +438,113 @@ def test_import_csv_cell_with_a_line_break_keeps_the_row_numbers(pdb, tmp_path):
     f.write_bytes('kelurahan,skill,start,venue\r\nPringrejo,Buket,2024-07-02,"Aula\r\nlantai 2"\r\n'.encode())
     assert sessions.import_file(pdb, f)["planned"] == 1
     assert sessions.list_sessions(pdb)[0]["venue"] == "Aula lantai 2"
+
+
+# --- follow-ups: same-start warning, age rule on move, instructor update ----------------
+
+def test_plan_with_the_same_kelurahan_skill_and_start_warns_and_still_plans(pdb):
+    first = sessions.plan_checked(pdb, "Bendan Kergon", "Merajut", "2024-07-02")
+    assert first["warnings"] == []
+    sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-09")  # another start: no warning
+    second = sessions.plan_checked(pdb, "bendan kergon", "MERAJUT", "2024-07-02")
+    assert second["warnings"] == [f"session {first['session']['id']} (Bendan Kergon · Merajut) already starts on "
+                                  "2024-07-02; planned another one."]
+    third = sessions.plan_checked(pdb, "Bendan Kergon", "Merajut", "2024-07-02")
+    assert third["warnings"] == [f"sessions {first['session']['id']}, {second['session']['id']} "
+                                 "(Bendan Kergon · Merajut) already start on 2024-07-02; planned another one."]
+    assert count(pdb, "session", "start_date = '2024-07-02'") == 3
+    sessions.cancel(pdb, first["session"]["id"])
+    sessions.cancel(pdb, second["session"]["id"])
+    sessions.cancel(pdb, third["session"]["id"])
+    assert sessions.plan_checked(pdb, "Bendan Kergon", "Merajut", "2024-07-02")["warnings"] == []  # cancelled ones don't count
+
+
+def test_move_rechecks_the_age_rule_on_the_new_first_day(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2030-07-02")
+    # 64 on 2030-07-02, 65 on 2031-01-06
+    old = factories.make_participant(pdb, "3375014501660001", "Siti Aminah", birth_date="1966-01-05")
+    factories.enroll_direct(pdb, old, a["id"])
+    late = factories.make_participant(pdb, "3375010401660002", "Budi Santoso", sex="L", birth_date="1966-01-04")
+    factories.enroll_direct(pdb, late, a["id"], status="waitlisted")
+    gone = factories.make_participant(pdb, "3375010107600003", "Gone", sex="L", birth_date="1960-07-01")
+    factories.enroll_direct(pdb, gone, a["id"], status="withdrawn")  # withdrawn people don't count
+    young = factories.make_participant(pdb, "3375015508950004", "Rina", birth_date="1995-08-15")
+    factories.enroll_direct(pdb, young, a["id"])
+    audits = count(pdb, "audit_log")
+    with pytest.raises(Conflict) as e:
+        sessions.move(pdb, a["id"], "2031-01-06")
+    assert str(e.value) == (
+        "Move refused: on 2031-01-06, 2 participant(s) would be outside the age rule 15–64 "
+        "(first: Siti Aminah, 337501******0001, 65). Withdraw or move them first "
+        f"(see `pelatihan participant list --session {a['id']}`).")
+    # nothing written
+    assert sessions.get_session(pdb, a["id"])["days"] == ["2030-07-02", "2030-07-03"]
+    assert pdb.execute("SELECT start_date FROM session WHERE id = ?", [a["id"]]).fetchone() == ("2030-07-02",)
+    assert pdb.execute("SELECT DISTINCT year FROM enrollment").fetchall() == [(2030,)]
+    assert count(pdb, "audit_log") == audits
+    # the day before the 65th birthday is still fine; so is any day once the rule allows it
+    assert sessions.move(pdb, a["id"], "2031-01-03")["days"][0] == "2031-01-03"
+    settings.set_value(pdb, "age_max", "70")
+    assert sessions.move(pdb, a["id"], "2031-01-06")["days"] == ["2031-01-06", "2031-01-07"]
+
+
+def test_move_names_a_young_participant_with_the_age_min(pdb):
+    a = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2030-07-02")
+    kid = factories.make_participant(pdb, "3375014507150001", "Ayu", birth_date="2015-07-05")  # 15 on 2030-07-05
+    factories.enroll_direct(pdb, kid, a["id"])
+    with pytest.raises(Conflict, match=r"on 2030-07-02, 1 participant\(s\) would be outside the age rule 15–64 "
+                                       r"\(first: Ayu, 337501\*\*\*\*\*\*0001, 14\)"):
+        sessions.move(pdb, a["id"], "2030-07-02")
+    assert sessions.move(pdb, a["id"], "2030-07-05")["days"][0] == "2030-07-05"
+
+
+def test_instructor_update_skills_phone_and_name_in_one_change(pdb):
+    r = instructors.update(pdb, "siti aminah", add_skills=["Tas", "merajut"], remove_skills=["kerajinan"],
+                           phone="0813 4567 2910", rename="Siti Aminah Rahayu")
+    assert r == {"name": "Siti Aminah Rahayu", "old_name": "Siti Aminah", "skills": ["Merajut", "Tas"],
+                 "added": ["Tas"], "removed": ["Kerajinan"], "new_skills": 1,
+                 "changed": ["name", "skills", "phone"]}
+    assert pdb.execute("SELECT name, name_key, phone FROM instructor WHERE name LIKE 'Siti%'").fetchall() == [
+        ("Siti Aminah Rahayu", "sitiaminahrahayu", "+6281345672910")]
+    assert instructors.show(pdb, "Siti Aminah Rahayu")["skills"] == ["Merajut", "Tas"]
+    logged = pdb.execute("SELECT changes FROM audit_log WHERE action = 'instructor.update'").fetchall()
+    assert [json.loads(c) for (c,) in logged] == [{"instructor": 1, "skill_added": 1, "skill_removed": 1,
+                                                  "new_skills": 1, "phone": 1, "renamed": 1}]
+    # the same values again: nothing changed, nothing logged; '' clears the phone
+    assert instructors.update(pdb, "Siti Aminah Rahayu", add_skills=["Tas"], rename="Siti Aminah Rahayu")["changed"] == []
+    assert count(pdb, "audit_log", "action = 'instructor.update'") == 1
+    assert instructors.update(pdb, "Siti Aminah Rahayu", phone="")["changed"] == ["phone"]
+    assert pdb.execute("SELECT phone FROM instructor WHERE name_key = 'sitiaminahrahayu'").fetchone() == (None,)
+    # a rename that only changes the spelling of the same name is allowed
+    assert instructors.update(pdb, "dewi lestari", rename="DEWI Lestari")["name"] == "DEWI Lestari"
+
+
+def test_instructor_update_refusals_write_nothing(pdb):
+    s = sessions.plan(pdb, "Bendan Kergon", "Merajut", "2024-07-02", instructors=["Siti Aminah"])
+    before = (pdb.execute("SELECT * FROM instructor ORDER BY id").fetchall(),
+              pdb.execute("SELECT * FROM instructor_skill ORDER BY 1, 2").fetchall(), count(pdb, "audit_log"))
+    cases = [
+        (ValidationError, r"^Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename\.$", {}),
+        (Conflict, rf"Cannot remove 'Merajut' from instructor 'Siti Aminah': they are booked on planned session "
+                   rf"{s['id']} \(Bendan Kergon · Merajut, from 2024-07-02\)", {"remove_skills": ["merajut"]}),
+        (Conflict, r"Cannot rename 'Siti Aminah' to 'dewi lestari': instructor 'Dewi Lestari' already exists",
+         {"rename": "dewi lestari", "add_skills": ["Tas"]}),
+        (ValidationError, r"Phone '12'", {"phone": "12", "add_skills": ["Tas"]}),
+        (ValidationError, r"does not teach 'Batik' \(teaches: Kerajinan, Merajut\)", {"remove_skills": ["Batik"]}),
+        (ValidationError, r"'Tas' is given to both --add-skill and --remove-skill", {"add_skills": ["Tas"],
+                                                                                      "remove_skills": ["tas"]}),
+        (ValidationError, r"name is empty", {"rename": "  "}),
+    ]
+    for exc, pattern, kwargs in cases:
+        with pytest.raises(exc, match=pattern):
+            instructors.update(pdb, "Siti Aminah", **kwargs)
+    with pytest.raises(ValidationError, match="'Dewi Lestari' would teach no skill"):
+        instructors.update(pdb, "Dewi Lestari", remove_skills=["Desain Produk & Kemasan"])
+    with pytest.raises(NotFound, match="Unknown instructor 'Sita Aminah'. Did you mean 'Siti Aminah'"):
+        instructors.update(pdb, "Sita Aminah", add_skills=["Tas"])
+    assert (pdb.execute("SELECT * FROM instructor ORDER BY id").fetchall(),
+            pdb.execute("SELECT * FROM instructor_skill ORDER BY 1, 2").fetchall(), count(pdb, "audit_log")) == before
+    assert skills.list_skills(pdb) and "Tas" not in [x["name"] for x in skills.list_skills(pdb)]
+    # once the session is cancelled the skill can go
+    sessions.cancel(pdb, s["id"])
+    assert instructors.update(pdb, "Siti Aminah", remove_skills=["Merajut"])["skills"] == ["Kerajinan"]

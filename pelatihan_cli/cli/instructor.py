@@ -9,7 +9,7 @@ import typer
 
 from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, to_json
 
-app = typer.Typer(help="Add, list, show, import and remove instructors.", no_args_is_help=True)
+app = typer.Typer(help="Add, update, list, show, import and remove instructors.", no_args_is_help=True)
 
 COLUMNS = ["name", "phone", "skills", "sessions", "booked_days"]
 
@@ -26,6 +26,37 @@ def instructor_add(
 
     r = instructors.add(get_db(ctx), name, skill, phone)
     info(f"Added instructor {r['name']} ({', '.join(r['skills'])}).")
+
+
+@app.command(name="update")
+def instructor_update(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Instructor's name.")],
+    add_skill: Annotated[Optional[List[str]], typer.Option(
+        "--add-skill", help="A skill they now teach; repeat for several.")] = None,
+    remove_skill: Annotated[Optional[List[str]], typer.Option(
+        "--remove-skill", help="A skill they no longer teach (refused while booked on a planned session of it).")] = None,
+    phone: Annotated[Optional[str], typer.Option("--phone", help="New mobile number ('' clears it).")] = None,
+    rename: Annotated[Optional[str], typer.Option("--rename", help="New name (must not be another instructor's).")] = None,
+) -> None:
+    """Change an instructor's skills, phone or name."""
+    from pelatihan_cli.services import instructors
+
+    r = instructors.update(get_db(ctx), name, add_skills=add_skill or [], remove_skills=remove_skill or [],
+                           phone=phone, rename=rename)
+    if not r["changed"]:
+        info(f"Instructor {r['name']} already has these values; nothing changed.")
+        return
+    parts = []
+    if "name" in r["changed"]:
+        parts.append(f"renamed from {r['old_name']}")
+    if r["added"]:
+        parts.append(f"added {', '.join(r['added'])}")
+    if r["removed"]:
+        parts.append(f"removed {', '.join(r['removed'])}")
+    if "phone" in r["changed"]:
+        parts.append("phone changed")
+    info(f"Updated instructor {r['name']}: {'; '.join(parts)}. Skills: {', '.join(r['skills'])}.")
 
 
 @app.command(name="list")

@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, to_json
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, to_json, warn
 
 app = typer.Typer(help="Plan sessions (one skill track in one kelurahan over N working days) and list them.",
                   no_args_is_help=True)
@@ -56,8 +56,9 @@ def session_plan(
     """Plan a session on the first N working days from --start; prints the new session's id."""
     from pelatihan_cli.services import sessions
 
-    s = sessions.plan(get_db(ctx), kelurahan, skill, start, days=days, capacity=capacity, venue=venue,
-                      instructors=instructor or [], weekends=weekends, any_skill=any_skill)
+    r = sessions.plan_checked(get_db(ctx), kelurahan, skill, start, days=days, capacity=capacity, venue=venue,
+                              instructors=instructor or [], weekends=weekends, any_skill=any_skill)
+    s = r["session"]
     if fmt is OutputFormat.json:
         info(to_json(s))
     elif fmt is OutputFormat.csv:
@@ -65,6 +66,8 @@ def session_plan(
     else:
         info(str(s["id"]))
         info("Planned " + _summary(s) + ".")
+    for w in r["warnings"]:
+        warn(w)
 
 
 @app.command(name="list")
@@ -119,7 +122,8 @@ def session_move(
     start: StartOption,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Move a planned session to new days from --start (calendar and instructor clashes re-checked)."""
+    """Move a planned session to new days from --start (calendar, instructor clashes and the
+    age rule for everyone enrolled or waitlisted re-checked)."""
     from pelatihan_cli.services import sessions
 
     s = sessions.move(get_db(ctx), session_id, start)

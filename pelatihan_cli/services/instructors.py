@@ -91,7 +91,8 @@ def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None
         existing = find(db, name)
         if existing:
             raise Conflict(f"Instructor {existing.name!r} already exists; names must be unique. "
-                           "To add skills, list them in a file for `pelatihan instructor import`.")
+                           f"To add skills or change the phone, use `pelatihan instructor update {existing.name!r} "
+                           "--add-skill ... --phone ...`.")
         cur = db.execute("INSERT INTO instructor (name, name_key, phone) VALUES (?, ?, ?)",
                          [name, name_key(name), phone_e164])
         new_skills = 0
@@ -101,6 +102,89 @@ def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None
             db.execute("INSERT INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [cur.lastrowid, skill.id])
         audit.record(db, "instructor.add", {"instructor": 1, "skill": new_skills})
     return {"name": name, "skills": sorted(skill_names, key=name_key), "new_skills": new_skills}
+
+
+def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_skills: Sequence[str] = (),
+           phone: str | None = None, rename: str | None = None) -> dict:
+    """Change an instructor's skills, phone and/or name, in one transaction.
+
+    New skill names are kept. A skill cannot be removed while the instructor is booked on a
+    planned session of it, nor the last one. `phone=""` clears the phone. A rename must not
+    take another instructor's name. Returns {name, old_name, skills, added, removed, new_skills,
+    changed}; changed is empty when everything already had these values."""
+    if not add_skills and not remove_skills and phone is None and rename is None:
+        raise ValidationError("Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename.",
+                              field="instructor", value=name)
+    adding = _skill_names(add_skills) if add_skills else []
+    removing = _skill_names(remove_skills) if remove_skills else []
+    both = {name_key(n) for n in adding} & {name_key(n) for n in removing}
+    if both:
+        twice = next(n for n in adding if name_key(n) in both)
+        raise ValidationError(f"Skill {twice!r} is given to both --add-skill and --remove-skill; give it once.",
+                              field="skill", value=twice)
+    new_phone = _phone(phone) if phone is not None else None
+    new_name = clean_instructor_name(rename) if rename is not None else None
+    changed: list[str] = []
+    added: list[str] = []
+    removed: list[str] = []
+    new_skills = 0
+    with write_transaction(db):
+        ins = resolve(db, name)
+        if new_name is not None and new_name != ins.name:
+            other = find(db, new_name)
+            if other is not None and other.id != ins.id:
+                raise Conflict(f"Cannot rename {ins.name!r} to {new_name!r}: instructor {other.name!r} already "
+                               "exists; names must be unique. Choose another name.")
+            db.execute("UPDATE instructor SET name = ?, name_key = ? WHERE id = ?",
+                       [new_name, name_key(new_name), ins.id])
+            changed.append("name")
+        taught = {name_key(t): t for t in skills_of(db, ins.id)}
+        for s in removing:
+            stored = taught.get(name_key(s))
+            if stored is None:
+                raise ValidationError(
+                    f"Instructor {ins.name!r} does not teach {s!r} (teaches: {', '.join(taught.values()) or 'nothing'}); "
+                    "nothing to remove.", field="--remove-skill", value=s)
+            booked = db.execute(
+                """SELECT s.id, k.name, s.start_date FROM session_instructor si JOIN session s ON s.id = si.session_id
+                   JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
+                   WHERE si.instructor_id = ? AND s.status = 'planned' AND sk.name_key = ?
+                   ORDER BY s.start_date, s.id""", [ins.id, name_key(s)]).fetchall()
+            if booked:
+                sid, kel, start = booked[0]
+                more = f" and {len(booked) - 1} more" if len(booked) > 1 else ""
+                raise Conflict(
+                    f"Cannot remove {stored!r} from instructor {ins.name!r}: they are booked on planned session "
+                    f"{sid} ({kel} · {stored}, from {start}){more}; give it another instructor "
+                    f"(`pelatihan session update {sid} --instructor ...`) or cancel it first.")
+            db.execute("DELETE FROM instructor_skill WHERE instructor_id = ? AND skill_id = "
+                       "(SELECT id FROM skill WHERE name_key = ?)", [ins.id, name_key(s)])
+            del taught[name_key(s)]
+            removed.append(stored)
+        for s in adding:
+            if name_key(s) in taught:
+                continue
+            skill, created = skills_service.get_or_create(db, s)
+            new_skills += created
+            db.execute("INSERT INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [ins.id, skill.id])
+            taught[name_key(s)] = skill.name
+            added.append(skill.name)
+        if not taught:
+            raise ValidationError(
+                f"Instructor {ins.name!r} would teach no skill; add one with --add-skill, or remove the "
+                "instructor with `pelatihan instructor remove`.", field="--remove-skill", value="; ".join(removing))
+        if added or removed:
+            changed.append("skills")
+        if phone is not None and new_phone != ins.phone:
+            db.execute("UPDATE instructor SET phone = ? WHERE id = ?", [new_phone, ins.id])
+            changed.append("phone")
+        if changed:
+            audit.record(db, "instructor.update", {"instructor": 1, "skill_added": len(added),
+                                                   "skill_removed": len(removed), "new_skills": new_skills,
+                                                   "phone": int("phone" in changed), "renamed": int("name" in changed)})
+    return {"name": new_name if "name" in changed else ins.name, "old_name": ins.name,
+            "skills": sorted(taught.values(), key=name_key), "added": added, "removed": removed,
+            "new_skills": new_skills, "changed": changed}
 
 
 def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool = False) -> list[dict]:

@@ -307,11 +307,37 @@ def write_draft(db: Database, d: Draft) -> int:
 
 def plan(db: Database, kelurahan: str, skill: str, start: str | dt.date, **options) -> dict:
     """Plan one session (see `prepare` for the rules). Returns the session object."""
+    return plan_checked(db, kelurahan, skill, start, **options)["session"]
+
+
+def plan_checked(db: Database, kelurahan: str, skill: str, start: str | dt.date, **options) -> dict:
+    """Plan one session, as `plan`. Returns {session, warnings}: a planned session with the
+    same kelurahan, skill and first day does not stop it (two groups of one skill can be
+    legitimate) but gives a warning naming it."""
     with write_transaction(db):
         draft = prepare(db, kelurahan, skill, start, **options)
+        warnings = _same_start_warnings(db, draft)
         sid = write_draft(db, draft)
         audit.record(db, "session.plan", {"session": 1, "instructor_days": len(draft.instructor_ids) * len(draft.days)})
-    return get_session(db, sid)
+    return {"session": get_session(db, sid), "warnings": warnings}
+
+
+def _same_start_warnings(db: Database, d: Draft) -> list[str]:
+    """'session 7 (Bendan Kergon · Merajut) already starts on 2024-07-02; ...' when planned
+    sessions with the draft's kelurahan, skill and first day exist."""
+    first = d.days[0].isoformat()
+    ids = [r[0] for r in db.execute(
+        """SELECT s.id FROM session s JOIN skill sk ON sk.id = s.skill_id
+           WHERE s.kelurahan_id = ? AND sk.name_key = ? AND s.start_date = ? AND s.status = 'planned'
+           ORDER BY s.id""",
+        [d.kelurahan_id, name_key(d.skill), first])]
+    if not ids:
+        return []
+    if len(ids) == 1:
+        which = f"session {ids[0]} ({d.kelurahan} · {d.skill}) already starts"
+    else:
+        which = f"sessions {', '.join(map(str, ids))} ({d.kelurahan} · {d.skill}) already start"
+    return [f"{which} on {first}; planned another one."]
 
 
 # --- changing ---------------------------------------------------------------------------
@@ -332,6 +358,7 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
         dates = session_days(holidays.calendar(db, weekends=bool(weekends)), first, n)
         ids = [r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])]
         check_clashes(db, ids, dates, exclude_session=sid)
+        _check_ages_on(db, sid, dates[0])
         _move_enrollment_year(db, sid, dates[0].year)
         db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid])
         db.execute("DELETE FROM session_day WHERE session_id = ?", [sid])
@@ -343,6 +370,40 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
                    [dates[0].isoformat(), sid])
         audit.record(db, "session.move", {"session": 1})
     return get_session(db, sid)
+
+
+def _check_ages_on(db: Database, sid: int, first: dt.date) -> None:
+    """Refuse a move when someone enrolled or waitlisted would be outside the age rule on
+    the new first day (the rule of domain/eligibility.check_age, settings age_min/age_max)."""
+    from dataclasses import replace
+
+    from pelatihan_cli.domain import eligibility as rules
+    from pelatihan_cli.domain.dates import age_on
+    from pelatihan_cli.domain.privacy import mask_nik
+    from pelatihan_cli.services import settings
+    from pelatihan_cli.services.enrollment import session_facts
+
+    people = db.execute(
+        """SELECT p.name, p.nik, p.birth_date FROM enrollment e JOIN participant p ON p.id = e.participant_id
+           WHERE e.session_id = ? AND e.status IN ('enrolled', 'waitlisted') AND p.birth_date IS NOT NULL
+           ORDER BY e.status = 'waitlisted', e.seq""", [sid]).fetchall()
+    if not people:
+        return
+    facts = replace(session_facts(db, sid), first_day=first)
+    age_min, age_max = settings.get_int(db, "age_min"), settings.get_int(db, "age_max")
+    outside = []
+    for name, nik, birth_iso in people:
+        birth = dt.date.fromisoformat(birth_iso)
+        try:
+            rules.check_age(birth, facts, age_min, age_max)
+        except ValidationError:
+            outside.append((name, nik, age_on(birth, first)))
+    if outside:
+        name, nik, age = outside[0]
+        raise Conflict(
+            f"Move refused: on {first.isoformat()}, {len(outside)} participant(s) would be outside the age rule "
+            f"{age_min}–{age_max} (first: {name}, {mask_nik(nik)}, {age}). Withdraw or move them first "
+            f"(see `pelatihan participant list --session {sid}`).")
 
 
 def _move_enrollment_year(db: Database, sid: int, year: int) -> None:

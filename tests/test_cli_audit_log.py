@@ -123,6 +123,7 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("config.unset", ["config", "unset", "doc_officer_name"]),
         ("instructor.add", ["instructor", "add", "Ibu Uji", "--skill", "Merajut"]),
         ("instructor.import", ["instructor", "import", tmp_path / "instr.csv"]),
+        ("instructor.update", ["instructor", "update", "Ibu Uji", "--add-skill", "Tas"]),
         ("instructor.remove", ["instructor", "remove", "Ibu Dua"]),
         ("holiday.add", ["holiday", "add", "2024-07-15", "Libur Uji"]),
         ("holiday.remove", ["holiday", "remove", "2024-07-15"]),

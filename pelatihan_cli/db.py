@@ -227,9 +227,6 @@ def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Da
         raise
     db.path = path  # type: ignore[attr-defined]
     db.read_only = read_only  # type: ignore[attr-defined]
-    from pelatihan_cli.services import audit
-
-    audit.on_open(db)  # logs a use of --show-nik
     return db
 
 

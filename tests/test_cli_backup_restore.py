@@ -78,6 +78,7 @@ def test_backup_refuses_the_database_itself_and_missing_directories(cli, program
     r = cli("backup", tmp_path / "nope" / "copy.db")
     assert r.exit_code == 1 and "does not exist" in r.stderr
     assert "Traceback" not in r.stderr
+    assert _sha(db_path) == before  # the refused backup left the database as it was
 
 
 def test_restore_replaces_the_database_and_keeps_the_old_one(cli, programme, db_path, tmp_path):

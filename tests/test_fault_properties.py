@@ -4,7 +4,6 @@ given, they return a valid value or raise the project's ValidationError, nothing
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 import zipfile

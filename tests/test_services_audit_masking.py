@@ -49,3 +49,30 @@ def test_show_nik_is_logged_once_per_command(cli, db):
     rows = db.execute("SELECT action, command FROM audit_log WHERE id > ?", [before]).fetchall()
     assert len(rows) == 1
     assert rows[0][0].endswith("show_nik") and "--show-nik" in rows[0][1]
+
+
+def test_instructor_phones_shown_in_full_are_logged(cli, db):
+    assert cli("instructor", "add", "Bu Ani", "--skill", "Merajut", "--phone", "081234567890").exit_code == 0
+    r = cli("instructor", "list", "--show-nik", "--format", "json")
+    assert r.exit_code == 0 and "0812-3456-7890" in r.stdout
+    assert db.execute("SELECT action FROM audit_log ORDER BY id DESC LIMIT 1").fetchone() == ("instructor.list.show_nik",)
+
+
+def test_show_nik_on_a_read_only_database_is_refused_not_left_unlogged(cli, db, db_path):
+    import os
+    import stat
+
+    from tests.factories import make_session
+
+    sid = make_session(db, days=("2024-07-02", "2024-07-03"))
+    assert cli("participant", "enroll", sid, "--nik", "3375014107900001", "--name", "Siti").exit_code == 0
+    db.conn.close()
+    os.chmod(db_path, stat.S_IRUSR)
+    try:
+        r = cli("participant", "list", "--show-nik")
+        assert r.exit_code == 1
+        assert r.stderr.startswith("Error: The database is read-only, so a use of --show-nik cannot be logged")
+        assert "3375014107900001" not in r.stdout
+        assert cli("participant", "list").exit_code == 0  # masked reading still works
+    finally:
+        os.chmod(db_path, stat.S_IRUSR | stat.S_IWUSR)

@@ -287,6 +287,5 @@ def show(db: Database, session_id: int, *, show_nik: bool = False) -> dict:
             "completed": set(range(1, days + 1)) <= set(present_days),
         })
     if show_nik and rows:
-        with write_transaction(db):
-            audit.record(db, "attendance.show_nik", {"session": session_id, "participants": len(rows)})
+        audit.record_reveal(db, "attendance.show_nik", {"session": session_id, "participants": len(rows)})
     return {"days": days, "dates": dates, "rows": rows}

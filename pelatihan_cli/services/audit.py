@@ -11,7 +11,6 @@ from typing import Sequence
 from sqlite_utils import Database
 
 _command: list[str] = []
-_show_nik_pending = False
 # 16 digits, possibly written with spaces, dots or hyphens between them
 _NIK_RE = re.compile(r"(?<![\d])(?:\d[ .\-]?){15}\d(?![\d])")
 # options whose values are personal data: logged as *** (the NIK is masked wherever it is)
@@ -20,10 +19,8 @@ SENSITIVE_OPTIONS = ("--phone", "--birth-date", "--address", "--name")
 
 def set_command(argv: Sequence[str]) -> None:
     """Remember the command line of this invocation (set by the root CLI callback)."""
-    global _command, _show_nik_pending, _generic_show_nik_id
+    global _command
     _command = list(argv)
-    _generic_show_nik_id = None
-    _show_nik_pending = "--show-nik" in _command
 
 
 def mask_text(text: str) -> str:
@@ -70,38 +67,25 @@ def os_user() -> str:
         return "unknown"
 
 
-_generic_show_nik_id: int | None = None
-
-
 def record(db: Database, action: str, changes: dict | None = None) -> None:
-    """Add an audit row. Call it inside the same transaction as the change it describes.
-
-    A service's own `*.show_nik` entry replaces the generic 'privacy.show_nik' entry that
-    open_db wrote for the same command, so each use of --show-nik is logged once."""
-    global _generic_show_nik_id
-    payload = json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)
-    if action.endswith("show_nik") and _generic_show_nik_id is not None:
-        cur = db.execute("UPDATE audit_log SET action = ?, changes = ? WHERE id = ?",
-                         [action, payload, _generic_show_nik_id])
-        _generic_show_nik_id = None
-        if cur.rowcount:
-            return
+    """Add an audit row. Call it inside the same transaction as the change it describes."""
     db.execute(
         "INSERT INTO audit_log (os_user, command, action, changes) VALUES (?, ?, ?, ?)",
-        [os_user(), current_command(), action, payload],
+        [os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
     )
 
 
-def on_open(db: Database) -> None:
-    """Called by open_db: a command run with --show-nik is logged (once) as
-    'privacy.show_nik', whether or not it writes anything else."""
-    global _show_nik_pending
-    if not _show_nik_pending or getattr(db, "read_only", False):
-        return
-    _show_nik_pending = False
+def record_reveal(db: Database, action: str, counts: dict) -> None:
+    """Log that a command showed personal data in full (--show-nik), in its own
+    transaction. A read-only database cannot hold the entry, so the reveal is refused
+    rather than left unlogged. (Commands that write log their command line, --show-nik
+    included, with the change itself.)"""
     from pelatihan_cli.db import write_transaction
+    from pelatihan_cli.errors import DatabaseError
 
-    global _generic_show_nik_id
+    if getattr(db, "read_only", False):
+        raise DatabaseError(
+            "The database is read-only, so a use of --show-nik cannot be logged; "
+            "run the command without --show-nik, or on a writable copy.")
     with write_transaction(db):
-        record(db, "privacy.show_nik", {"show_nik": 1})
-        _generic_show_nik_id = db.execute("SELECT last_insert_rowid()").fetchone()[0]
+        record(db, action, counts)

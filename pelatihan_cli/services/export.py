@@ -133,6 +133,8 @@ def export(db: Database, output: Path | str, fmt: str = "json", *, show_nik: boo
                               field="output", value=str(output))
     if output.exists() and not force:
         raise Conflict(f"{output} already exists; choose another file name, or add --force to overwrite it.")
+    if show_nik:  # logged before anything is shown; refused where it cannot be logged
+        audit.record_reveal(db, "privacy.show_nik", {"export": fmt})
     data = collect(db, show_nik=show_nik)
     tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
     from pelatihan_cli.render import export as render_export

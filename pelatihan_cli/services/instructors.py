@@ -207,11 +207,14 @@ def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool
         "SELECT x.instructor_id, s.name FROM instructor_skill x JOIN skill s ON s.id = x.skill_id ORDER BY s.name_key"
     ):
         skill_map.setdefault(iid, []).append(sname)
-    return [
+    out = [
         {"name": r[1], "phone": _display_phone(r[2], show_phone), "skills": skill_map.get(r[0], []),
          "sessions": r[3], "booked_days": r[4]}
         for r in rows
     ]
+    if show_phone and out:
+        audit.record_reveal(db, "instructor.list.show_nik", {"rows": len(out)})
+    return out
 
 
 def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
@@ -227,6 +230,8 @@ def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
             [ins.id],
         )
     ]
+    if show_phone:
+        audit.record_reveal(db, "instructor.show.show_nik", {"rows": 1})
     return {"name": ins.name, "phone": _display_phone(ins.phone, show_phone),
             "skills": skills_of(db, ins.id), "booked_days": booked}
 

@@ -45,11 +45,6 @@ def _present(nik, birth, phone, show_nik: bool) -> tuple:
     return mask_nik(nik), mask_birth_date(birth), mask_phone(phone)
 
 
-def _log_show_nik(db: Database, what: str, rows: int) -> None:
-    with write_transaction(db):
-        audit.record(db, f"participant.{what}.show_nik", {"rows": rows})
-
-
 def find(db: Database, nik_text: str) -> tuple:
     """(id, nik, name) of a registered person, or NotFound naming the NIK as typed."""
     nik = clean_nik(nik_text)
@@ -110,7 +105,7 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
                      "kelurahan": kname, "phone": phone_out, "session_id": sid, "status": st,
                      "position": pos, "ak1_number": ak1})
     if show_nik and rows:
-        _log_show_nik(db, "list", len(rows))
+        audit.record_reveal(db, "participant.list.show_nik", {"rows": len(rows)})
     return rows
 
 
@@ -134,7 +129,7 @@ def show(db: Database, nik_text: str, *, show_nik: bool = False) -> dict:
                             "status": st, "position": pos, "capacity": cap, "outside_domicile": bool(outside),
                             "withdraw_reason": reason})
     if show_nik:
-        _log_show_nik(db, "show", 1)
+        audit.record_reveal(db, "participant.show.show_nik", {"rows": 1})
     return {"nik": nik, "name": p[1], "sex": p[2], "sex_label": SEX_LABEL.get(p[2]), "birth_date": birth,
             "address": p[4], "kelurahan": p[5], "phone": phone, "ak1_number": p[7], "ak1_date": p[8],
             "nik_mismatch_accepted": bool(p[9]), "age_band": p[10], "created_at": p[11], "updated_at": p[12],

@@ -11,7 +11,6 @@ from collections import defaultdict
 
 from sqlite_utils import Database
 
-from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import clean_name, did_you_mean
 from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.errors import NotFound
@@ -115,6 +114,5 @@ def certificates(db: Database, session_id: int | None = None, *, show_nik: bool 
         for r in rows
     ]
     if show_nik and result:
-        with write_transaction(db):
-            audit.record(db, "certificates.show_nik", {"participants": len(result)})
+        audit.record_reveal(db, "certificates.show_nik", {"participants": len(result)})
     return result

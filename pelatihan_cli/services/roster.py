@@ -7,7 +7,6 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.privacy import mask_nik, mask_phone
 from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import audit
@@ -96,8 +95,7 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
             "instructors": instructors, "participants": participants,
         })
     if show_nik and result:
-        with write_transaction(db):
-            audit.record(db, "roster.show_nik", {
+        audit.record_reveal(db, "roster.show_nik", {
                 "sessions": len(result), "participants": sum(len(r["participants"]) for r in result)})
     return result
 

@@ -168,6 +168,6 @@ def test_unknown_venue_leaves_a_dotted_line_to_fill_in_by_hand():
 
     data, _ = render_roster_pdf([dict(session(2), venue=None)], DOCS)
     text = " ".join(t for t, _x, _y in pages_text(data)[0])
-    assert f": {BLANK_TO_FILL}" in text or BLANK_TO_FILL in text
+    assert BLANK_TO_FILL in text
     data, _ = render_roster_pdf([session(2)], DOCS)
     assert BLANK_TO_FILL not in " ".join(t for t, _x, _y in pages_text(data)[0])

@@ -13,13 +13,12 @@ import enum
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Iterable, NoReturn, Sequence
+from typing import Annotated, Any, Iterable, NoReturn, Optional, Sequence
 
 from pelatihan_cli.domain.cells import formula_safe
 
 import typer
 
-from pelatihan_cli.errors import PelatihanError
 
 
 class OutputFormat(str, enum.Enum):
@@ -32,6 +31,18 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="Output format: table for people, csv or json for scripts."),
 ]
+class InputFormat(str, enum.Enum):
+    csv = "csv"
+    tsv = "tsv"
+    json = "json"
+    jsonl = "jsonl"
+    xlsx = "xlsx"
+
+
+# options of every command that reads an input file through importing.readers
+SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="xlsx: the sheet to read (default: the first).")]
+InputFormatOption = Annotated[Optional[InputFormat], typer.Option(
+    "--input-format", help="csv, tsv, json, jsonl or xlsx when the extension does not say (required for -).")]
 ShowNikOption = Annotated[
     bool,
     typer.Option(
@@ -196,11 +207,3 @@ def print_table(
     for row in rows:
         table.add_row(*[escape(_cell(row.get(c))) for c in columns])
     console().print(table)
-
-
-def run_service(fn, *args, **kwargs):
-    """Call a service and turn PelatihanError into `Error: ...` + exit code."""
-    try:
-        return fn(*args, **kwargs)
-    except PelatihanError as e:
-        fail(str(e), getattr(e, "exit_code", 1))

@@ -6,7 +6,9 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info
+from pelatihan_cli.cli._common import (
+    FormatOption, InputFormatOption, OutputFormat, SheetOption, ShowNikOption, emit, get_db, info,
+)
 
 app = typer.Typer(help="Record attendance per training day; show who completed a session.", no_args_is_help=True)
 
@@ -38,14 +40,14 @@ def attendance_mark(
 def attendance_import(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="CSV/TSV/JSON/JSONL/xlsx file, or - for stdin.", show_default=False)],
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="xlsx: the sheet to read (default: the first).")] = None,
-    input_format: Annotated[Optional[str], typer.Option(
-        "--input-format", help="csv, tsv, json, jsonl or xlsx when the extension does not say (required for -).")] = None,
+    sheet: SheetOption = None,
+    input_format: InputFormatOption = None,
 ) -> None:
     """Import attendance (columns nik, day, hadir, and session or kelurahan + skill), all or nothing."""
     from pelatihan_cli.services import attendance
 
-    c = attendance.import_file(get_db(ctx), file, input_format=input_format, sheet=sheet)
+    c = attendance.import_file(get_db(ctx), file, input_format=input_format.value if input_format else None,
+                               sheet=sheet)
     info(f"Read {c['rows']} row(s): {c['marked']} mark(s) in {c['sessions']} session(s), {c['changed']} changed.")
 
 

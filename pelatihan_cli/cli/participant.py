@@ -26,6 +26,12 @@ class Status(str, enum.Enum):
 
 SessionArg = Annotated[int, typer.Argument(help="Session number (see `pelatihan session list`).", show_default=False)]
 NikArg = Annotated[str, typer.Argument(help="NIK, 16 digits (spaces and dots allowed).", show_default=False)]
+# the person's details, as enroll takes them and update corrects them
+BirthDateOpt = Annotated[Optional[str], typer.Option("--birth-date", help="Birth date; must match the NIK (default: from the NIK).")]
+SexOpt = Annotated[Optional[str], typer.Option("--sex", help="L/P; must match the NIK (default: from the NIK).")]
+AddressOpt = Annotated[Optional[str], typer.Option("--address", help="Street address ('' clears it on update).")]
+KelurahanOpt = Annotated[Optional[str], typer.Option("--kelurahan", help="Kelurahan of domicile (default: as stored, else the session's).")]
+PhoneOpt = Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890 ('' clears it on update).")]
 AllowOutside = Annotated[bool, typer.Option("--allow-outside", help="Allow a person living in another kelurahan (recorded).")]
 NoWaitlist = Annotated[bool, typer.Option("--no-waitlist", help="Refuse instead of waitlisting when the session is full.")]
 AcceptMismatch = Annotated[bool, typer.Option(
@@ -56,11 +62,11 @@ def participant_enroll(
     session_id: SessionArg,
     nik: Annotated[str, typer.Option("--nik", help="NIK, 16 digits as on the KTP/KK.", show_default=False)],
     name: Annotated[str, typer.Option("--name", help="Full name as on the KTP.", show_default=False)],
-    birth_date: Annotated[Optional[str], typer.Option("--birth-date", help="Birth date (default: from the NIK).")] = None,
-    sex: Annotated[Optional[str], typer.Option("--sex", help="L/P (default: from the NIK).")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="Street address.")] = None,
-    kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", help="Kelurahan of domicile (default: the session's).")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890.")] = None,
+    birth_date: BirthDateOpt = None,
+    sex: SexOpt = None,
+    address: AddressOpt = None,
+    kelurahan: KelurahanOpt = None,
+    phone: PhoneOpt = None,
     allow_outside: AllowOutside = False,
     no_waitlist: NoWaitlist = False,
     accept_nik_mismatch: AcceptMismatch = False,
@@ -117,11 +123,11 @@ def participant_update(
     ctx: typer.Context,
     nik: NikArg,
     name: Annotated[Optional[str], typer.Option("--name", help="Corrected name.")] = None,
-    phone: Annotated[Optional[str], typer.Option("--phone", help="Mobile number ('' clears it).")] = None,
-    address: Annotated[Optional[str], typer.Option("--address", help="Address ('' clears it).")] = None,
-    birth_date: Annotated[Optional[str], typer.Option("--birth-date", help="Corrected birth date (must match the NIK).")] = None,
-    sex: Annotated[Optional[str], typer.Option("--sex", help="Corrected sex, L/P (must match the NIK).")] = None,
-    kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", help="Kelurahan of domicile.")] = None,
+    phone: PhoneOpt = None,
+    address: AddressOpt = None,
+    birth_date: BirthDateOpt = None,
+    sex: SexOpt = None,
+    kelurahan: KelurahanOpt = None,
     accept_nik_mismatch: AcceptMismatch = False,
     allow_outside: AllowOutside = False,
 ) -> None:

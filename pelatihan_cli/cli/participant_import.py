@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import get_db, info, to_json, warn
+from pelatihan_cli.cli._common import InputFormatOption, SheetOption, get_db, info, to_json, warn
 from pelatihan_cli.cli.participant import AcceptMismatch, AllowOutside, app
 from pelatihan_cli.errors import RowErrors
 
@@ -21,14 +21,6 @@ PROGRESS_MIN_BYTES = 2_000_000
 class OnError(str, enum.Enum):
     abort = "abort"
     skip = "skip"
-
-
-class InputFormat(str, enum.Enum):
-    csv = "csv"
-    tsv = "tsv"
-    json = "json"
-    jsonl = "jsonl"
-    xlsx = "xlsx"
 
 
 class SummaryFormat(str, enum.Enum):
@@ -49,9 +41,8 @@ def participant_import(
     rejects: Annotated[Optional[Path], typer.Option(
         "--rejects", help="Write the bad rows here (original columns + error), in the input's format family.",
         dir_okay=False)] = None,
-    sheet: Annotated[Optional[str], typer.Option("--sheet", help="xlsx: the sheet to read (default: the first).")] = None,
-    input_format: Annotated[Optional[InputFormat], typer.Option(
-        "--input-format", help="Format of FILE when its extension does not say (required for -).")] = None,
+    sheet: SheetOption = None,
+    input_format: InputFormatOption = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary as a table, or json for scripts.")]
     = SummaryFormat.table,
     allow_outside: AllowOutside = False,

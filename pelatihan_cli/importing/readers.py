@@ -346,7 +346,17 @@ def _unique_headers(headers: list[str], warnings: list[str], name: str) -> list[
 
 # --- JSON / JSON lines ----------------------------------------------------------------
 
-class _JsonSource(_TextSource):
+class _ObjectSource(_TextSource):
+    """JSON and JSON lines: the columns are the keys of the objects, in order of appearance."""
+
+    def _add_columns(self, obj: dict) -> None:
+        for k in obj:
+            if k not in self._seen_keys:
+                self._seen_keys.add(k)
+                self.columns.append(k)
+
+
+class _JsonSource(_ObjectSource):
     """A JSON array of objects, decoded one object at a time (raw_decode on a buffer that
     holds at most about one object), so a large file is never loaded whole."""
 
@@ -424,12 +434,6 @@ class _JsonSource(_TextSource):
             self._pos = 0
         return obj
 
-    def _add_columns(self, obj: dict) -> None:
-        for k in obj:
-            if k not in self._seen_keys:
-                self._seen_keys.add(k)
-                self.columns.append(k)
-
     def _iter(self) -> Iterator[tuple[int, dict]]:
         obj, index = self._first, 1
         while obj is not None:
@@ -443,7 +447,7 @@ class _JsonSource(_TextSource):
             raise ReadError(f"{self.name}: unexpected text after the closing ']'.", field="file", value=None)
 
 
-class _JsonLinesSource(_TextSource):
+class _JsonLinesSource(_ObjectSource):
     def __init__(self, text, name, size):
         super().__init__(text, name, "jsonl", size)
         self._lineno = 0
@@ -466,12 +470,6 @@ class _JsonLinesSource(_TextSource):
                 raise ReadError(f"{self.name}, line {self._lineno}: each line must be one JSON object.", field="file", value=None)
             return self._lineno, obj
         return None
-
-    def _add_columns(self, obj: dict) -> None:
-        for k in obj:
-            if k not in self._seen_keys:
-                self._seen_keys.add(k)
-                self.columns.append(k)
 
     def _iter(self) -> Iterator[tuple[int, dict]]:
         item = self._first

@@ -128,6 +128,11 @@ def _as_date(value: object, field_name: str) -> dt.date | None:
     return parse_date(value, field=field_name)
 
 
+def _chosen(session) -> int:
+    """A batch item's session: an id, or a function choosing one when the item's turn comes."""
+    return session() if callable(session) else session
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -442,8 +447,7 @@ class Enroller:
         for person, session, opts in items:
             sid = session
             try:
-                if callable(session):
-                    sid = session()
+                sid = _chosen(session)
                 s = self.session(sid)
                 warnings = rules.check_session_open(s, self.today)
                 c = self._check_person(person, s, opts)
@@ -533,8 +537,7 @@ class Enroller:
         for person, session, opts in items:
             sid = session
             try:
-                if callable(session):
-                    sid = session()
+                sid = _chosen(session)
                 out.append((sid, self.enroll(person, sid, opts)))
             except PelatihanError as e:
                 out.append((sid, e))

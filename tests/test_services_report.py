@@ -72,3 +72,11 @@ def test_certificates(db, programme):
     assert reports.certificates(db, s2, show_nik=True)[0]["nik"] == "3375014107900006"
     with pytest.raises(NotFound):
         reports.certificates(db, 99)
+
+
+def test_summary_matches_kecamatan_like_kelurahan_list_does(db):
+    from pelatihan_cli.services import kelurahan, reports
+
+    kelurahan.load_pekalongan(db)
+    rows = reports.summary(db, "pekalongan-BARAT")["rows"]
+    assert {r["kecamatan"] for r in rows} == {"Pekalongan Barat"} and len(rows) == 7

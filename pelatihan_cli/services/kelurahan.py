@@ -193,19 +193,24 @@ def remove(db: Database, name: str) -> Kelurahan:
     return k
 
 
+def resolve_kecamatan(db: Database, kecamatan: str) -> list[str]:
+    """The stored spellings of a kecamatan, matched like kelurahan names (ignoring case,
+    spaces and hyphens); NotFound offering the closest names."""
+    known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
+    same = [k for k in known if name_key(k) == name_key(kecamatan)]
+    if not same:
+        hint = did_you_mean(kecamatan, known) or (
+            f" Known: {', '.join(sorted(known))}." if known else " No kelurahan yet: see `pelatihan kelurahan add`.")
+        raise NotFound(f"Unknown kecamatan {kecamatan!r}.{hint}")
+    return same
+
+
 def list_kelurahan(db: Database, kecamatan: str | None = None) -> list[dict]:
     """Rows with code, name, kecamatan, sessions (planned), participants (enrolled)."""
     where, params = "", []
     if kecamatan:
-        # matched like kelurahan names: ignoring case, spaces and hyphens
-        known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
-        same = [k for k in known if name_key(k) == name_key(kecamatan)]
         where = "WHERE k.kecamatan IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(same))
-        if not same:
-            hint = did_you_mean(kecamatan, known) or (
-                f" Known: {', '.join(sorted(known))}." if known else " No kelurahan yet: see `pelatihan kelurahan add`.")
-            raise NotFound(f"Unknown kecamatan {kecamatan!r}.{hint}")
+        params.append(json.dumps(resolve_kecamatan(db, kecamatan)))
     sql = f"""
         SELECT k.code, k.name, k.kecamatan,
             (SELECT count(*) FROM session s WHERE s.kelurahan_id = k.id AND s.status = 'planned') AS sessions,

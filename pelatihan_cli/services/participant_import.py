@@ -38,17 +38,20 @@ import datetime as dt
 import json
 import os
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
-from pelatihan_cli.domain.names import did_you_mean, name_key
+from pelatihan_cli.domain.names import name_key
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, match_headers
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import cell_date, cell_int, cell_text, is_number
 from pelatihan_cli.services import audit
+
+if TYPE_CHECKING:
+    from pelatihan_cli.services.enrollment import Enroller
 
 ON_ERROR = ("abort", "skip")
 SUMMARY_KEYS = ("read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors")
@@ -124,15 +127,10 @@ class _Warnings:
 class _Sessions:
     """Planned sessions, kelurahan and skills, read once for the whole file."""
 
-    def __init__(self, db: Database, enrolled: Callable[[int], int]):
+    def __init__(self, db: Database, enroller: Enroller):
         self.db = db
-        self.enrolled = enrolled  # seats taken, counting the rows enrolled before this one
-        self.kel_by_key: dict[str, tuple[int, str]] = {}
-        self.kel_by_code: dict[str, tuple[int, str]] = {}
-        for kid, code, name, key in db.execute("SELECT id, code, name, name_key FROM kelurahan"):
-            self.kel_by_key[key] = (kid, name)
-            if code:
-                self.kel_by_code[code] = (kid, name)
+        self.enrolled = enroller.enrolled_count  # seats taken, counting the rows enrolled before this one
+        self.kelurahan = enroller.kelurahan      # name or code -> (id, name); the Enroller's cached look-up
         self.skill_by_key: dict[str, tuple[int, str]] = {
             key: (sid, name) for sid, name, key in db.execute("SELECT id, name, name_key FROM skill")}
         self.by_kel: dict[int, list[tuple[int, int, int]]] = {}   # kel -> [(session, skill, capacity)] by date
@@ -143,20 +141,7 @@ class _Sessions:
             self.by_kel.setdefault(kid, []).append((sid, skid, cap))
         #: whether some kelurahan offers a choice (then a person's active session matters)
         self.has_choice = any(len(v) > 1 for v in self.by_kel.values())
-        self._kel_cache: dict[str, tuple[int, str]] = {}
         self._resolved: dict[tuple[str, str | None], int] = {}
-
-    def kelurahan(self, text: str) -> tuple[int, str]:
-        hit = self._kel_cache.get(text)
-        if hit is not None:
-            return hit
-        hit = self.kel_by_key.get(name_key(text)) or self.kel_by_code.get(text.strip())
-        if hit is None:
-            names = [n for _, n in self.kel_by_key.values()]
-            hint = did_you_mean(text, names) or " See `pelatihan kelurahan list`."
-            raise ValidationError(f"Unknown kelurahan {text!r}.{hint}", field="kelurahan", value=text)
-        self._kel_cache[text] = hit
-        return hit
 
     def _first_free(self, candidates: list[tuple[int, int, int]], active: tuple[int, ...]) -> int:
         """The candidate the person is already active in, else the first with a free seat,
@@ -317,7 +302,7 @@ def import_participants(
                 conn.execute("CREATE TEMP TABLE IF NOT EXISTS _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
                 conn.execute("DELETE FROM _import_nik")
                 enroller = Enroller(db, today=today)
-                sessions = _Sessions(db, enroller.enrolled_count)
+                sessions = _Sessions(db, enroller)
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
                 total = src.total

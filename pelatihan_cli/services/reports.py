@@ -7,11 +7,11 @@ per-person Python work, so it stays fast on a database with a million participan
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 
 from sqlite_utils import Database
 
-from pelatihan_cli.domain.names import clean_name, did_you_mean
 from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import audit
@@ -25,10 +25,10 @@ def summary(db: Database, kecamatan: str | None = None) -> dict:
     'max_days': the longest session's days}. Only planned sessions count."""
     where, params = "", []
     if kecamatan:
-        where, params = "WHERE lower(kecamatan) = lower(?)", [clean_name(kecamatan)]
-        if not db.execute(f"SELECT 1 FROM kelurahan {where} LIMIT 1", params).fetchone():
-            known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
-            raise NotFound(f"Unknown kecamatan {kecamatan!r}.{did_you_mean(kecamatan, known) or ' See `pelatihan kelurahan list`.'}")
+        from pelatihan_cli.services.kelurahan import resolve_kecamatan
+
+        where = "WHERE kecamatan IN (SELECT value FROM json_each(?))"
+        params = [json.dumps(resolve_kecamatan(db, kecamatan))]
     kelurahan = db.execute(
         f"SELECT id, name, kecamatan FROM kelurahan {where} ORDER BY kecamatan, name", params).fetchall()
     rows = {kid: {"kelurahan": name, "kecamatan": kec, "sessions": 0, "capacity": 0, "enrolled": 0,

@@ -93,5 +93,8 @@ def test_empty_day_names_the_nearest_training_days(day_db):
 
 
 def test_display_phone():
-    assert roster.display_phone("+6281234567890") == "0812-3456-7890"
-    assert roster.display_phone(None) is None
+    from pelatihan_cli.domain.privacy import phone_for_display
+
+    assert phone_for_display("+6281234567890", reveal=True) == "0812-3456-7890"
+    assert phone_for_display(None, reveal=True) is None
+    assert phone_for_display("+6281234567890") == "0812-****-7890"

@@ -27,6 +27,14 @@ def mask_phone(display: str | None) -> str | None:
     return "".join("*" if i in hide else ch for i, ch in enumerate(display))
 
 
+def phone_for_display(e164: str | None, *, reveal: bool = False) -> str | None:
+    """A stored phone as people read it ('0812-3456-7890'), masked unless `reveal`."""
+    from pelatihan_cli.domain.phone import format_phone
+
+    shown = format_phone(e164)
+    return shown if reveal else mask_phone(shown)
+
+
 def mask_birth_date(iso: str | None) -> str | None:
     """'1990-07-02' -> '1990-**-**' (the year keeps the age band readable)."""
     if not iso:

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
+from pelatihan_cli.domain.privacy import phone_for_display
 from pelatihan_cli.services import audit, skills as skills_service
 
 IMPORT_COLUMNS = ["name", "skills", "phone"]
@@ -27,14 +28,6 @@ def _phone(text: str | None) -> str | None:
     from pelatihan_cli.domain.phone import parse_phone
 
     return parse_phone(text)
-
-
-def _display_phone(e164: str | None, show: bool) -> str | None:
-    from pelatihan_cli.domain.phone import format_phone
-    from pelatihan_cli.domain.privacy import mask_phone
-
-    shown = format_phone(e164)
-    return shown if show else mask_phone(shown)
 
 
 def clean_instructor_name(text: str | None) -> str:
@@ -208,7 +201,7 @@ def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool
     ):
         skill_map.setdefault(iid, []).append(sname)
     out = [
-        {"name": r[1], "phone": _display_phone(r[2], show_phone), "skills": skill_map.get(r[0], []),
+        {"name": r[1], "phone": phone_for_display(r[2], reveal=show_phone), "skills": skill_map.get(r[0], []),
          "sessions": r[3], "booked_days": r[4]}
         for r in rows
     ]
@@ -232,7 +225,7 @@ def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
     ]
     if show_phone:
         audit.record_reveal(db, "instructor.show.show_nik", {"rows": 1})
-    return {"name": ins.name, "phone": _display_phone(ins.phone, show_phone),
+    return {"name": ins.name, "phone": phone_for_display(ins.phone, reveal=show_phone),
             "skills": skills_of(db, ins.id), "booked_days": booked}
 
 

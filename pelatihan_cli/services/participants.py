@@ -16,8 +16,8 @@ from pelatihan_cli.domain import eligibility as rules
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.nik import clean_nik, parse_nik
 from pelatihan_cli.domain.person import SEX_LABEL, age_band, age_on, clean_person_name, clean_text, parse_sex
-from pelatihan_cli.domain.phone import format_phone, parse_phone
-from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, mask_phone
+from pelatihan_cli.domain.phone import parse_phone
+from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_display
 from pelatihan_cli.errors import NotFound, ValidationError
 from pelatihan_cli.services import audit
 from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
@@ -39,10 +39,10 @@ _POSITIONED = """
 
 
 def _present(nik, birth, phone, show_nik: bool) -> tuple:
-    phone = format_phone(phone)
+    shown_phone = phone_for_display(phone, reveal=show_nik)
     if show_nik:
-        return nik, birth, phone
-    return mask_nik(nik), mask_birth_date(birth), mask_phone(phone)
+        return nik, birth, shown_phone
+    return mask_nik(nik), mask_birth_date(birth), shown_phone
 
 
 def find(db: Database, nik_text: str) -> tuple:

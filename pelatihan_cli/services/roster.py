@@ -7,16 +7,9 @@ import datetime as dt
 
 from sqlite_utils import Database
 
-from pelatihan_cli.domain.privacy import mask_nik, mask_phone
+from pelatihan_cli.domain.privacy import mask_nik, phone_for_display
 from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import audit
-
-
-def display_phone(e164: str | None) -> str | None:
-    """'+6281234567890' -> '0812-3456-7890'."""
-    from pelatihan_cli.domain.phone import format_phone
-
-    return format_phone(e164)
 
 
 def _filters(db: Database, kelurahan: str | None, session_id: int | None) -> tuple[str, list]:
@@ -80,14 +73,13 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
         people.sort(key=lambda r: (r[1] is None, (r[1] or "").casefold(), r[1] or "", r[0] or ""))
         participants = []
         for no, (nik, name, sex, address, phone) in enumerate(people, start=1):
-            shown_phone = display_phone(phone)
             participants.append({
                 "no": no,
                 "nik": nik if show_nik else mask_nik(nik),
                 "name": name,
                 "sex": sex,
                 "address": address,
-                "phone": shown_phone if show_nik else mask_phone(shown_phone),
+                "phone": phone_for_display(phone, reveal=show_nik),
             })
         result.append({
             "session_id": sid, "kelurahan": kel, "kecamatan": kec, "skill": skill,

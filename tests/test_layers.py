@@ -58,3 +58,22 @@ def test_startup_does_not_import_heavy_libraries():
         out = subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "x.db")],
                              capture_output=True, text=True, check=True)
     assert out.stdout.strip().splitlines()[-1] == "[]", out.stdout + out.stderr
+
+
+def test_only_the_invoked_command_module_is_imported():
+    code = (
+        "import sys, io, contextlib\n"
+        "from pelatihan_cli.cli import app\n"
+        "try:\n"
+        "    with contextlib.redirect_stdout(io.StringIO()):\n"
+        "        app(['--db', sys.argv[1], 'kelurahan', 'list', '--format', 'json'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith('pelatihan_cli.cli.')))\n"
+    )
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        out = subprocess.run([sys.executable, "-c", code, str(Path(tmp) / "x.db")],
+                             capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "['pelatihan_cli.cli._common', 'pelatihan_cli.cli.kelurahan']"

@@ -43,21 +43,31 @@ class PelatihanGroup(TyperGroup):
         return super().parse_args(ctx, args)
 
     def list_commands(self, ctx):  # type: ignore[override]
-        names = set(super().list_commands(ctx)) | set(LAZY_GROUPS)
+        names = set(super().list_commands(ctx)) | set(LAZY_GROUPS) | set(LAZY_COMMANDS)
         return [n for n in ORDER if n in names] + sorted(names - set(ORDER))
 
     def get_command(self, ctx, name):  # type: ignore[override]
-        if name not in self.commands and name in LAZY_GROUPS:
+        if name not in self.commands and (name in LAZY_GROUPS or name in LAZY_COMMANDS):
             import importlib
 
-            module = importlib.import_module(LAZY_GROUPS[name])
-            module.app._add_completion = False  # completion options belong to the root only
-            try:
-                command = typer.main.get_command(module.app)
-            except RuntimeError:  # a group without commands yet
-                return None
-            command.name = name
-            self.commands[name] = command
+            if name in LAZY_GROUPS:
+                module = importlib.import_module(LAZY_GROUPS[name])
+                module.app._add_completion = False  # completion options belong to the root only
+                try:
+                    command = typer.main.get_command(module.app)
+                except RuntimeError:  # a group without commands yet
+                    return None
+                command.name = name
+                self.commands[name] = command
+            else:
+                # a module of top-level commands: build them all on a Typer of their own
+                module = importlib.import_module(LAZY_COMMANDS[name])
+                holder = typer.Typer(add_completion=False)
+                module.register(holder)
+                built = typer.main.get_command(holder)
+                commands = getattr(built, "commands", None) or {built.name or name: built}
+                for cmd_name, command in commands.items():
+                    self.commands.setdefault(cmd_name, command)
         return super().get_command(ctx, name)
 
     def main(self, *args, **kwargs):  # type: ignore[override]
@@ -174,8 +184,9 @@ def root(
     audit.set_command(ctx.meta.get("pelatihan.argv", []))
 
 
-# Command groups are imported and turned into click commands only when used, so that
-# start-up does not grow with the number of commands (see bench/startup.py).
+# Commands are imported and turned into click commands only when used, so that start-up
+# does not grow with the number of commands (see bench/startup.py). A group module has
+# `app`, a Typer of its own; a module of top-level commands has `register(app)`.
 LAZY_GROUPS = {
     "config": "pelatihan_cli.cli.config",
     "kelurahan": "pelatihan_cli.cli.kelurahan",
@@ -187,22 +198,20 @@ LAZY_GROUPS = {
     "attendance": "pelatihan_cli.cli.attendance",
     "report": "pelatihan_cli.cli.report",
 }
+LAZY_COMMANDS = {
+    "init": "pelatihan_cli.cli.core",
+    "info": "pelatihan_cli.cli.core",
+    "calendar": "pelatihan_cli.cli.calendar",
+    "roster": "pelatihan_cli.cli.roster",
+    "backup": "pelatihan_cli.cli.ops",
+    "restore": "pelatihan_cli.cli.ops",
+    "export": "pelatihan_cli.cli.ops",
+    "log": "pelatihan_cli.cli.ops",
+}
 ORDER = [
     "init", "info", "config", "kelurahan", "skill", "instructor", "holiday", "calendar",
     "session", "participant", "attendance", "roster", "report", "backup", "restore", "export", "log",
 ]
-
-
-def _register() -> None:
-    from pelatihan_cli.cli import calendar, core, ops, roster
-
-    core.register(app)
-    calendar.register(app)
-    roster.register(app)
-    ops.register(app)
-
-
-_register()
 
 
 def main() -> None:

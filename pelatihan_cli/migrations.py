@@ -202,3 +202,131 @@ def m001_initial(db: Database) -> None:
         );
         """
     )
+
+
+# m002 copies the document settings' defaults of the first version, so that it migrates
+# a database the same way whatever later versions make of those settings.
+_M002_TITLE = "Pelatihan Kewirausahaan Masyarakat Kota Pekalongan Tahun 2024"
+_M002_FUNDING = "Sumber dana: DBHCHT 2024"
+
+
+def strip_year(text: str) -> str:
+    """'Pelatihan ... Tahun 2024' -> 'Pelatihan ...'; 'Sumber dana: DBHCHT 2024' -> 'DBHCHT'."""
+    import re
+
+    text = " ".join(text.split())
+    text = re.sub(r"^sumber\s+dana\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"[\s,]*(?:\b(?:tahun|ta\.?|t\.a\.?|tahun anggaran)\s*)?\b(?:19|20)\d\d\s*$", "", text,
+                  flags=re.IGNORECASE)
+    return text.strip(" ,-")
+
+
+@migrations()
+def m002_programmes_lifecycle(db: Database) -> None:
+    # m002: programmes own sessions (one per year migrated); enrollments of cancelled
+    # sessions are kept but not active; instructors can be archived; AK1 cards per person.
+    _run_script(
+        db,
+        """
+        -- The unit a dinas plans, funds and reports (a kegiatan of one fiscal year).
+        CREATE TABLE programme (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            name_key TEXT NOT NULL UNIQUE,
+            year INTEGER NOT NULL CHECK (year BETWEEN 1900 AND 9999),
+            start_date TEXT NOT NULL CHECK (start_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            end_date TEXT NOT NULL CHECK (end_date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            -- printed on documents with the year: 'Sumber dana: {funding} {year}', '{title} Tahun {year}'
+            funding TEXT,
+            title TEXT,
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+            CHECK (start_date <= end_date)
+        );
+
+        -- A programme's own values of global document settings (letterhead, city, officer).
+        CREATE TABLE programme_setting (
+            programme_id INTEGER NOT NULL REFERENCES programme(id) ON DELETE CASCADE,
+            key TEXT NOT NULL,
+            value TEXT NOT NULL,
+            PRIMARY KEY (programme_id, key)
+        );
+
+        ALTER TABLE session ADD COLUMN programme_id INTEGER REFERENCES programme(id);
+        CREATE INDEX session_programme ON session (programme_id, start_date);
+        CREATE TRIGGER session_programme_required_insert
+        BEFORE INSERT ON session WHEN NEW.programme_id IS NULL
+        BEGIN SELECT RAISE(ABORT, 'session needs a programme'); END;
+        CREATE TRIGGER session_programme_required_update
+        BEFORE UPDATE OF programme_id ON session WHEN NEW.programme_id IS NULL
+        BEGIN SELECT RAISE(ABORT, 'session needs a programme'); END;
+
+        -- 1 while the enrollment's session is cancelled: kept as history, not active, so
+        -- it neither holds the person's one training of the year nor counts anywhere.
+        ALTER TABLE enrollment ADD COLUMN cancelled INTEGER NOT NULL DEFAULT 0 CHECK (cancelled IN (0, 1));
+        DROP INDEX enrollment_one_active_per_year;
+        CREATE UNIQUE INDEX enrollment_one_active_per_year
+            ON enrollment (participant_id, year) WHERE status IN ('enrolled', 'waitlisted') AND cancelled = 0;
+
+        -- an archived instructor taught sessions that are kept; hidden from planning
+        ALTER TABLE instructor ADD COLUMN archived_at TEXT;
+
+        -- AK1 (kartu pencari kerja) cards belong to the person; a renewal is a new number.
+        -- legacy_duplicate marks a number the first version let two people hold: kept
+        -- for the operator to correct, outside the uniqueness rule.
+        CREATE TABLE ak1_card (
+            id INTEGER PRIMARY KEY,
+            participant_id INTEGER NOT NULL REFERENCES participant(id),
+            number TEXT NOT NULL CHECK (length(trim(number)) > 0),
+            number_key TEXT NOT NULL,
+            issued_on TEXT CHECK (issued_on IS NULL OR issued_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            legacy_duplicate INTEGER NOT NULL DEFAULT 0 CHECK (legacy_duplicate IN (0, 1)),
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+        );
+        CREATE UNIQUE INDEX ak1_card_number ON ak1_card (number_key) WHERE legacy_duplicate = 0;
+        CREATE INDEX ak1_card_participant ON ak1_card (participant_id, issued_on);
+        """
+    )
+    stored = dict(db.execute(
+        "SELECT key, value FROM setting WHERE key IN ('doc_programme_title', 'doc_funding')").fetchall())
+    title = strip_year(stored.get("doc_programme_title", _M002_TITLE)) or "Pelatihan"
+    funding = strip_year(stored.get("doc_funding", _M002_FUNDING)) or None
+    years = [r[0] for r in db.execute(
+        "SELECT DISTINCT CAST(substr(start_date, 1, 4) AS INTEGER) FROM session ORDER BY 1")]
+    for year in years:
+        name = f"{title} {year}"
+        cur = db.execute(
+            "INSERT INTO programme (name, name_key, year, start_date, end_date, funding, title) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [name, _name_key(name), year, f"{year:04d}-01-01", f"{year:04d}-12-31", funding, title])
+        db.execute("UPDATE session SET programme_id = ? WHERE CAST(substr(start_date, 1, 4) AS INTEGER) = ?",
+                   [cur.lastrowid, year])
+    # the year of an enrollment is its programme's year (first version: the first day's year)
+    db.execute("UPDATE enrollment SET cancelled = 1 "
+               "WHERE session_id IN (SELECT id FROM session WHERE status = 'cancelled')")
+    # the texts now live on each programme; keeping them global would print one year everywhere
+    db.execute("DELETE FROM setting WHERE key IN ('doc_programme_title', 'doc_funding')")
+    # AK1 cards: one per participant that had a number; a number held by two people stays
+    # on the later one as a legacy duplicate for the operator to correct
+    seen: set[str] = set()
+    for pid, number, issued in db.execute(
+            "SELECT id, ak1_number, ak1_date FROM participant WHERE ak1_number IS NOT NULL "
+            "AND trim(ak1_number) != '' ORDER BY id").fetchall():
+        key = ak1_key(number)
+        db.execute("INSERT INTO ak1_card (participant_id, number, number_key, issued_on, legacy_duplicate) "
+                   "VALUES (?, ?, ?, ?, ?)", [pid, number.strip(), key, issued, int(key in seen)])
+        seen.add(key)
+
+
+def _name_key(text: str) -> str:
+    # the same key as domain.names.name_key at the time of m002
+    from pelatihan_cli.domain.names import name_key
+
+    return name_key(text)
+
+
+def ak1_key(number: str) -> str:
+    """An AK1 number compared without case, spaces, dots, slashes or dashes."""
+    import re
+
+    return re.sub(r"[\s./\-]", "", number).upper()

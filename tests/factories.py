@@ -28,17 +28,33 @@ def skill_id(db, name="Merajut") -> int:
     return cur.lastrowid
 
 
+def programme_id(db, year=2024, name=None, start=None, end=None) -> int:
+    """The programme of `year` (created with a calendar-year window when missing)."""
+    name = name or f"Pelatihan Kewirausahaan {year}"
+    row = db.execute("SELECT id FROM programme WHERE name_key = ?", [name_key(name)]).fetchone()
+    if row:
+        return row[0]
+    cur = db.execute(
+        "INSERT INTO programme (name, name_key, year, start_date, end_date, funding, title) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [name, name_key(name), year, start or f"{year}-01-01", end or f"{year}-12-31", "DBHCHT",
+         "Pelatihan Kewirausahaan"])
+    db.conn.commit()
+    return cur.lastrowid
+
+
 def make_session(db, *, kelurahan="Bendan Kergon", kecamatan="Pekalongan Barat", skill="Merajut",
                  days=("2024-07-02", "2024-07-03"), capacity=20, venue="Aula Kelurahan",
-                 status="planned") -> int:
-    """Insert a session with its days directly (no calendar rules). Returns its id."""
+                 status="planned", programme=None) -> int:
+    """Insert a session with its days directly (no calendar rules). Returns its id.
+    `programme`: its id; default the programme of the first day's year."""
     kid = kelurahan_id(db, kelurahan, kecamatan)
     sid = skill_id(db, skill)
     days = [d.isoformat() if isinstance(d, dt.date) else d for d in days]
+    pid = programme if programme is not None else programme_id(db, int(days[0][:4]))
     cur = db.execute(
-        "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, status) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [kid, sid, days[0], len(days), capacity, venue, status],
+        "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, status, programme_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [kid, sid, days[0], len(days), capacity, venue, status, pid],
     )
     session = cur.lastrowid
     for i, d in enumerate(days, start=1):

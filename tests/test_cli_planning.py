@@ -70,7 +70,8 @@ def test_holiday_and_calendar(cli, db_path):
     assert r.exit_code == 1 and "before --from" in r.stderr
 
 
-def test_session_plan_prints_id_and_json(setup, db_path):
+def test_session_plan_prints_id_and_json(setup, db_path, monkeypatch):
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")
     cli = setup
     r = cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2024-12-24",
             "--instructor", "Siti Aminah", "--venue", "Aula Kelurahan")
@@ -78,7 +79,7 @@ def test_session_plan_prints_id_and_json(setup, db_path):
     assert r.stdout.splitlines()[0] == "1"
     r = cli("session", "plan", "Pringrejo", "--skill", "Buket", "--start", "2024-07-05", "--format", "json")
     s = json.loads(r.stdout)
-    assert s == {"id": 2, "kelurahan": "Pringrejo", "kecamatan": "Pekalongan Barat", "skill": "Buket",
+    assert s == {"id": 2, "programme": "Pelatihan Kewirausahaan Masyarakat Kota Pekalongan 2024", "kelurahan": "Pringrejo", "kecamatan": "Pekalongan Barat", "skill": "Buket",
                  "days": ["2024-07-05", "2024-07-08"], "capacity": 20, "enrolled": 0, "waitlisted": 0,
                  "venue": None, "instructors": [], "status": "planned"}
     r = cli("session", "list", "--format", "json")

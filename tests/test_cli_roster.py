@@ -23,7 +23,7 @@ def test_json_has_the_documented_keys_and_order(cli, july):
     r = cli("roster", "2024-07-02", "--format", "json")
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
-    assert list(data[0]) == ["session_id", "kelurahan", "kecamatan", "skill", "date", "day", "of_days", "venue",
+    assert list(data[0]) == ["session_id", "programme", "kelurahan", "kecamatan", "skill", "date", "day", "of_days", "venue",
                              "instructors", "participants"]
     assert [p["name"] for p in data[0]["participants"]] == ["Ani", "Nur’aini", "Zoë"]
     assert list(data[0]["participants"][0]) == ["no", "nik", "name", "sex", "address", "phone"]
@@ -80,8 +80,8 @@ def test_xlsx_and_csv(cli, july, tmp_path):
     assert wb.sheetnames == ["1 Bendan Kergon Merajut"]
     r = cli("roster", "2024-07-02", "--format", "csv")
     lines = r.stdout.splitlines()
-    assert lines[0] == "session_id,date,day,of_days,kelurahan,kecamatan,skill,venue,instructors,no,nik,name,sex,address,phone"
-    assert lines[1].startswith("1,2024-07-02,1,2,Bendan Kergon,Pekalongan Barat,Merajut,Aula Kelurahan,,1,337501******0002,Ani,")
+    assert lines[0] == "session_id,programme,date,day,of_days,kelurahan,kecamatan,skill,venue,instructors,no,nik,name,sex,address,phone"
+    assert lines[1].startswith("1,Pelatihan Kewirausahaan 2024,2024-07-02,1,2,Bendan Kergon,Pekalongan Barat,Merajut,Aula Kelurahan,,1,337501******0002,Ani,")
     assert len(lines) == 4
 
 
@@ -100,7 +100,9 @@ def test_document_settings_are_listed_checked_and_printed(cli, july, tmp_path):
     r = cli("config", "list", "--format", "json")
     keys = {row["key"]: row for row in json.loads(r.stdout)}
     assert keys["doc_letterhead_2"]["value"] == "DINAS PERINDUSTRIAN DAN TENAGA KERJA"
-    assert keys["doc_funding"]["value"] == "Sumber dana: DBHCHT 2024"
+    assert "doc_funding" not in keys and "doc_programme_title" not in keys  # the programme's own
+    r = cli("config", "set", "doc_funding", "Sumber dana: APBD 2025")
+    assert r.exit_code == 1 and "programme update PROGRAMME --funding" in r.stderr
     r = cli("config", "set", "doc_officer_nip", "1970-01")
     assert r.exit_code == 1 and "a NIP has 18 digits" in r.stderr
     assert cli("config", "set", "doc_officer_nip", "19700101 199803 1 002").exit_code == 0

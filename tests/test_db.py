@@ -11,11 +11,14 @@ import pytest
 
 from pelatihan_cli.db import default_db_path, open_db, schema_version
 from pelatihan_cli.errors import DatabaseError
+from pelatihan_cli.migrations import migrations
+
+LATEST = migrations._migrations[-1].name
 
 
 def test_new_database_is_migrated_with_wal_and_foreign_keys(tmp_path):
-    db = open_db(tmp_path / "new.db")
-    assert schema_version(db) == "m001_initial"
+    db = open_db(tmp_path / "new.db", create=True)
+    assert schema_version(db) == LATEST
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
@@ -64,7 +67,7 @@ def other_app(tmp_path):
 @pytest.fixture
 def newer(tmp_path):
     p = tmp_path / "newer.db"
-    open_db(p).conn.close()
+    open_db(p, create=True).conn.close()
     conn = sqlite3.connect(p)
     conn.execute(
         "INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('pelatihan', 'm999_future', 'x')"
@@ -136,5 +139,5 @@ def test_info_json(cli, db_path):
     assert r.exit_code == 0
     data = __import__("json").loads(r.stdout)
     assert data["path"] == str(db_path)
-    assert data["schema_version"] == "m001_initial"
+    assert data["schema_version"] == LATEST
     assert data["counts"]["kelurahan"] == 27

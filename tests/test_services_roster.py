@@ -42,7 +42,7 @@ def test_sessions_of_the_day_in_order_with_enrolled_people_sorted_and_masked(day
     assert [s["session_id"] for s in sessions] == [s1, s2]  # cancelled Sapuro left out
     first = sessions[0]
     assert {k: v for k, v in first.items() if k != "participants"} == {
-        "session_id": s1, "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "skill": "Merajut",
+        "session_id": s1, "programme": "Pelatihan Kewirausahaan 2024", "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "skill": "Merajut",
         "date": "2024-07-02", "day": 1, "of_days": 2, "venue": "Aula Kelurahan",
         "instructors": ["Ahmad", "Sri Wahyuni"],
     }

@@ -20,7 +20,7 @@ class RosterFormat(str, enum.Enum):
     xlsx = "xlsx"
 
 
-CSV_COLUMNS = ["session_id", "date", "day", "of_days", "kelurahan", "kecamatan", "skill", "venue", "instructors",
+CSV_COLUMNS = ["session_id", "programme", "date", "day", "of_days", "kelurahan", "kecamatan", "skill", "venue", "instructors",
                "no", "nik", "name", "sex", "address", "phone"]
 TABLE_COLUMNS = ["no", "name", "nik", "sex", "address", "phone"]
 TABLE_HEADERS = {"no": "No", "name": "Name", "nik": "NIK", "sex": "L/P", "address": "Address", "phone": "Phone"}
@@ -54,7 +54,7 @@ def roster(
         return
     if fmt in (RosterFormat.pdf, RosterFormat.xlsx):
         path = output or Path(f"roster-{day.isoformat()}.{fmt.value}")
-        facts = _write_document(path, fmt, sessions, data["documents"], blank)
+        facts = _write_document(path, fmt, sessions, data["documents"], blank, data["documents_by_session"])
         people = sum(len(s["participants"]) for s in sessions)
         pages = f", {facts['pages']} page(s)" if "pages" in facts else ""
         info(f"Wrote the roster of {len(sessions)} session(s) ({people} participant(s){pages}) to {path}.")
@@ -73,16 +73,16 @@ def roster(
             _print_tables(sessions, blank)
 
 
-def _write_document(path: Path, fmt: RosterFormat, sessions, docs, blank) -> dict:
+def _write_document(path: Path, fmt: RosterFormat, sessions, docs, blank, per_session=None) -> dict:
     if fmt is RosterFormat.pdf:
         from pelatihan_cli.render.roster_pdf import render_roster_pdf
 
-        data, facts = render_roster_pdf(sessions, docs, blank=blank)
+        data, facts = render_roster_pdf(sessions, docs, blank=blank, per_session=per_session)
         path.write_bytes(data)
         return facts
     from pelatihan_cli.render.roster_xlsx import write_roster_xlsx
 
-    write_roster_xlsx(path, sessions, docs, blank=blank)
+    write_roster_xlsx(path, sessions, docs, blank=blank, per_session=per_session)
     return {}
 
 

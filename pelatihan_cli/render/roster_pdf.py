@@ -49,9 +49,11 @@ SIGNATURE_BLOCK_H = 44.0
 KEEP_WITH_SIGNATURE = 3  # table rows printed on the signature block's page
 
 
-def render_roster_pdf(sessions: Sequence[dict], docs: dict[str, str], *, blank: int = 0) -> tuple[bytes, dict]:
+def render_roster_pdf(sessions: Sequence[dict], docs: dict[str, str], *, blank: int = 0,
+                      per_session: dict[int, dict] | None = None) -> tuple[bytes, dict]:
     """PDF bytes of the rosters of `sessions` (dicts as services.roster.roster returns) and
-    facts about it: {'pages': n, 'missing_chars': sorted characters printed as '?'}."""
+    facts about it: {'pages': n, 'missing_chars': sorted characters printed as '?'}.
+    `per_session`: document settings by session id (each session's programme), else `docs`."""
     logging.getLogger("fpdf").setLevel(logging.ERROR)  # missing glyphs are reported by us
     pdf = _new_pdf()
     cmap = _font_chars(pdf)
@@ -66,7 +68,7 @@ def render_roster_pdf(sessions: Sequence[dict], docs: dict[str, str], *, blank: 
         return s
 
     for session in sessions:
-        _render_session(pdf, session, docs, blank, text)
+        _render_session(pdf, session, (per_session or {}).get(session.get("session_id"), docs), blank, text)
     data = bytes(pdf.output())
     return data, {"pages": pdf.pages_count, "missing_chars": sorted(missing)}
 

@@ -20,7 +20,10 @@ WIDTHS = [5, 30, 20, 5, 34, 16, 12, 12]  # Tanda Tangan spans two columns: odd l
 KEYS = ["no", "name", "nik", "sex", "address", "phone"]
 
 
-def write_roster_xlsx(path: str | Path, sessions: Sequence[dict], docs: dict[str, str], *, blank: int = 0) -> None:
+def write_roster_xlsx(path: str | Path, sessions: Sequence[dict], docs: dict[str, str], *, blank: int = 0,
+                      per_session: dict[int, dict] | None = None) -> None:
+    """One sheet per session; `per_session`: document settings by session id, else `docs`."""
+    default_docs = docs
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
@@ -36,6 +39,7 @@ def write_roster_xlsx(path: str | Path, sessions: Sequence[dict], docs: dict[str
     wb.remove(wb.active)
     used: set[str] = set()
     for s in sessions:
+        docs = (per_session or {}).get(s.get("session_id"), default_docs)
         day = dt.date.fromisoformat(s["date"])
         ws = wb.create_sheet(safe_sheet_title(f"{s['session_id']} {s['kelurahan']} {s['skill']}", used))
         last_col = len(HEADERS)

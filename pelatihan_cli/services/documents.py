@@ -1,6 +1,8 @@
-"""Settings of the printed documents (rosters): letterhead, programme title, the
-signing officer. Registered here so `pelatihan config list/set` knows them; the
-defaults fit the bundled 2024 Kota Pekalongan programme."""
+"""Settings of the printed documents (rosters): letterhead, city, the signing officer.
+Registered here so `pelatihan config list/set` knows them; the defaults fit Kota
+Pekalongan. They are global defaults that a programme may override
+(`pelatihan programme update P --set doc_city=...`); the title and the funding line are
+the programme's own (`programme update --title/--funding`), printed with its year."""
 
 from __future__ import annotations
 
@@ -13,10 +15,6 @@ from pelatihan_cli.services import settings
 
 KEYS = {
     # key: (default, help)
-    "doc_programme_title": (
-        "Pelatihan Kewirausahaan Masyarakat Kota Pekalongan Tahun 2024",
-        "Programme title printed under the roster's heading.",
-    ),
     "doc_letterhead_1": ("PEMERINTAH KOTA PEKALONGAN", "Letterhead, first line (the government)."),
     "doc_letterhead_2": ("DINAS PERINDUSTRIAN DAN TENAGA KERJA", "Letterhead, second line (the office, printed largest)."),
     "doc_letterhead_3": ("Kota Pekalongan, Jawa Tengah", "Letterhead, third line: the office's address and telephone."),
@@ -27,7 +25,6 @@ KEYS = {
     ),
     "doc_officer_name": ("", "Name of the signing officer; empty prints a dotted line to write it by hand."),
     "doc_officer_nip": ("", "NIP of the signing officer (18 digits, spaces allowed); empty prints a dotted line."),
-    "doc_funding": ("Sumber dana: DBHCHT 2024", "Funding line printed on the roster; empty leaves it out."),
 }
 
 _NIP_RE = re.compile(r"^\d{18}$")
@@ -54,3 +51,28 @@ def document_settings(db: Database) -> dict[str, str]:
     """All document settings as {key without the 'doc_' prefix: value}, e.g. 'city'."""
     stored = dict(db.execute("SELECT key, value FROM setting WHERE key LIKE 'doc\\_%' ESCAPE '\\'").fetchall())
     return {key[4:]: stored.get(key, default) for key, (default, _help) in KEYS.items()}
+
+
+# per-programme texts that used to be global settings: `config set` points to the programme
+PER_PROGRAMME = {"doc_programme_title": "--title", "doc_funding": "--funding"}
+
+
+def parse_assignment(text: str) -> tuple[str, str]:
+    """'doc_city=Semarang' -> ('doc_city', 'Semarang'); 'city=...' is accepted too."""
+    key, sep, value = str(text).partition("=")
+    key = key.strip()
+    if not sep or not key:
+        raise ValidationError(f"--set {text!r} is not KEY=VALUE; e.g. --set doc_city=Semarang.",
+                              field="--set", value=text)
+    if not key.startswith("doc_"):
+        key = "doc_" + key
+    return key, value.strip()
+
+
+def check_overridable(key: str) -> None:
+    if key in PER_PROGRAMME:
+        raise ValidationError(f"{key} is the programme's own: use {PER_PROGRAMME[key]} instead of --set.",
+                              field="--set", value=key)
+    if key not in KEYS:
+        raise ValidationError(f"{key} is not a document setting a programme can override; choose one of "
+                              f"{', '.join(KEYS)}.", field="--set", value=key)

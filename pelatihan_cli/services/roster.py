@@ -4,6 +4,7 @@ enrolled participants sorted by name and numbered."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 from sqlite_utils import Database
 
@@ -47,9 +48,10 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
     where, params = _filters(db, kelurahan, session_id)
     sessions = db.execute(
         f"""
-        SELECT s.id, k.name, k.kecamatan, sk.name, d.day_no, s.days, s.venue
+        SELECT s.id, k.name, k.kecamatan, sk.name, d.day_no, s.days, s.venue, pr.name, s.programme_id
         FROM session_day d
         JOIN session s ON s.id = d.session_id
+        JOIN programme pr ON pr.id = s.programme_id
         JOIN kelurahan k ON k.id = s.kelurahan_id
         JOIN skill sk ON sk.id = s.skill_id
         WHERE d.date = ? AND {where}
@@ -58,7 +60,7 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
         [day.isoformat(), *params],
     ).fetchall()
     result = []
-    for sid, kel, kec, skill, day_no, days, venue in sessions:
+    for sid, kel, kec, skill, day_no, days, venue, programme, programme_id in sessions:
         instructors = [r[0] for r in db.execute(
             "SELECT i.name FROM session_instructor si JOIN instructor i ON i.id = si.instructor_id "
             "WHERE si.session_id = ? ORDER BY i.name", [sid])]
@@ -82,7 +84,7 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
                 "phone": phone_for_display(phone, reveal=show_nik),
             })
         result.append({
-            "session_id": sid, "kelurahan": kel, "kecamatan": kec, "skill": skill,
+            "session_id": sid, "programme": programme, "kelurahan": kel, "kecamatan": kec, "skill": skill,
             "date": day.isoformat(), "day": day_no, "of_days": days, "venue": venue,
             "instructors": instructors, "participants": participants,
         })
@@ -96,12 +98,21 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
 def day_roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_id: int | None = None,
                show_nik: bool = False) -> dict:
     """{'sessions': roster(...), 'before': ISO or None, 'after': ISO or None,
-    'documents': document settings}; the nearest training days are looked up only when
-    nothing trains on `day` (same filters)."""
-    from pelatihan_cli.services.documents import document_settings
+    'documents': the document settings of the first session's programme,
+    'documents_by_session': {session id: the settings of its programme}}; each roster
+    prints its own programme's title, funding and year. The nearest training days are
+    looked up only when nothing trains on `day` (same filters)."""
+    from pelatihan_cli.services.programmes import document_settings
 
     sessions = roster(db, day, kelurahan=kelurahan, session_id=session_id, show_nik=show_nik)
     before = after = None
     if not sessions:
         before, after = nearest_days(db, day, kelurahan=kelurahan, session_id=session_id)
-    return {"sessions": sessions, "before": before, "after": after, "documents": document_settings(db)}
+    programme_of = dict(db.execute(
+        "SELECT id, programme_id FROM session WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps([s["session_id"] for s in sessions])]).fetchall())
+    by_programme = {pid: document_settings(db, pid) for pid in set(programme_of.values())}
+    per_session = {sid: by_programme[pid] for sid, pid in programme_of.items()}
+    first = per_session[sessions[0]["session_id"]] if sessions else document_settings(db, None)
+    return {"sessions": sessions, "before": before, "after": after, "documents": first,
+            "documents_by_session": per_session}

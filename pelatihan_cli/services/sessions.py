@@ -17,17 +17,19 @@ from typing import Iterator, Sequence
 from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
+from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.calendar import MAX_SESSION_DAYS, WEEKDAYS_EN, Calendar
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.names import clean_name, name_key
 from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError
 from pelatihan_cli.services import audit, holidays, instructors as instructors_service, kelurahan as kelurahan_service
+from pelatihan_cli.services import clock, programmes as programmes_service
 from pelatihan_cli.services import skills as skills_service
 
-SESSION_KEYS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted",
+SESSION_KEYS = ["id", "programme", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted",
                 "venue", "instructors", "status"]
 IMPORT_COLUMNS = ["kelurahan", "skill", "start", "days", "capacity", "venue", "instructor"]
-STATUSES = ("planned", "cancelled")
+STATUSES = lifecycle.PHASES
 DEFAULT_DAYS = 2
 DEFAULT_CAPACITY = 20
 
@@ -45,10 +47,11 @@ def query_sessions(db: Database, where: str, params: list) -> list[dict]:
         SELECT s.id, k.name, k.kecamatan, sk.name, s.capacity,
             (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'enrolled'),
             (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'waitlisted'),
-            s.venue, s.status
+            s.venue, s.status, p.name
         FROM session s
         JOIN kelurahan k ON k.id = s.kelurahan_id
         JOIN skill sk ON sk.id = s.skill_id
+        JOIN programme p ON p.id = s.programme_id
         {where}
         ORDER BY s.start_date, k.name_key, sk.name_key, s.id
     """
@@ -66,14 +69,33 @@ def query_sessions(db: Database, where: str, params: list) -> list[dict]:
         "SELECT si.session_id, i.name FROM session_instructor si JOIN instructor i ON i.id = si.instructor_id "
         "WHERE si.session_id IN (SELECT value FROM json_each(?)) ORDER BY si.session_id, i.name_key", [ids]):
         teachers.setdefault(sid, []).append(name)
-    return [
-        {
-            "id": r[0], "kelurahan": r[1], "kecamatan": r[2], "skill": r[3], "days": days.get(r[0], []),
+    today = clock.today()
+    out = []
+    for r in rows:
+        d = days.get(r[0], [])
+        out.append({
+            "id": r[0], "programme": r[9], "kelurahan": r[1], "kecamatan": r[2], "skill": r[3], "days": d,
             "capacity": r[4], "enrolled": r[5], "waitlisted": r[6], "venue": r[7],
-            "instructors": teachers.get(r[0], []), "status": r[8],
-        }
-        for r in rows
-    ]
+            "instructors": teachers.get(r[0], []),
+            "status": lifecycle.phase(r[8], d[0], d[-1], today) if d else r[8],
+        })
+    return out
+
+
+def phase_of(db: Database, sid: int, today: dt.date | None = None) -> str:
+    """The phase (planned, running, done, cancelled) of one session."""
+    expr, params = lifecycle.phase_sql(today or clock.today())
+    return db.execute(f"SELECT {expr} FROM session s WHERE s.id = ?", [*params, sid]).fetchone()[0]
+
+
+def _refuse_done(db: Database, sid: int, what: str) -> None:
+    phase = phase_of(db, sid)
+    if phase == lifecycle.DONE:
+        raise Conflict(f"Session {sid} is done (its last day has passed); {what} is refused so that its "
+                       "record stays as it happened.")
+    if phase == lifecycle.CANCELLED:
+        raise Conflict(f"Session {sid} is cancelled; reopen it first (`pelatihan session reopen {sid}`) "
+                       f"or plan a new session.")
 
 
 def resolve_session(db: Database, session_id: int | str) -> int:
@@ -103,10 +125,15 @@ def list_sessions(
     kelurahan: str | None = None,
     status: str | None = None,
     skill: str | None = None,
+    programme_id: int | None = None,
 ) -> list[dict]:
     """Session objects, ordered by first day. `date`: sessions training on that day;
-    `start`/`end`: sessions with a training day in that range."""
+    `start`/`end`: sessions with a training day in that range; `programme_id`: that
+    programme's sessions only."""
     clauses, params = [], []
+    if programme_id is not None:
+        clauses.append("s.programme_id = ?")
+        params.append(programme_id)
     if date is not None:
         d = parse_date(date, field="--date")
         # IN (...) lets SQLite search session_day_date instead of probing every session
@@ -130,9 +157,11 @@ def list_sessions(
     if status:
         st = status.strip().lower()
         if st not in STATUSES:
-            raise ValidationError(f"Status {status!r} is not one of planned, cancelled.", field="--status", value=status)
-        clauses.append("s.status = ?")
-        params.append(st)
+            raise ValidationError(f"Status {status!r} is not one of {', '.join(STATUSES)}.", field="--status",
+                                  value=status)
+        expr, p = lifecycle.phase_sql(clock.today())
+        clauses.append(f"({expr}) = ?")
+        params += [*p, st]
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     return query_sessions(db, where, params)
 
@@ -160,6 +189,8 @@ class Draft:
     instructor_ids: list[int] = field(default_factory=list)
     instructor_names: list[str] = field(default_factory=list)
     weekends: bool = False
+    programme: str | None = None   # as given with --programme; None: the one covering the days
+    programme_created: bool = False  # set by write_draft when the programme was made for it
 
 
 def positive_int(value, what: str, option: str, *, upper: int | None = None) -> int:
@@ -265,6 +296,7 @@ def prepare(
     any_skill: bool = False,
     cal: Calendar | None = None,
     check_clash: bool = True,
+    programme: str | None = None,
 ) -> Draft:
     """Check a session against every rule of `session plan`; write nothing.
     (`check_clash=False` leaves checking the instructors' bookings to the caller.)"""
@@ -284,16 +316,19 @@ def prepare(
         if check_clash:
             check_clashes(db, ids, dates)
     venue = clean_name(venue or "") or None
-    return Draft(k.id, k.name, skill_name, dates, cap, venue, ids, names, weekends)
+    return Draft(k.id, k.name, skill_name, dates, cap, venue, ids, names, weekends, programme)
 
 
 def write_draft(db: Database, d: Draft) -> int:
     """Insert a checked session with its days and bookings. Call inside write_transaction."""
+    with _about("programme", d.programme):
+        prog, d.programme_created = programmes_service.programme_for_dates(db, d.days, d.programme)
     skill, _ = skills_service.get_or_create(db, d.skill)
     cur = db.execute(
-        "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, weekends) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [d.kelurahan_id, skill.id, d.days[0].isoformat(), len(d.days), d.capacity, d.venue, int(d.weekends)],
+        "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, weekends, programme_id) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [d.kelurahan_id, skill.id, d.days[0].isoformat(), len(d.days), d.capacity, d.venue, int(d.weekends),
+         prog.id],
     )
     sid = cur.lastrowid
     db.conn.executemany("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)",
@@ -318,7 +353,8 @@ def plan_checked(db: Database, kelurahan: str, skill: str, start: str | dt.date,
         draft = prepare(db, kelurahan, skill, start, **options)
         warnings = _same_start_warnings(db, draft)
         sid = write_draft(db, draft)
-        audit.record(db, "session.plan", {"session": 1, "instructor_days": len(draft.instructor_ids) * len(draft.days)})
+        audit.record(db, "session.plan", {"session": 1, "instructor_days": len(draft.instructor_ids) * len(draft.days),
+                                          "programmes_created": int(draft.programme_created)})
     return {"session": get_session(db, sid), "warnings": warnings}
 
 

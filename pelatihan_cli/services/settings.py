@@ -54,7 +54,7 @@ def _load_all_areas() -> None:
     # services register their own keys; import them so `config list` sees every key
     import importlib
 
-    for name in ("documents",):
+    for name in ("documents", "programmes"):
         try:
             importlib.import_module(f"pelatihan_cli.services.{name}")
         except ModuleNotFoundError:
@@ -63,6 +63,11 @@ def _load_all_areas() -> None:
 
 def _known(key: str) -> Setting:
     _load_all_areas()
+    if key in ("doc_programme_title", "doc_funding"):
+        option = "--title" if key == "doc_programme_title" else "--funding"
+        raise ValidationError(
+            f"{key} is now set per programme (documents print it with the programme's year): "
+            f"use `pelatihan programme update PROGRAMME {option} TEXT`.", field=key)
     if key not in SETTINGS:
         import difflib
 

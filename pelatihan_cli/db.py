@@ -1,7 +1,8 @@
 """Open the pelatihan database: check the file is ours, apply migrations, set pragmas.
 
 Every command goes through `open_db`. A file that is not a pelatihan database is refused
-before anything is written to it, so its bytes stay exactly as they were.
+before anything is written to it, so its bytes stay exactly as they were. A missing file
+is created only when asked (`create=True`: `pelatihan init` and `pelatihan restore`).
 """
 
 from __future__ import annotations
@@ -187,15 +188,30 @@ def check_ownership(db: Database, path: Path | str) -> list[str]:
     return [name for name in known if name not in applied]
 
 
-def open_db(path: str | os.PathLike | None = None, *, create: bool = True) -> Database:
-    """Open (creating if needed) and migrate the database at `path` (default: see
-    `default_db_path`). Refuses files that are not pelatihan databases, unchanged."""
+def missing_database_message(path: Path) -> str:
+    """What to say when there is no database at `path` (only init and restore create one)."""
+    import shlex
+
+    return f"no database at {path}; create it with pelatihan --db {shlex.quote(str(path))} init"
+
+
+def open_db(path: str | os.PathLike | None = None, *, create: bool = False) -> Database:
+    """Open and migrate the database at `path` (default: see `default_db_path`). Refuses
+    files that are not pelatihan databases, unchanged.
+
+    A missing file is refused (DatabaseError, nothing created) unless `create`: only
+    `pelatihan init` and `pelatihan restore` make a new database, so a mistyped --db path
+    is an error instead of an empty database."""
     # only the default location's directory is created; a --db/PELATIHAN_DB path in a
     # missing directory is most likely a typo, so it is refused
     explicit = path is not None or bool(os.environ.get(ENV_VAR))
     path = resolve_db_path(path)
+    if not create and not path.is_dir() and not path.exists():
+        raise DatabaseError(missing_database_message(path))
     existed = _check_file(path, create=create and not explicit)
     if not existed:
+        if not create:  # removed since the check above
+            raise DatabaseError(missing_database_message(path))
         _create_new(path)
         existed = True
     read_only = existed and _is_read_only(path)

@@ -25,7 +25,7 @@ def db_path(tmp_path):
 @pytest.fixture
 def db(db_path):
     """A migrated, empty database (the same file the CLI uses in this test)."""
-    database = open_db(db_path)
+    database = open_db(db_path, create=True)
     yield database
     database.conn.close()
 
@@ -50,7 +50,11 @@ class Runner:
 
 
 @pytest.fixture
-def cli():
+def cli(db_path):
+    """The CLI on this test's database, created first (as `pelatihan init` would): only
+    init and restore create a database. Pass --db for another file."""
+    if not db_path.exists():
+        open_db(db_path, create=True).conn.close()
     return Runner()
 
 

@@ -34,7 +34,7 @@ def _enroll_lane(db_path, sid, lane: int, results: list) -> None:
 @pytest.mark.fault
 def test_eight_processes_five_people_each_into_twenty_seats(tmp_path):
     db_path = tmp_path / "concurrent.db"
-    db = open_db(db_path)
+    db = open_db(db_path, create=True)
     sid = make_session(db, capacity=CAPACITY, days=("2030-07-01",))
     db.conn.close()
 

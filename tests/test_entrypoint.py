@@ -45,6 +45,7 @@ def test_console_script_version_and_env_db(tmp_path):
     exe = _script()
     r = run(exe, "--version")
     assert r.stdout.strip() == f"pelatihan {__version__}"
+    assert run(exe, "init", env_db=tmp_path / "env.db").returncode == 0
     r = run(exe, "info", "--format", "json", env_db=tmp_path / "env.db")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["path"] == str(tmp_path / "env.db")
@@ -57,3 +58,16 @@ def test_python_dash_m_errors_without_traceback(tmp_path):
     assert r.returncode == 1
     assert r.stderr.startswith("Error: ") and "Traceback" not in r.stderr
     assert bad.read_text() == "hello"
+
+
+def test_console_script_on_a_missing_database_creates_nothing(tmp_path):
+    exe = _script()
+    typo = tmp_path / "pelatihn.db"
+    r = run(exe, "--db", str(typo), "participant", "list")
+    assert r.returncode == 1
+    assert r.stderr == f"Error: no database at {typo}; create it with pelatihan --db {typo} init\n"
+    assert list(tmp_path.iterdir()) == []
+    r = run(exe, "participant", "list", "--db", str(typo))
+    assert r.returncode == 2
+    assert "put it before the command" in r.stderr and "Traceback" not in r.stderr
+    assert list(tmp_path.iterdir()) == []

@@ -35,7 +35,7 @@ def _sha(path) -> str | None:
 def good_db(tmp_path_factory):
     """A real pelatihan database (27 kelurahan), in rollback-journal mode so that it is one file."""
     path = tmp_path_factory.mktemp("good") / "good.db"
-    db = open_db(path)
+    db = open_db(path, create=True)
     from pelatihan_cli.services import kelurahan
 
     kelurahan.load_pekalongan(db)
@@ -121,7 +121,11 @@ def test_missing_directory_is_refused_and_not_created(run_cli, tmp_path):
     for args in (READ, WRITE):
         r = run_cli("--db", path, *args)
         assert r.returncode == 1
-        assert r.stderr == f"Error: The directory {path.parent} does not exist. Create it, or choose another path with --db.\n"
+        assert r.stderr == f"Error: no database at {path}; create it with pelatihan --db {path} init\n"
+    # even init does not make a directory for a --db path: it is most likely a typo
+    r = run_cli("--db", path, "init")
+    assert r.returncode == 1
+    assert r.stderr == f"Error: The directory {path.parent} does not exist. Create it, or choose another path with --db.\n"
     assert not path.parent.exists()
 
 

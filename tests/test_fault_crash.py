@@ -99,7 +99,7 @@ def test_sigkill_in_the_middle_of_a_large_import(pekalongan_db, db_path, tmp_pat
 def large_db(tmp_path_factory):
     """~25 MB: 150,000 participants written with direct SQL, so a backup takes a while."""
     path = tmp_path_factory.mktemp("large") / "large.db"
-    db = open_db(path)
+    db = open_db(path, create=True)
     kid = factories.kelurahan_id(db)
     db.execute(
         """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 150000)

@@ -26,7 +26,7 @@ def _schema(conn: sqlite3.Connection) -> list[tuple]:
 
 
 def test_blank_database_reaches_expected_schema(db_path):
-    db = open_db(db_path)
+    db = open_db(db_path, create=True)
     tables = set(db.table_names())
     assert EXPECTED_TABLES <= tables
     indexes = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
@@ -45,7 +45,7 @@ def test_blank_database_reaches_expected_schema(db_path):
 
 
 def test_applying_twice_changes_nothing(db_path):
-    db = open_db(db_path)
+    db = open_db(db_path, create=True)
     before = _schema(db.conn)
     count = db.execute(f"SELECT count(*) FROM [{MIGRATIONS_TABLE}]").fetchone()[0]
     migrations.apply(db)  # again, directly
@@ -57,7 +57,7 @@ def test_applying_twice_changes_nothing(db_path):
 
 
 def test_migrating_leaves_data_alone(db_path):
-    db = open_db(db_path)
+    db = open_db(db_path, create=True)
     db.execute("INSERT INTO kelurahan (name, name_key, kecamatan) VALUES ('Medono', 'medono', 'Pekalongan Barat')")
     db.conn.commit()
     db.conn.close()

@@ -89,7 +89,7 @@ def test_dry_run_writes_nothing_and_shows_the_same_plan(demo_db):
 
 def test_same_input_gives_the_same_plan(demo_db, tmp_path):
     first = plan_demo(demo_db)["sessions"]
-    other = open_db(tmp_path / "other.db")
+    other = open_db(tmp_path / "other.db", create=True)
     kelurahan.load_pekalongan(other)
     instructors.import_file(other, data_path("instructors_2024.csv"))
     second = plan_demo(other)["sessions"]

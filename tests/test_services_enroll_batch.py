@@ -83,7 +83,7 @@ def batched(db, items, chunk: int) -> list[tuple]:
 def both_ways(tmp_path, make_items, chunk: int):
     results = []
     for name in ("single", "batch"):
-        db = open_db(tmp_path / f"{name}.db")
+        db = open_db(tmp_path / f"{name}.db", create=True)
         s = setup(db)
         items = make_items(s)
         got = one_by_one(db, items) if name == "single" else batched(db, items, chunk)
@@ -143,7 +143,7 @@ def test_batch_falls_back_to_one_by_one_when_the_database_refuses(tmp_path):
     """A cache that lies (as a concurrent writer outside the lock would make it) still
     cannot overfill a session: the capacity trigger refuses, the chunk is replayed person
     by person, and the refusal lands on the right person."""
-    db = open_db(tmp_path / "t.db")
+    db = open_db(tmp_path / "t.db", create=True)
     sid = make_session(db, capacity=1)
     with write_transaction(db):
         e = Enroller(db, today=TODAY)
@@ -157,7 +157,7 @@ def test_batch_falls_back_to_one_by_one_when_the_database_refuses(tmp_path):
 
 
 def test_batch_replay_names_the_refused_person(tmp_path, monkeypatch):
-    db = open_db(tmp_path / "t.db")
+    db = open_db(tmp_path / "t.db", create=True)
     sid = make_session(db, capacity=1)
     with write_transaction(db):
         e = Enroller(db, today=TODAY)
@@ -215,7 +215,7 @@ def test_no_savepoint_per_person_in_a_clean_chunk(tmp_path):
     """The point of the batch path: a chunk of valid new people is written with
     executemany and no savepoint at all (its new ids undo it), not one savepoint and
     three statements per person."""
-    db = open_db(tmp_path / "t.db")
+    db = open_db(tmp_path / "t.db", create=True)
     sid = make_session(db, capacity=50)
     seen: list[str] = []
     with write_transaction(db):
@@ -234,7 +234,7 @@ def test_no_savepoint_per_person_in_a_clean_chunk(tmp_path):
 def test_a_refused_chunk_of_new_people_is_undone_before_the_replay(tmp_path):
     """No savepoint: the rows the chunk added before the refusal are deleted again, so the
     replay starts from the state before the chunk and nobody is written twice."""
-    db = open_db(tmp_path / "t.db")
+    db = open_db(tmp_path / "t.db", create=True)
     sid = make_session(db, capacity=2)
     with write_transaction(db):
         e = Enroller(db, today=TODAY)

@@ -85,7 +85,36 @@ class PelatihanGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except Exception as e:  # noqa: BLE001
+            if _is_misplaced_db(e):
+                _fail(_misplaced_db_message(ctx), 2)
             _handle(e)
+
+
+def _is_misplaced_db(e: Exception) -> bool:
+    """`pelatihan participant list --db x.db`: the sub-command does not know --db."""
+    return _is_usage_error(e) and type(e).__name__ == "NoSuchOption" and getattr(e, "option_name", "") == "--db"
+
+
+def _misplaced_db_message(ctx) -> str:
+    """The usage error for --db after the command, with the command line corrected."""
+    import shlex
+
+    args = list(ctx.meta.get("pelatihan.argv", []))
+    value, rest, i = "FILE", [], 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--db":
+            if i + 1 < len(args):
+                value = args[i + 1]
+            i += 2
+            continue
+        if arg.startswith("--db="):
+            value = arg.split("=", 1)[1]
+        else:
+            rest.append(arg)
+        i += 1
+    example = " ".join(shlex.quote(a) for a in ["pelatihan", "--db", value, *rest])
+    return f"--db is a global option: put it before the command, e.g. {example}"
 
 
 def _handle(e: BaseException) -> None:

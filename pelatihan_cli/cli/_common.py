@@ -93,8 +93,11 @@ def info(message: str) -> None:
     sys.stdout.write(message + "\n")
 
 
-def get_db(ctx: typer.Context, *, create: bool = True):
-    """Open the database chosen by --db / PELATIHAN_DB / the default location."""
+def get_db(ctx: typer.Context, *, create: bool = False):
+    """Open the database chosen by --db / PELATIHAN_DB / the default location.
+
+    A missing database is an error (`no database at PATH; create it with ... init`);
+    only `init` passes create=True (`restore` creates through its service)."""
     from pelatihan_cli.db import open_db
 
     root = ctx.find_root()
@@ -207,3 +210,32 @@ def print_table(
     for row in rows:
         table.add_row(*[escape(_cell(row.get(c))) for c in columns])
     console().print(table)
+
+
+# --- programmes ------------------------------------------------------------------------
+
+ProgrammeOption = Annotated[Optional[str], typer.Option(
+    "--programme", "-p",
+    help="Programme: name, year or id (default: the pinned current_programme, else the one running "
+         "today, else the most recent; see `pelatihan programme list`).")]
+
+
+def programme_for(db, programme: Optional[str], fmt: "OutputFormat | str | None" = None, *, required: bool = False):
+    """The programme a command works on (None when the database has none and not `required`).
+
+    With more than one programme in the database and no --programme, the default is named
+    on stderr, so that a script's log says what its numbers are about."""
+    from pelatihan_cli.services import programmes
+
+    chosen = programmes.choose(db, programme)
+    if chosen is None:
+        if required:
+            from pelatihan_cli.errors import NotFound
+
+            raise NotFound("There is no programme yet; plan a session (its year's programme is created) or "
+                           "add one with `pelatihan programme add NAME --year YEAR`.")
+        return None
+    if not (programme and str(programme).strip()) and programmes.count(db) > 1:
+        sys.stderr.write(f"Programme: {chosen.name} (the default; choose another with --programme)\n")
+        sys.stderr.flush()
+    return chosen

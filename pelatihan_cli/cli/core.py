@@ -19,7 +19,7 @@ def init(
     from pelatihan_cli.db import schema_version
     from pelatihan_cli.services import kelurahan
 
-    db = get_db(ctx)
+    db = get_db(ctx, create=True)
     info(f"Database ready: {db.path} (schema {schema_version(db)})")
     if pekalongan:
         counts = kelurahan.load_pekalongan(db)

@@ -32,7 +32,7 @@ def ops_backup(
     """Copy the database to FILE while others may keep working; the copy is checked before it is kept."""
     from pelatihan_cli.services import backup
 
-    result = backup.backup(get_db(ctx, create=False), file, force=force)
+    result = backup.backup(get_db(ctx), file, force=force)
     c = result.counts
     info(
         f"Backed up to {result.path} ({result.bytes:,} bytes, schema {result.schema_version}, integrity ok): "
@@ -45,11 +45,10 @@ def ops_restore(
     file: Annotated[Path, typer.Argument(help="Backup file made by `pelatihan backup` (or any copy of a pelatihan database).")],
 ) -> None:
     """Replace the database with a backup, after checking it; the current database is kept beside it."""
-    from pelatihan_cli.db import resolve_db_path
     from pelatihan_cli.services import backup
 
     root = ctx.find_root().obj or {}
-    result = backup.restore(resolve_db_path(root.get("db_path")), file)
+    result = backup.restore(root.get("db_path"), file)  # None: the default location
     if result.previous_kept_as:
         info(f"The previous database is kept as {result.previous_kept_as}.")
     c = result.counts
@@ -71,7 +70,7 @@ def ops_export(
     """Export the whole programme (kelurahan, instructors, sessions, participants, enrollments, attendance)."""
     from pelatihan_cli.services import export
 
-    counts = export.export(get_db(ctx, create=False), output, fmt.value, show_nik=show_nik, force=force)
+    counts = export.export(get_db(ctx), output, fmt.value, show_nik=show_nik, force=force)
     info(
         f"Exported to {output}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
         + ("" if show_nik else " (NIK, birth date and phone masked).")
@@ -89,7 +88,7 @@ def ops_log(
     """Show the audit log: when, which OS user, what command (NIKs masked) and what changed."""
     from pelatihan_cli.services import auditlog
 
-    rows = auditlog.entries(get_db(ctx, create=False), limit, action)
+    rows = auditlog.entries(get_db(ctx), limit, action)
     if fmt is not OutputFormat.json:
         rows = [{**r, "changes": auditlog.changes_text(r["changes"])} for r in rows]
     if fmt is OutputFormat.table and rows:

@@ -27,6 +27,7 @@ from pelatihan_cli.db import (
     _check_file,
     check_ownership,
     open_db,
+    resolve_db_path,
     schema_version,
     write_transaction,
 )
@@ -195,10 +196,12 @@ class RestoreResult:
     counts: dict
 
 
-def restore(db_path: Path | str, source: Path | str) -> RestoreResult:
-    """Replace the database at `db_path` with the contents of `source`, after checking
-    `source` and keeping the current database as `<name>.before-restore-<time>.db`."""
-    db_path = Path(db_path)
+def restore(db_path: Path | str | None, source: Path | str) -> RestoreResult:
+    """Replace the database at `db_path` (None: the default location) with the contents of
+    `source`, after checking `source` and keeping the current database as
+    `<name>.before-restore-<time>.db`. A missing database is created (disaster recovery)."""
+    option = db_path
+    db_path = resolve_db_path(db_path)
     source = Path(source)
     if not source.exists():
         raise ValidationError(f"{source} does not exist; give the path of a backup file.", field="file", value=str(source))
@@ -214,14 +217,14 @@ def restore(db_path: Path | str, source: Path | str) -> RestoreResult:
     existed = db_path.exists()
     damaged_kept: Path | None = None
     try:
-        db = open_db(db_path)  # current database: refused if it is not ours
+        db = open_db(option, create=True)  # current database: refused if it is not ours
     except DatabaseError as e:
         if not getattr(e, "damaged", False):
             raise
         # a damaged database (what restore is for): move it and its -wal/-shm aside
         damaged_kept = _move_aside(db_path, "damaged")
         existed = False
-        db = open_db(db_path)
+        db = open_db(option, create=True)
     try:
         if getattr(db, "read_only", False):
             raise DatabaseError(f"{db_path} is read-only; make it writable (chmod u+w) before restoring into it.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 
 import pytest
@@ -169,3 +170,187 @@ def test_restore_refuses_a_damaged_file(cli, programme, tmp_path, db_path):
 def test_restore_refuses_missing_file(cli, programme, tmp_path):
     r = cli("restore", tmp_path / "missing.db")
     assert r.exit_code == 1 and "does not exist" in r.stderr
+
+
+# --- the audit log across backup and restore (issue 11, point 8) ----------------------
+
+LOG_SQL = "SELECT id, at, os_user, command, action, changes FROM audit_log ORDER BY id"
+
+
+def _log(path) -> list[tuple]:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(LOG_SQL).fetchall()
+    finally:
+        conn.close()
+
+
+def test_restore_keeps_the_entries_written_since_the_backup(cli, programme, db_path, tmp_path):
+    target = tmp_path / "copy.db"
+    assert cli("backup", target).exit_code == 0
+    assert cli("kelurahan", "add", "Kelurahan Baru", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    before = _log(db_path)
+    in_backup = _log(target)
+    since = before[len(in_backup):]
+    assert before[: len(in_backup)] == in_backup
+    assert [e[4] for e in since] == ["ops.backup", "kelurahan.add"]
+
+    r = cli("restore", target)
+    assert r.exit_code == 0, r.stderr
+    assert "The audit log keeps the 2 entries written since the backup." in r.stdout
+    after = _log(db_path)
+    # the backup's log, then the entries written since it (same ids, same text), then the restore
+    assert after[:-1] == before
+    restore_entry = after[-1]
+    assert restore_entry[4] == "ops.restore"
+    assert restore_entry[0] == before[-1][0] + 1
+    changes = json.loads(restore_entry[5])
+    assert changes["entries_kept"] == 2 and changes["kelurahan"] == 27
+    assert "entries_lost" not in changes
+    # the data is the backup's
+    assert "Kelurahan Baru" not in _kelurahan(db_path)
+    # and the next entry still gets a new id
+    assert cli("kelurahan", "add", "Kelurahan Lain", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    assert _log(db_path)[-1][0] == restore_entry[0] + 1
+
+
+def test_restore_of_a_backup_with_a_longer_log_never_reuses_ids(cli, programme, db_path, tmp_path):
+    """A backup from elsewhere whose log is longer than the current one: the restore entry
+    still comes after every id either database had."""
+    other = tmp_path / "other.db"
+    assert cli("--db", other, "init", "--pekalongan").exit_code == 0
+    for n in range(5):
+        assert cli("--db", other, "kelurahan", "add", f"Kelurahan {n}", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    copy = tmp_path / "other-copy.db"
+    assert cli("--db", other, "backup", copy).exit_code == 0
+    current_last = _log(db_path)[-1][0]
+    backup_last = _log(copy)[-1][0]
+    assert backup_last > current_last
+    assert cli("restore", copy).exit_code == 0
+    after = _log(db_path)
+    assert after[:-1] == _log(copy)
+    assert after[-1][4] == "ops.restore" and after[-1][0] == backup_last + 1
+
+
+def test_restore_over_a_damaged_database_says_the_later_entries_are_lost(cli, programme, db_path, tmp_path):
+    target = tmp_path / "copy.db"
+    assert cli("backup", target).exit_code == 0
+    for n in range(3):
+        assert cli("kelurahan", "add", f"Kelurahan {n}", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    damaged_last = _log(db_path)[-1][0]
+    programme.conn.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    for i in range(100, len(data)):  # everything after the file header: nothing can be read
+        data[i] = 0xA5
+    db_path.write_bytes(bytes(data))
+
+    r = cli("restore", target)
+    assert r.exit_code == 0, r.stderr
+    assert "could not all be read" in r.stderr and "Traceback" not in r.stderr
+    after = _log(db_path)
+    assert after[:-1] == _log(target)
+    restore_entry = after[-1]
+    changes = json.loads(restore_entry[5])
+    assert restore_entry[4] == "ops.restore"
+    assert changes["entries_lost"] == "unknown" and changes["entries_kept"] == 0
+    assert ".damaged-" in changes["damaged_kept_as"]
+    assert restore_entry[0] > damaged_last  # not even the lost ids are reused
+
+
+def test_restore_over_a_database_damaged_elsewhere_keeps_its_readable_log(cli, programme, db_path, tmp_path):
+    """Damage outside the audit log's pages: what can be read is carried over, and the
+    restore entry says nothing was lost."""
+    target = tmp_path / "copy.db"
+    assert cli("backup", target).exit_code == 0
+    assert cli("kelurahan", "add", "Kelurahan Baru", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    before = _log(db_path)
+    programme.conn.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'kelurahan'").fetchone()[0]
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    data = bytearray(db_path.read_bytes())
+    for i in range((root - 1) * page, root * page):  # the kelurahan table's root page
+        data[i] = 0xA5
+    db_path.write_bytes(bytes(data))
+    assert cli("kelurahan", "list").exit_code == 1  # damaged indeed
+
+    r = cli("restore", target)
+    assert r.exit_code == 0, r.stderr
+    after = _log(db_path)
+    assert after[:-1] == before
+    changes = json.loads(after[-1][5])
+    assert changes["entries_lost"] == 0 and changes["entries_kept"] == 2
+
+
+def test_a_backup_that_waits_too_long_for_the_lock_writes_nothing_and_can_be_retried(
+        cli, programme, db_path, tmp_path, monkeypatch):
+    import pelatihan_cli.db as dbmod
+
+    monkeypatch.setattr(dbmod, "BUSY_TIMEOUT_MS", 300)
+    target = tmp_path / "copy.db"
+    entries = len(_log(db_path))
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # another process is writing and does not let go
+    try:
+        r = cli("backup", target)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert r.exit_code == 1
+    assert r.stderr == (
+        "Error: The database stayed locked by another pelatihan process for too long, so the backup "
+        f"could not be logged; nothing was written to {target}. Run the command again.\n"
+    )
+    assert not target.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+    assert len(_log(db_path)) == entries
+    r = cli("backup", target)  # the retry works
+    assert r.exit_code == 0, r.stderr
+    assert _log(db_path)[-1][4] == "ops.backup" and len(_log(db_path)) == entries + 1
+
+
+def test_a_backup_whose_name_is_taken_meanwhile_is_logged_as_failed(cli, programme, db_path, tmp_path, monkeypatch):
+    """The target appears between the check and the rename (another backup, a copy): it is
+    kept, and the entry already written is followed by 'ops.backup.failed'."""
+    from pelatihan_cli.services import backup
+
+    target = tmp_path / "copy.db"
+
+    def someone_else(name):
+        if name == "committed":
+            target.write_text("someone else's file")
+
+    monkeypatch.setattr(backup, "_step", someone_else)
+    r = cli("backup", target)
+    assert r.exit_code == 1
+    assert "appeared while the backup was being made; nothing was written there" in r.stderr
+    assert target.read_text() == "someone else's file"
+    log = _log(db_path)
+    assert [e[4] for e in log[-2:]] == ["ops.backup", "ops.backup.failed"]
+    assert json.loads(log[-1][5])["entry"] == log[-2][0]
+    conn = sqlite3.connect(db_path)
+    assert conn.execute("SELECT count(*) FROM setting WHERE key LIKE 'backup.pending.%'").fetchone()[0] == 0
+    conn.close()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_backup_of_a_read_only_database_warns_that_it_is_not_logged(cli, programme, db_path, tmp_path):
+    import os
+    import stat
+
+    programme.conn.close()
+    conn = sqlite3.connect(db_path)
+    conn.execute("PRAGMA journal_mode = DELETE")
+    conn.close()
+    os.chmod(db_path, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    try:
+        r = cli("backup", tmp_path / "copy.db")
+    finally:
+        os.chmod(db_path, stat.S_IRUSR | stat.S_IWUSR)
+    assert r.exit_code == 0, r.stderr
+    assert r.stderr == "Warning: the database is read-only, so this backup is not in its audit log.\n"

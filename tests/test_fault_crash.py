@@ -175,3 +175,119 @@ def test_sigkill_during_restore_leaves_the_old_or_the_new_database(large_db, pek
         r = _run("--db", db_path, "kelurahan", "list", "--format", "json")
         assert r.returncode == 0, r.stderr
     assert 0 in outcomes  # at least one kill landed before the restore committed
+
+
+# --- a backup file exists if and only if its audit entry does (issue 11, point 8) ------
+
+BACKUP_STEPS = ["copied", "verified", "locking", "logged", "committed", "linked", "renamed", "done"]
+
+_KILL_AT = """
+import os, sys
+from pelatihan_cli.services import backup
+
+step = sys.argv[1]
+
+def _kill(name):
+    if name == step:
+        os._exit(9)
+
+backup._step = _kill
+from pelatihan_cli.cli import app
+app(sys.argv[2:], prog_name="pelatihan")
+"""
+
+
+def _backups_in_log(db_path: Path) -> set[str]:
+    """Files that the log says were backed up: 'ops.backup' entries not followed by an
+    'ops.backup.failed' entry naming them."""
+    conn = sqlite3.connect(db_path)
+    try:
+        rows = conn.execute("SELECT id, action, changes FROM audit_log WHERE action LIKE 'ops.backup%' ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    made = {i: json.loads(c)["file"] for i, a, c in rows if a == "ops.backup"}
+    for _i, a, c in rows:
+        if a == "ops.backup.failed":
+            made.pop(json.loads(c)["entry"], None)
+    return set(made.values())
+
+
+def _pending_notes(db_path: Path) -> int:
+    conn = sqlite3.connect(db_path)
+    try:
+        return conn.execute("SELECT count(*) FROM setting WHERE key LIKE 'backup.pending.%'").fetchone()[0]
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("force", [False, True], ids=["new-file", "force"])
+def test_backup_killed_at_every_step_file_exists_iff_entry_exists(pekalongan_db, db_path, tmp_path, force):
+    pekalongan_db.conn.close()
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    for step in BACKUP_STEPS:
+        target = folder / f"{step}.db"
+        if force:
+            target.write_text("an older file under that name")
+        args = ["--db", db_path, "backup", target, *(["--force"] if force else [])]
+        proc = subprocess.run([sys.executable, "-c", _KILL_AT, step, *[str(a) for a in args]],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+        if step == "linked" and force:
+            assert proc.returncode == 0, proc.stderr  # --force renames: no link step
+        else:
+            assert proc.returncode == 9, (step, proc.stderr)
+        # the next open of the database settles what the killed backup left
+        r = _run("--db", db_path, "log", "--format", "json")
+        assert r.returncode == 0, r.stderr
+        in_place = target.exists() and target.read_bytes().startswith(b"SQLite format 3\x00")
+        logged = str(target) in _backups_in_log(db_path)
+        assert in_place == logged, (step, in_place, logged)
+        assert in_place == (step in ("linked", "renamed", "done")), step
+        assert _pending_notes(db_path) == 0, step
+        if in_place:
+            copy = sqlite3.connect(target)
+            assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            copy.close()
+        else:
+            # the killed backup told nothing false, and trying again works
+            r = _run("--db", db_path, "backup", target, *(["--force"] if force else []))
+            assert r.returncode == 0, (step, r.stderr)
+            assert str(target) in _backups_in_log(db_path)
+    # an entry whose file never appeared is followed by 'ops.backup.failed'
+    conn = sqlite3.connect(db_path)
+    failed = [json.loads(c)["file"] for (c,) in conn.execute(
+        "SELECT changes FROM audit_log WHERE action = 'ops.backup.failed' ORDER BY id")]
+    conn.close()
+    assert failed == [str(folder / "committed.db")]
+    # nothing but the backups is left in the folder: the temporaries are gone
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{s}.db" for s in BACKUP_STEPS)
+
+
+def test_sigkill_while_a_backup_waits_for_the_write_lock(pekalongan_db, db_path, tmp_path):
+    """The bug seen under load: killed while waiting for the lock, a backup left a complete
+    file with no log entry. Now it leaves neither, and the retry works."""
+    pekalongan_db.conn.close()
+    target = tmp_path / "copy.db"
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")  # a long write by another operator
+    try:
+        proc = _spawn("--db", db_path, "backup", target)
+        deadline = time.monotonic() + 60
+        # the copy is made and checked, then the backup waits for the lock to log it
+        while not list(tmp_path.glob(".copy.db.tmp-*")):
+            assert proc.poll() is None, proc.stderr.read()
+            assert time.monotonic() < deadline
+            time.sleep(0.01)
+        time.sleep(1.0)
+        assert proc.poll() is None  # still waiting
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    finally:
+        holder.rollback()
+        holder.close()
+    assert not target.exists()
+    assert _backups_in_log(db_path) == set()
+    r = _run("--db", db_path, "backup", target)
+    assert r.returncode == 0, r.stderr
+    assert target.exists() and _backups_in_log(db_path) == {str(target)}
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".copy")] == []

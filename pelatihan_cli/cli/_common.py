@@ -105,6 +105,10 @@ def get_db(ctx: typer.Context, *, create: bool = False):
     db = open_db(path, create=create)
     # close when the command ends, so that the WAL is checkpointed and nothing lingers
     root.call_on_close(db.conn.close)
+    if not db.read_only:
+        from pelatihan_cli.services.backup import reconcile
+
+        reconcile(db)  # a backup killed before its file was in place gets its log entry
     return db
 
 

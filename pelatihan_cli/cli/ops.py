@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, warn
 
 LOG_COLUMNS = ["id", "at", "user", "action", "changes", "command"]
 
@@ -33,6 +33,8 @@ def ops_backup(
     from pelatihan_cli.services import backup
 
     result = backup.backup(get_db(ctx), file, force=force)
+    if not result.logged:
+        warn("the database is read-only, so this backup is not in its audit log.")
     c = result.counts
     info(
         f"Backed up to {result.path} ({result.bytes:,} bytes, schema {result.schema_version}, integrity ok): "
@@ -51,6 +53,11 @@ def ops_restore(
     result = backup.restore(root.get("db_path"), file)  # None: the default location
     if result.previous_kept_as:
         info(f"The previous database is kept as {result.previous_kept_as}.")
+    if result.entries_kept:
+        info(f"The audit log keeps the {result.entries_kept} entries written since the backup.")
+    if result.entries_lost:
+        warn("the audit entries written to the damaged database since the backup could not all be read; "
+             "the restore entry in the log says they may be lost.")
     c = result.counts
     info(
         f"Restored from {result.restored_from} (schema {result.schema_version}): "

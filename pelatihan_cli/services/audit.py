@@ -67,12 +67,19 @@ def os_user() -> str:
         return "unknown"
 
 
-def record(db: Database, action: str, changes: dict | None = None) -> None:
-    """Add an audit row. Call it inside the same transaction as the change it describes."""
-    db.execute(
-        "INSERT INTO audit_log (os_user, command, action, changes) VALUES (?, ?, ?, ?)",
-        [os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
+def record(db: Database, action: str, changes: dict | None = None, *, min_id: int | None = None) -> int:
+    """Add an audit row and return its id. Call it inside the same transaction as the
+    change it describes. The log is append-only: rows are never deleted, so ids only grow;
+    `min_id` lets restore skip past ids that a replaced database used (never reused)."""
+    entry_id = None
+    if min_id is not None:
+        last = db.execute("SELECT max(id) FROM audit_log").fetchone()[0] or 0
+        entry_id = max(min_id, last + 1)
+    cur = db.execute(
+        "INSERT INTO audit_log (id, os_user, command, action, changes) VALUES (?, ?, ?, ?, ?)",
+        [entry_id, os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
     )
+    return cur.lastrowid
 
 
 def record_reveal(db: Database, action: str, counts: dict) -> None:

@@ -3,13 +3,16 @@
 `backup` copies a consistent snapshot even while other processes write (in WAL mode the
 copy reads one snapshot while writers carry on), writes it to a temporary file next to
 the target, checks it (PRAGMA integrity_check, and that it opens as a pelatihan
-database), and only then renames it into place, so a crash never leaves a half-written
-file under the name the operator asked for.
+database), logs it, and only then puts it in place, so a crash never leaves a
+half-written file under the name the operator asked for, nor a backup file that the
+audit log does not know (see "the audit entry of a backup and its file" below).
 
 `restore` checks the file first (SQLite, ours, schema not newer, integrity ok), keeps
-the current database as a timestamped backup beside it, then copies the file into the
-live database through the same backup API. Writing through SQLite (instead of replacing
-the file on disk) keeps the -wal and -shm files and other open connections consistent.
+the current database as a timestamped backup beside it, prepares the backup in a staging
+copy (migrated, with the audit entries written since the backup and the restore entry),
+then copies that into the live database through the same backup API. Writing through
+SQLite (instead of replacing the file on disk) keeps the -wal and -shm files and other
+open connections consistent.
 """
 
 from __future__ import annotations
@@ -477,7 +480,11 @@ def restore(db_path: Path | str | None, source: Path | str) -> RestoreResult:
 
     The backup is prepared in a hidden staging copy (migrated, log entries added), then
     copied into the live database in one step: a restore killed midway leaves the old
-    database or the new one, never a restored database without its log."""
+    database or the new one, never a restored database without its log. (The live
+    database's log is read just before that step, not under its write lock: the backup
+    API cannot write into a connection that holds a transaction. A write committed by
+    another process in that instant would be lost; restore is not something to run while
+    others work.)"""
     option = db_path
     db_path = resolve_db_path(db_path)
     source = Path(source)

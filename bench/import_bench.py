@@ -44,7 +44,7 @@ def build_db(path: Path, kelurahan: int, capacity: int) -> None:
     """A migrated pelatihan database with `kelurahan` kelurahan x 2 planned sessions."""
     from pelatihan_cli.db import open_db
 
-    db = open_db(path)
+    db = open_db(path, create=True)
     conn = db.conn
     with conn:
         conn.executemany("INSERT INTO skill (name, name_key) VALUES (?, ?)",

@@ -65,15 +65,15 @@ def test_duplicate_name_is_refused_whatever_the_spelling(cli, db_path):
 
 
 def test_duplicate_code_is_refused(cli, db_path):
-    cli("kelurahan", "add", "Medono", "-k", "Pekalongan Barat", "--code", "33.75.01.1002")
-    r = cli("kelurahan", "add", "Podosugih", "-k", "Pekalongan Barat", "--code", "33.75.01.1002")
+    cli("kelurahan", "add", "Medono", "-K", "Pekalongan Barat", "--code", "33.75.01.1002")
+    r = cli("kelurahan", "add", "Podosugih", "-K", "Pekalongan Barat", "--code", "33.75.01.1002")
     assert r.exit_code == 1
     assert "Code 33.75.01.1002 already belongs to kelurahan 'Medono'" in r.stderr
     assert len(rows(db_path)) == 1
 
 
 def test_bad_code_names_the_format(cli, db_path):
-    r = cli("kelurahan", "add", "Medono", "-k", "Pekalongan Barat", "--code", "3375011002")
+    r = cli("kelurahan", "add", "Medono", "-K", "Pekalongan Barat", "--code", "3375011002")
     assert r.exit_code == 1
     assert "'3375011002' is not a Kemendagri code" in r.stderr
     assert "NN.NN.NN.NNNN" in r.stderr
@@ -139,7 +139,7 @@ def test_import_json_twice_changes_nothing(cli, tmp_path, db_path):
 
 
 def test_csv_output_is_formula_safe(cli, db_path):
-    cli("kelurahan", "add", "=HYPERLINK(\"x\")", "-k", "@Kec")
+    cli("kelurahan", "add", "=HYPERLINK(\"x\")", "-K", "@Kec")
     r = cli("kelurahan", "list", "--format", "csv")
     assert r.exit_code == 0
     line = r.stdout.splitlines()[1]

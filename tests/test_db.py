@@ -125,7 +125,7 @@ def test_read_only_database_can_be_read_but_not_written(cli, tmp_path):
         r = cli("--db", p, "kelurahan", "list", "--format", "json")
         assert r.exit_code == 0, r.stderr
         assert len(__import__("json").loads(r.stdout)) == 27
-        r = cli("--db", p, "kelurahan", "add", "Baru", "-k", "Pekalongan Barat")
+        r = cli("--db", p, "kelurahan", "add", "Baru", "-K", "Pekalongan Barat")
         assert r.exit_code == 1
         assert r.stderr.startswith("Error: The database is read-only")
         assert p.read_bytes() == before

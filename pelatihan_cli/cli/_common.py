@@ -50,6 +50,11 @@ ShowNikOption = Annotated[
         help="Show full NIK, birth date and phone instead of masked values (the use is logged).",
     ),
 ]
+# corrections: a new name close to a stored one needs --new; destructive actions need --yes
+# (cli/_guards.confirm_or_fail asks on a terminal)
+NewOption = Annotated[bool, typer.Option(
+    "--new", help="Create a new skill or kecamatan even when its name is close to a stored one.")]
+YesOption = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")]
 DateArg = Annotated[dt.datetime, typer.Argument(formats=["%Y-%m-%d"], help="Date, YYYY-MM-DD.")]
 
 _console = None

@@ -7,7 +7,9 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, to_json
+from pelatihan_cli.cli._common import (
+    FormatOption, NewOption, OutputFormat, ShowNikOption, emit, get_db, info, to_json,
+)
 
 app = typer.Typer(help="Add, update, list, show, import and remove instructors.", no_args_is_help=True)
 
@@ -20,11 +22,12 @@ def instructor_add(
     name: Annotated[str, typer.Argument(help="Instructor's name, e.g. 'Siti Aminah'.")],
     skill: Annotated[List[str], typer.Option("--skill", "-s", help="A skill they teach; repeat for several.")],
     phone: Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890.")] = None,
+    new: NewOption = False,
 ) -> None:
     """Add an instructor who teaches one or more skills."""
     from pelatihan_cli.services import instructors
 
-    r = instructors.add(get_db(ctx), name, skill, phone)
+    r = instructors.add(get_db(ctx), name, skill, phone, allow_new=new)
     info(f"Added instructor {r['name']} ({', '.join(r['skills'])}).")
 
 
@@ -38,12 +41,13 @@ def instructor_update(
         "--remove-skill", help="A skill they no longer teach (refused while booked on a planned session of it).")] = None,
     phone: Annotated[Optional[str], typer.Option("--phone", help="New mobile number ('' clears it).")] = None,
     rename: Annotated[Optional[str], typer.Option("--rename", help="New name (must not be another instructor's).")] = None,
+    new: NewOption = False,
 ) -> None:
     """Change an instructor's skills, phone or name."""
     from pelatihan_cli.services import instructors
 
     r = instructors.update(get_db(ctx), name, add_skills=add_skill or [], remove_skills=remove_skill or [],
-                           phone=phone, rename=rename)
+                           phone=phone, rename=rename, allow_new=new)
     if not r["changed"]:
         info(f"Instructor {r['name']} already has these values; nothing changed.")
         return
@@ -107,10 +111,11 @@ def instructor_remove(ctx: typer.Context, name: Annotated[str, typer.Argument(he
 def instructor_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV, JSON or xlsx with columns name, skills (separated by ';'), phone.")],
+    new: NewOption = False,
 ) -> None:
     """Import instructors, all or nothing; known instructors gain the skills listed."""
     from pelatihan_cli.services import instructors
 
-    c = instructors.import_file(get_db(ctx), file)
+    c = instructors.import_file(get_db(ctx), file, allow_new=new)
     new = f"; {c['new_skills']} new skill(s)" if c["new_skills"] else ""
     info(f"Read {c['read']} row(s): {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged{new}.")

@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info
+from pelatihan_cli.cli._common import FormatOption, NewOption, OutputFormat, emit, get_db, info, to_json
 
 app = typer.Typer(help="Register and list kelurahan.", no_args_is_help=True)
 
@@ -18,20 +18,21 @@ COLUMNS = ["code", "name", "kecamatan", "sessions", "participants"]
 def kelurahan_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Kelurahan name, e.g. 'Bendan Kergon'.")],
-    kecamatan: Annotated[str, typer.Option("--kecamatan", "-k", help="Kecamatan (district) it belongs to.")],
+    kecamatan: Annotated[str, typer.Option("--kecamatan", "-K", help="Kecamatan (district) it belongs to.")],
     code: Annotated[Optional[str], typer.Option("--code", help="Kemendagri code NN.NN.NN.NNNN, e.g. 33.75.01.1006.")] = None,
+    new: NewOption = False,
 ) -> None:
     """Add a kelurahan."""
     from pelatihan_cli.services import kelurahan
 
-    k = kelurahan.add(get_db(ctx), name, kecamatan, code)
+    k = kelurahan.add(get_db(ctx), name, kecamatan, code, allow_new=new)
     info(f"Added kelurahan {k.name} ({k.kecamatan}{', ' + k.code if k.code else ''}).")
 
 
 @app.command(name="list")
 def kelurahan_list(
     ctx: typer.Context,
-    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-k", help="Only this kecamatan.")] = None,
+    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Only this kecamatan.")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List kelurahan with their planned sessions and enrolled participants."""
@@ -45,11 +46,12 @@ def kelurahan_list(
 def kelurahan_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV or JSON file with code,name,kecamatan.")],
+    new: NewOption = False,
 ) -> None:
     """Import kelurahan from a file, all or nothing; rows already present are unchanged."""
     from pelatihan_cli.services import kelurahan
 
-    counts = kelurahan.import_file(get_db(ctx), file)
+    counts = kelurahan.import_file(get_db(ctx), file, allow_new=new)
     info(f"Read {counts['read']} row(s): {counts['added']} added, {counts['unchanged']} unchanged.")
 
 
@@ -64,6 +66,31 @@ def kelurahan_rename(
 
     k = kelurahan.rename(get_db(ctx), old, new)
     info(f"Renamed to {k.name}.")
+
+
+@app.command(name="update")
+def kelurahan_update(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Kelurahan name (or code).", show_default=False)],
+    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Corrected kecamatan.")] = None,
+    code: Annotated[Optional[str], typer.Option(
+        "--code", help="Corrected Kemendagri code NN.NN.NN.NNNN ('' clears it).")] = None,
+    new: NewOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Correct a kelurahan's kecamatan or code (to correct its name, use `kelurahan rename`)."""
+    from pelatihan_cli.services import kelurahan
+
+    r = kelurahan.update(get_db(ctx), name, kecamatan=kecamatan, code=code, allow_new=new)
+    if fmt is OutputFormat.json:
+        info(to_json(r))
+    elif fmt is OutputFormat.csv:
+        emit([r], fmt, columns=["name", "kecamatan", "code", "changed"])
+    elif r["changed"]:
+        info(f"Updated kelurahan {r['name']}: {', '.join(r['changed'])} "
+             f"(now {r['kecamatan']}, code {r['code'] or '-'}).")
+    else:
+        info(f"Kelurahan {r['name']} already has these values; nothing changed.")
 
 
 @app.command(name="remove")

@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, to_json, warn
+from pelatihan_cli.cli._common import FormatOption, NewOption, OutputFormat, emit, get_db, info, to_json, warn
 
 app = typer.Typer(help="Plan sessions (one skill track in one kelurahan over N working days) and list them.",
                   no_args_is_help=True)
@@ -51,13 +51,14 @@ def session_plan(
     instructor: Annotated[Optional[List[str]], typer.Option("--instructor", "-i", help="Instructor; repeat for several.")] = None,
     weekends: WeekendsOption = False,
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+    new: NewOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Plan a session on the first N working days from --start; prints the new session's id."""
     from pelatihan_cli.services import sessions
 
     r = sessions.plan_checked(get_db(ctx), kelurahan, skill, start, days=days, capacity=capacity, venue=venue,
-                              instructors=instructor or [], weekends=weekends, any_skill=any_skill)
+                              instructors=instructor or [], weekends=weekends, any_skill=any_skill, allow_new=new)
     s = r["session"]
     if fmt is OutputFormat.json:
         info(to_json(s))
@@ -191,11 +192,12 @@ def session_import(
                                               "instructor (several separated by ';').")],
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
     weekends: WeekendsOption = False,
+    new: NewOption = False,
 ) -> None:
     """Plan sessions from a file with the rules of `plan`, all or nothing; rows already planned are unchanged."""
     from pelatihan_cli.services import sessions
 
-    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends)
+    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends, allow_new=new)
     info(f"Read {c['read']} row(s): {c['planned']} session(s) planned, {c['unchanged']} unchanged.")
 
 

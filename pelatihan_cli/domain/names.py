@@ -48,3 +48,84 @@ def did_you_mean(text: str, candidates: Iterable[str]) -> str:
     if not names:
         return ""
     return " Did you mean " + " or ".join(repr(n) for n in names) + "?"
+
+
+# --- near-duplicates: a new name that is probably a typo of a stored one ----------------
+
+_TOKEN_SPLIT = re.compile(r"[^\w]+")
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance: insertions, deletions, substitutions and
+    swaps of two neighbouring letters each cost 1."""
+    if a == b:
+        return 0
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        cur = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
+
+
+def _tokens(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return [t for t in _TOKEN_SPLIT.split(text) if t]
+
+
+def _distinct_words(a: str, b: str) -> bool:
+    """Two words that differ by more than a slip of the keyboard: 'barat'/'timur',
+    'kaos'/'tas' (more than about a third of the shorter word changed)."""
+    return edit_distance(a, b) > max(1, min(len(a), len(b)) // 3)
+
+
+def is_typo_of(new: str, existing: str) -> bool:
+    """Is `new` probably a mistyping of `existing` (and not a name in its own right)?
+
+    Compared on name keys: one slip (a letter added, missing, changed or two swapped:
+    'Merajutt', 'Buket' for 'Bucket') in names of 4+ characters, two slips in names of
+    8+ characters. Names of several words that differ in a whole word are distinct,
+    even when the keys are close: 'Pekalongan Barat' is not 'Pekalongan Timur', and
+    'Sablon Kaos' is not 'Sablon Tas'; names that differ in a number ('Kecamatan 1',
+    'Kecamatan 2') are distinct. The same key is the same name, not a typo."""
+    ka, kb = name_key(new), name_key(existing)
+    if not ka or not kb or ka == kb:
+        return False
+    if re.sub(r"\D", "", ka) != re.sub(r"\D", "", kb):
+        return False  # numbers name things: 'Blok 1' is not a typo of 'Blok 2'
+    shorter = min(len(ka), len(kb))
+    if shorter < 4:
+        return False
+    limit = 1 if shorter < 8 else 2
+    if edit_distance(ka, kb) > limit:
+        return False
+    ta, tb = _tokens(new), _tokens(existing)
+    if len(ta) == len(tb) and len(ta) >= 2:
+        differing = [(x, y) for x, y in zip(ta, tb) if x != y]
+        if differing and all(_distinct_words(x, y) for x, y in differing):
+            return False
+    return True
+
+
+def near_duplicate(new: str, existing: Iterable[str]) -> str | None:
+    """The stored name that `new` is probably a typo of, or None.
+
+    None as well when `new` has the key of a stored name: it is that name, not a new one."""
+    names = list(existing)
+    key = name_key(new)
+    if any(name_key(n) == key for n in names):
+        return None
+    typos = [n for n in names if is_typo_of(new, n)]
+    if not typos:
+        return None
+    return min(typos, key=lambda n: (edit_distance(key, name_key(n)), name_key(n)))
+
+
+def new_name_message(kind: str, new: str, existing: str) -> str:
+    """The refusal of a near-duplicate new name, with the fix."""
+    return f"{kind} {new!r} is new; did you mean {existing!r}? Add --new to create it."

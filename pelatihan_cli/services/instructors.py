@@ -75,8 +75,10 @@ def _skill_names(values: Sequence[str]) -> list[str]:
     return names
 
 
-def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None) -> dict:
-    """Add an instructor who teaches `skills` (new skill names are kept)."""
+def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None, *,
+        allow_new: bool = False) -> dict:
+    """Add an instructor who teaches `skills` (new skill names are kept; one close to a
+    stored skill is refused unless allow_new)."""
     name = clean_instructor_name(name)
     skill_names = _skill_names(skills)
     phone_e164 = _phone(phone)
@@ -90,7 +92,7 @@ def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None
                          [name, name_key(name), phone_e164])
         new_skills = 0
         for s in skill_names:
-            skill, created = skills_service.get_or_create(db, s)
+            skill, created = skills_service.get_or_create(db, s, allow_new=allow_new)
             new_skills += created
             db.execute("INSERT INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [cur.lastrowid, skill.id])
         audit.record(db, "instructor.add", {"instructor": 1, "skill": new_skills})
@@ -98,7 +100,7 @@ def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None
 
 
 def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_skills: Sequence[str] = (),
-           phone: str | None = None, rename: str | None = None) -> dict:
+           phone: str | None = None, rename: str | None = None, allow_new: bool = False) -> dict:
     """Change an instructor's skills, phone and/or name, in one transaction.
 
     New skill names are kept. A skill cannot be removed while the instructor is booked on a
@@ -157,7 +159,7 @@ def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_sk
         for s in adding:
             if name_key(s) in taught:
                 continue
-            skill, created = skills_service.get_or_create(db, s)
+            skill, created = skills_service.get_or_create(db, s, allow_new=allow_new)
             new_skills += created
             db.execute("INSERT INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [ins.id, skill.id])
             taught[name_key(s)] = skill.name
@@ -253,7 +255,7 @@ def remove(db: Database, name: str) -> dict:
     return {"name": ins.name}
 
 
-def import_file(db: Database, path: Path | str) -> dict:
+def import_file(db: Database, path: Path | str, *, allow_new: bool = False) -> dict:
     """Add instructors from a file (name, skills separated by ';', phone), all or nothing.
 
     A stored instructor of the same name keeps their data and gains the listed skills
@@ -273,6 +275,9 @@ def import_file(db: Database, path: Path | str) -> dict:
                     raise ValidationError(f"duplicate of row {seen[key]}", field="name", value=name)
                 seen[key] = rowno
                 skill_names = _skill_names([raw.get("skills", "")])
+                for sk in skill_names:
+                    if skills_service.find(db, sk) is None:
+                        skills_service.check_new(db, sk, allow_new=allow_new, field="skills")
                 phone = _phone(raw.get("phone"))
             except ValidationError as e:
                 errors.append({"row": rowno, "column": e.field, "value": e.value, "message": str(e)})
@@ -290,7 +295,7 @@ def import_file(db: Database, path: Path | str) -> dict:
                     db.execute("UPDATE instructor SET phone = ? WHERE id = ?", [phone, ins.id])
                     changed = True
             for s in skill_names:
-                skill, created = skills_service.get_or_create(db, s)
+                skill, created = skills_service.get_or_create(db, s, allow_new=True)  # checked above
                 counts["new_skills"] += created
                 cur = db.execute("INSERT OR IGNORE INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)",
                                  [ins_id, skill.id])

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
-from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key
+from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key, near_duplicate, new_name_message
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
 from pelatihan_cli.services import audit
 
@@ -68,9 +68,27 @@ def _check_new(db: Database, name: str, kecamatan: str, code: str | None, *, row
     return name, kecamatan, code
 
 
-def add(db: Database, name: str, kecamatan: str, code: str | None = None) -> Kelurahan:
+def known_kecamatan(db: Database) -> list[str]:
+    return [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan ORDER BY kecamatan")]
+
+
+def check_kecamatan(kecamatan: str, known: list[str], *, allow_new: bool = False) -> str:
+    """The kecamatan as stored when its key is known ('pekalongan timur' -> 'Pekalongan Timur');
+    a new one close to a known one ('Pekalongan Tmur') is refused unless allow_new (--new)."""
+    key = name_key(kecamatan)
+    for k in known:
+        if name_key(k) == key:
+            return k
+    near = None if allow_new else near_duplicate(kecamatan, known)
+    if near is not None:
+        raise ValidationError(new_name_message("kecamatan", kecamatan, near), field="kecamatan", value=kecamatan)
+    return kecamatan
+
+
+def add(db: Database, name: str, kecamatan: str, code: str | None = None, *, allow_new: bool = False) -> Kelurahan:
     name, kecamatan, code = _check_new(db, name, kecamatan, code)
     with write_transaction(db):
+        kecamatan = check_kecamatan(kecamatan, known_kecamatan(db), allow_new=allow_new)
         existing = db.execute("SELECT name FROM kelurahan WHERE name_key = ?", [name_key(name)]).fetchone()
         if existing:
             raise Conflict(f"Kelurahan {existing[0]!r} already exists; names must be unique.")
@@ -93,7 +111,7 @@ def read_file(path: Path) -> list[tuple[int, dict]]:
     return read_rows(path, required=["name", "kecamatan"], known=["code", "name", "kecamatan"])
 
 
-def import_rows(db: Database, rows: list[tuple[int, dict]]) -> dict:
+def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool = False) -> dict:
     """Add the rows, all or nothing. A row equal to a stored kelurahan is unchanged.
 
     Returns counts {'read', 'added', 'unchanged'}; raises RowErrors listing every bad row."""
@@ -103,9 +121,14 @@ def import_rows(db: Database, rows: list[tuple[int, dict]]) -> dict:
     plan: list[tuple[str, str, str | None]] = []
     unchanged = 0
     with write_transaction(db):
+        kecamatans = known_kecamatan(db)
         for rowno, raw in rows:
             try:
                 name, kecamatan, code = _check_new(db, raw.get("name", ""), raw.get("kecamatan", ""), raw.get("code"))
+                # a kecamatan new in an earlier row counts as known for the rows after it
+                kecamatan = check_kecamatan(kecamatan, kecamatans, allow_new=allow_new)
+                if kecamatan not in kecamatans:
+                    kecamatans.append(kecamatan)
             except ValidationError as e:
                 errors.append({"row": rowno, "column": e.field, "value": e.value, "message": str(e)})
                 continue
@@ -152,14 +175,15 @@ def import_rows(db: Database, rows: list[tuple[int, dict]]) -> dict:
     return {"read": len(rows), "added": len(plan), "unchanged": unchanged}
 
 
-def import_file(db: Database, path: Path) -> dict:
-    return import_rows(db, read_file(path))
+def import_file(db: Database, path: Path, *, allow_new: bool = False) -> dict:
+    return import_rows(db, read_file(path), allow_new=allow_new)
 
 
 def load_pekalongan(db: Database) -> dict:
     from pelatihan_cli.resources import data_path
 
-    return import_file(db, data_path("kelurahan_pekalongan.csv"))
+    # the official list: its kecamatan are real even where close to a stored spelling
+    return import_file(db, data_path("kelurahan_pekalongan.csv"), allow_new=True)
 
 
 def rename(db: Database, old: str, new: str) -> Kelurahan:
@@ -174,6 +198,46 @@ def rename(db: Database, old: str, new: str) -> Kelurahan:
         db.execute("UPDATE kelurahan SET name = ?, name_key = ? WHERE id = ?", [new, name_key(new), k.id])
         audit.record(db, "kelurahan.rename", {"kelurahan": 1})
     return Kelurahan(k.id, k.code, new, k.kecamatan)
+
+
+def update(db: Database, name: str, *, kecamatan: str | None = None, code: str | None = None,
+           allow_new: bool = False) -> dict:
+    """Correct a kelurahan's kecamatan and/or Kemendagri code (`code=""` clears it).
+
+    The code is checked as on `add` and must not be another kelurahan's; a new kecamatan
+    close to a stored one is refused unless allow_new. Returns {name, kecamatan, code,
+    changed}; changed lists the fields that differ (empty: nothing written)."""
+    if kecamatan is None and code is None:
+        raise ValidationError("Nothing to update: give --kecamatan and/or --code.", field="kelurahan", value=name)
+    new_code = validate_code(code) if code is not None else None
+    if kecamatan is not None:
+        kecamatan = clean_name(kecamatan)
+        if not kecamatan:
+            raise ValidationError("The kecamatan is empty; give its name, e.g. --kecamatan 'Pekalongan Barat'.",
+                                  field="kecamatan", value=kecamatan)
+    with write_transaction(db):
+        k = resolve(db, name)
+        new: dict = {}
+        if kecamatan is not None:
+            others = [x for x in known_kecamatan(db) if x != k.kecamatan or db.execute(
+                "SELECT 1 FROM kelurahan WHERE kecamatan = ? AND id != ? LIMIT 1", [x, k.id]).fetchone()]
+            new["kecamatan"] = check_kecamatan(kecamatan, others, allow_new=allow_new) \
+                if name_key(kecamatan) != name_key(k.kecamatan) else kecamatan
+        if code is not None:
+            if new_code:
+                other = db.execute("SELECT name FROM kelurahan WHERE code = ? AND id != ?", [new_code, k.id]).fetchone()
+                if other:
+                    raise Conflict(f"Code {new_code} already belongs to kelurahan {other[0]!r}; "
+                                   "correct that one first, or check the code.")
+            new["code"] = new_code
+        stored = {"kecamatan": k.kecamatan, "code": k.code}
+        changed = {f: v for f, v in new.items() if stored[f] != v}
+        if changed:
+            db.execute(f"UPDATE kelurahan SET {', '.join(f'{f} = ?' for f in changed)} WHERE id = ?",
+                       [*changed.values(), k.id])
+            audit.record(db, "kelurahan.update", {"kelurahan": 1, "fields": len(changed)})
+    result = {**stored, **changed}
+    return {"name": k.name, "kecamatan": result["kecamatan"], "code": result["code"], "changed": sorted(changed)}
 
 
 def remove(db: Database, name: str) -> Kelurahan:

@@ -191,6 +191,7 @@ class Draft:
     weekends: bool = False
     programme: str | None = None   # as given with --programme; None: the one covering the days
     programme_created: bool = False  # set by write_draft when the programme was made for it
+    allow_new: bool = False        # --new: a new skill close to a stored one is created anyway
 
 
 def positive_int(value, what: str, option: str, *, upper: int | None = None) -> int:
@@ -297,15 +298,19 @@ def prepare(
     cal: Calendar | None = None,
     check_clash: bool = True,
     programme: str | None = None,
+    allow_new: bool = False,
 ) -> Draft:
     """Check a session against every rule of `session plan`; write nothing.
-    (`check_clash=False` leaves checking the instructors' bookings to the caller.)"""
+    (`check_clash=False` leaves checking the instructors' bookings to the caller.)
+    A new skill close to a stored one ('Merajutt') is refused unless `allow_new` (--new)."""
     with _about("kelurahan", kelurahan):
         k = kelurahan_service.resolve(db, kelurahan)
     skill_name = skills_service.clean_skill(skill)
     stored = skills_service.find(db, skill_name)
     if stored:
         skill_name = stored.name
+    else:
+        skills_service.check_new(db, skill_name, allow_new=allow_new)
     n_days = positive_int(days, "Days", "--days", upper=MAX_SESSION_DAYS)
     cap = positive_int(capacity, "Capacity", "--capacity")
     first = parse_date(start, field="start")
@@ -316,14 +321,15 @@ def prepare(
         if check_clash:
             check_clashes(db, ids, dates)
     venue = clean_name(venue or "") or None
-    return Draft(k.id, k.name, skill_name, dates, cap, venue, ids, names, weekends, programme)
+    return Draft(k.id, k.name, skill_name, dates, cap, venue, ids, names, weekends, programme,
+                 allow_new=allow_new)
 
 
 def write_draft(db: Database, d: Draft) -> int:
     """Insert a checked session with its days and bookings. Call inside write_transaction."""
     with _about("programme", d.programme):
         prog, d.programme_created = programmes_service.programme_for_dates(db, d.days, d.programme)
-    skill, _ = skills_service.get_or_create(db, d.skill)
+    skill, _ = skills_service.get_or_create(db, d.skill, allow_new=d.allow_new)
     cur = db.execute(
         "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, weekends, programme_id) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -569,7 +575,8 @@ def _existing_match(db: Database, d: Draft) -> tuple[int, str | None, str | None
     return sid, None, None
 
 
-def import_file(db: Database, path: Path | str, *, any_skill: bool = False, weekends: bool = False) -> dict:
+def import_file(db: Database, path: Path | str, *, any_skill: bool = False, weekends: bool = False,
+                allow_new: bool = False) -> dict:
     """Plan every row of a CSV, JSON or xlsx file with the rules of `plan`, all or nothing.
 
     A row that matches a planned session (same kelurahan, skill and start, same days,
@@ -586,7 +593,7 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
         for rowno, raw in rows:
             try:
                 with write_transaction(db):  # a savepoint: a bad row leaves nothing behind
-                    draft = _prepare_row(db, raw, any_skill, cal, weekends)
+                    draft = _prepare_row(db, raw, any_skill, cal, weekends, allow_new=allow_new)
                     match = _existing_match(db, draft)
                     if match and match[2] is None:
                         unchanged += 1
@@ -620,12 +627,13 @@ def _tag(e: PelatihanError, column: str, value: object) -> PelatihanError:
     return e
 
 
-def _prepare_row(db: Database, raw: dict, any_skill: bool, cal: Calendar, weekends: bool = False) -> Draft:
+def _prepare_row(db: Database, raw: dict, any_skill: bool, cal: Calendar, weekends: bool = False,
+                 *, allow_new: bool = False) -> Draft:
     return prepare(
         db, raw.get("kelurahan", ""), raw.get("skill", ""), raw.get("start", ""),
         days=raw.get("days") or DEFAULT_DAYS, capacity=raw.get("capacity") or DEFAULT_CAPACITY,
         venue=raw.get("venue"), instructors=[raw.get("instructor") or raw.get("instructors") or ""],
-        weekends=weekends, any_skill=any_skill, cal=cal, check_clash=False,
+        weekends=weekends, any_skill=any_skill, cal=cal, check_clash=False, allow_new=allow_new,
     )
 
 

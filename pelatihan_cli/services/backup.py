@@ -230,18 +230,21 @@ def reconcile(db: Database) -> int:
     failed = 0
     for entry_id, _note in _pending_notes(db):
         key = f"{PENDING}{entry_id}"
-        with write_transaction(db):
-            row = db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
-            note = json.loads(row[0]) if row else None
-            outcome = _note_outcome(note) if note else None
-            if outcome == "failed":
-                audit.record(db, "ops.backup.failed", {
-                    "entry": entry_id, "file": note.get("target"),
-                    "reason": "interrupted before the file was put in place; no backup was written",
-                })
-                failed += 1
-            if outcome:
-                db.execute("DELETE FROM setting WHERE key = ?", [key])
+        try:
+            with write_transaction(db):
+                row = db.execute("SELECT value FROM setting WHERE key = ?", [key]).fetchone()
+                note = json.loads(row[0]) if row else None
+                outcome = _note_outcome(note) if note else None
+                if outcome == "failed":
+                    audit.record(db, "ops.backup.failed", {
+                        "entry": entry_id, "file": note.get("target"),
+                        "reason": "interrupted before the file was put in place; no backup was written",
+                    })
+                if outcome:
+                    db.execute("DELETE FROM setting WHERE key = ?", [key])
+        except sqlite3.OperationalError:
+            break  # locked by a long write: the notes stay for the next open; no command fails for this
+        failed += outcome == "failed"
         if outcome:
             # 'failed': the copy that never became the backup; 'done' after a link: the
             # temporary second name of the backup file (the file itself stays)

@@ -1,6 +1,8 @@
 """Generate data/sample_participants.csv: 1,080 synthetic participants for the 2024
 programme (40 per kelurahan of data/kelurahan_pekalongan.csv, 20 per skill track of
-data/programme_2024.csv), deterministic (fixed seed).
+data/programme_2024.csv), deterministic (fixed seed); and, with --year 2025,
+data/participants_2025.csv for data/programme_2025.csv, where about one in ten people
+are 2024 alumni coming back for another skill (same NIK, name and birth date).
 
 Synthetic, never real: every NIK carries kecamatan code 99 (`337599` + DDMMYY with +40
 on the day for women + a serial), which no real NIK carries. Names are a realistic mix
@@ -10,6 +12,7 @@ send) and mixes the date formats operators type: DD/MM/YYYY, YYYY-MM-DD and '2 J
 
     python scripts/make_sample_participants.py            # rewrites data/sample_participants.csv
     python scripts/make_sample_participants.py --out X.csv
+    python scripts/make_sample_participants.py --year 2025     # rewrites data/participants_2025.csv
 """
 
 from __future__ import annotations
@@ -97,26 +100,37 @@ def format_date(rng: random.Random, d: dt.date) -> str:
     return f"{d.day}/{d.month}/{d.year}"
 
 
-def make_rows(kelurahan: list[str], programme: dict[str, list[str]], seed: int = SEED) -> list[list[str]]:
+def make_rows(kelurahan: list[str], programme: dict[str, list[str]], seed: int = SEED, *, year: int = 2024,
+              serial_start: int = 1, alumni: list[list[str]] | None = None, alumni_share: float = 0.0) -> list[list[str]]:
     rng = random.Random(seed)
-    ref = dt.date(2024, 7, 1)
+    ref = dt.date(year, 7, 1)
+    by_kel_alumni: dict[str, list[list[str]]] = {}
+    for row in alumni or []:
+        by_kel_alumni.setdefault(row[5], []).append(row)
     used: set[str] = set()
     serial_by_prefix: dict[str, int] = {}
     rows: list[list[str]] = []
     missing = [k for k in kelurahan if len(programme.get(k, [])) < 2]
     if missing:
-        raise SystemExit(f"programme_2024.csv lacks two skills for: {', '.join(missing)}")
+        raise SystemExit(f"the programme file lacks two skills for: {', '.join(missing)}")
     for kel in kelurahan:
         skills = programme[kel][:2]
         tracks = [s for s in skills for _ in range(PER_TRACK)]
         rng.shuffle(tracks)
         for skill in tracks:
+            pool = by_kel_alumni.get(kel)
+            if pool and rng.random() < alumni_share:
+                back = pool.pop(rng.randrange(len(pool)))
+                if back[7] != skill:  # an alumnus learns another skill
+                    rows.append([*back[:7], skill])
+                    used.add(back[0])
+                    continue
             woman = rng.random() < 0.72
             age_days = rng.randint(18 * 365 + 10, 58 * 365)
             birth = ref - dt.timedelta(days=age_days)
             day = birth.day + (40 if woman else 0)
             prefix = f"337599{day:02d}{birth:%m}{birth:%y}"
-            serial = serial_by_prefix.get(prefix, 0) + 1
+            serial = serial_by_prefix.get(prefix, serial_start - 1) + 1
             serial_by_prefix[prefix] = serial
             nik = f"{prefix}{serial:04d}"
             assert nik not in used and len(nik) == 16
@@ -136,11 +150,23 @@ def make_rows(kelurahan: list[str], programme: dict[str, list[str]], seed: int =
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "data" / "sample_participants.csv")
-    ap.add_argument("--programme", type=Path, default=ROOT / "data" / "programme_2024.csv")
+    ap.add_argument("--year", type=int, default=2024)
+    ap.add_argument("--out", type=Path)
+    ap.add_argument("--programme", type=Path)
     ap.add_argument("--kelurahan", type=Path, default=ROOT / "data" / "kelurahan_pekalongan.csv")
     args = ap.parse_args()
-    rows = make_rows(read_kelurahan(args.kelurahan), read_programme(args.programme))
+    kelurahan = read_kelurahan(args.kelurahan)
+    if args.year == 2024:
+        out = args.out or ROOT / "data" / "sample_participants.csv"
+        rows = make_rows(kelurahan, read_programme(args.programme or ROOT / "data" / "programme_2024.csv"))
+    else:
+        out = args.out or ROOT / "data" / f"participants_{args.year}.csv"
+        with (ROOT / "data" / "sample_participants.csv").open(encoding="utf-8", newline="") as f:
+            alumni = list(csv.reader(f))[1:]
+        # new people get serials from 5001, so that no NIK of theirs is a 2024 person's
+        rows = make_rows(kelurahan, read_programme(args.programme or ROOT / "data" / f"programme_{args.year}.csv"),
+                         seed=args.year, year=args.year, serial_start=5001, alumni=alumni, alumni_share=0.1)
+    args.out = out
     with args.out.open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(HEADERS)

@@ -64,14 +64,21 @@ def make_session(db, *, kelurahan="Bendan Kergon", kecamatan="Pekalongan Barat",
 
 
 def make_participant(db, nik, name, *, sex="P", address="Jl. Merdeka 1", phone="+6281234567890",
-                     kelurahan="Bendan Kergon", birth_date="1990-07-02", ak1_number=None) -> int:
-    """Insert a participant directly (no validation). Returns its id."""
+                     kelurahan="Bendan Kergon", birth_date="1990-07-02", ak1_number=None,
+                     ak1_date="2024-07-03") -> int:
+    """Insert a participant directly (no validation), with an AK1 card when `ak1_number`.
+    Returns its id."""
     kid = kelurahan_id(db, kelurahan) if kelurahan else None
     cur = db.execute(
         "INSERT INTO participant (nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [nik, name, birth_date, sex, address, kid, phone, ak1_number],
     )
+    if ak1_number:
+        from pelatihan_cli.migrations import ak1_key
+
+        db.execute("INSERT INTO ak1_card (participant_id, number, number_key, issued_on) VALUES (?, ?, ?, ?)",
+                   [cur.lastrowid, ak1_number, ak1_key(ak1_number), ak1_date])
     db.conn.commit()
     return cur.lastrowid
 

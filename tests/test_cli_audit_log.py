@@ -107,9 +107,10 @@ NIK_A = "3375014107900001"  # enrolled by the fixture below
 NIK_B = "3375015508950002"
 
 
-def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp_path):
+def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp_path, monkeypatch):
     """A new write command that forgets audit.record() fails here: each command of the
     whole CLI that changes the database adds exactly one entry, of its own area."""
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-15")  # session 1 done, session 2 still planned
     db = pekalongan_db
     (tmp_path / "kel.csv").write_text("code,name,kecamatan\n,Kelurahan Dua,Pekalongan Utara\n")
     (tmp_path / "sess.csv").write_text("kelurahan,skill,start,days,capacity\nMedono,Tas,2024-09-02,2,20\n")
@@ -135,7 +136,8 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("skill.merge", ["skill", "merge", "Batik", "Merajut", "--yes"]),
         ("session.move", ["session", "move", "2", "--start", "2024-08-05"]),
         ("session.import", ["session", "import", tmp_path / "sess.csv"]),
-        ("session.cancel", ["session", "cancel", "3", "--reason", "uji"]),
+        ("session.cancel", ["session", "cancel", "3", "--reason", "uji", "--yes"]),
+        ("session.reopen", ["session", "reopen", "3"]),
         ("participant.enroll", ["participant", "enroll", "1", "--nik", NIK_A, "--name", "Siti Aminah",
                                 "--kelurahan", "Medono"]),
         ("participant.enroll", ["participant", "enroll", "1", "--nik", NIK_B, "--name", "Budi Santoso",
@@ -144,7 +146,7 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("participant.ak1", ["participant", "ak1", NIK_A, "--number", "AK1-1", "--date", "2024-07-03"]),
         ("attendance.mark", ["attendance", "mark", "1", "--day", "1", "--all"]),
         ("attendance.import", ["attendance", "import", tmp_path / "att.csv"]),
-        ("participant.move", ["participant", "move", NIK_B, "--to", "2"]),
+        ("participant.move", ["participant", "move", NIK_B, "--to", "2", "--force", "--yes"]),
         ("participant.withdraw", ["participant", "withdraw", "2", NIK_B]),
         ("participant.erase", ["participant", "erase", NIK_B, "--yes"]),
         ("participant.import", ["participant", "import", tmp_path / "people.csv"]),

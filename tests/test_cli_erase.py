@@ -28,6 +28,8 @@ def programme(pekalongan_db):
             "VALUES (?, ?, ?, ?, 'Jl. Merdeka 1', ?, '+6281234567890', 'AK1-77', '2024-07-03')",
             [nik, name, birth, sex, kid],
         )
+        db.execute("INSERT INTO ak1_card (participant_id, number, number_key, issued_on) VALUES (?, ?, ?, '2024-07-03')",
+                   [i, f"AK1-7{6 + i}", f"AK17{6 + i}"])
         db.execute("INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (?, ?, 2024, 'enrolled', ?)", [i, sid, i])
         db.execute("INSERT INTO attendance (enrollment_id, day_no, present) VALUES (?, 1, 1), (?, 2, 1)", [i, i])
     # entries as an older pelatihan logged them (personal option values in clear)
@@ -49,13 +51,17 @@ def _person(db, pid=1):
 def test_erase_removes_personal_data_and_keeps_what_reports_need(programme):
     db = programme
     counts = erasure.erase(db, NIK, today=dt.date(2024, 9, 1))
-    assert counts == {"participants": 1, "enrollments_kept": 1, "audit_entries_scrubbed": 2}
+    assert counts == {"participants": 1, "enrollments_kept": 1, "withdrawn": 0, "audit_entries_scrubbed": 2,
+                      "withdrawn_from": [], "promoted": []}  # a done session: nothing to withdraw from
     p = _person(db)
     assert [p[k] for k in ("nik", "name", "birth_date", "address", "phone")] == [None] * 5
     assert p["ak1_number"] == "[erased]"  # the card number goes; that a card was made stays
     assert p["sex"] == "P" and p["kelurahan_id"] == factories.kelurahan_id(db)
     assert p["age_band"] == "25-34"  # 34 on 2 July 2024 (session's first day), from the birth date
     assert p["ak1_date"] == "2024-07-03"  # an AK1 card was made: the report still counts it
+    # the card's number is anonymised; the card and its date stay for the counts
+    assert db.execute("SELECT number, issued_on FROM ak1_card WHERE participant_id = 1").fetchall() == [
+        ("(erased)", "2024-07-03")]
     assert p["erased_at"]
     assert db.execute("SELECT count(*) FROM enrollment WHERE participant_id = 1").fetchone()[0] == 1
     assert db.execute("SELECT count(*) FROM attendance WHERE enrollment_id = 1").fetchone()[0] == 2

@@ -22,6 +22,7 @@ def programme(pekalongan_db):
         "VALUES (?, ?, '1990-07-01', 'P', '@Jl. Merdeka 1', ?, '+6281234567890', '-12')",
         [NIK, NAME, kid],
     )
+    db.execute("INSERT INTO ak1_card (participant_id, number, number_key, issued_on) VALUES (1, '-12', '12', '2024-07-03')")
     db.execute("INSERT INTO enrollment (participant_id, session_id, year, status, seq) VALUES (1, ?, 2024, 'enrolled', 1)", [sid])
     db.execute("INSERT INTO attendance (enrollment_id, day_no, present) VALUES (1, 1, 1), (1, 2, 0)")
     db.execute("INSERT INTO instructor (name, name_key, phone) VALUES ('Bu Ani', 'bu ani', '+6285712345678')")
@@ -37,7 +38,7 @@ def test_json_export_has_every_table_masked(cli, programme, tmp_path):
     assert r.exit_code == 0, r.stderr
     assert "masked" in r.stdout
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert set(data) == {"meta", "kelurahan", "skills", "instructors", "holidays", "sessions", "participants",
+    assert set(data) == {"meta", "kelurahan", "skills", "instructors", "holidays", "programmes", "sessions", "participants",
                          "enrollments", "attendance"}
     assert data["meta"]["personal_data_masked"] is True
     assert len(data["kelurahan"]) == 27
@@ -76,7 +77,7 @@ def test_xlsx_export_is_formula_safe(cli, programme, tmp_path):
     r = cli("export", "--format", "xlsx", "--output", out)
     assert r.exit_code == 0, r.stderr
     wb = load_workbook(out)
-    assert wb.sheetnames == ["about", "kelurahan", "skills", "instructors", "holidays", "sessions",
+    assert wb.sheetnames == ["about", "kelurahan", "skills", "instructors", "holidays", "programmes", "sessions",
                              "participants", "enrollments", "attendance"]
     ws = wb["participants"]
     header = [c.value for c in ws[1]]

@@ -70,8 +70,9 @@ def test_rule_errors_are_one_line(cli, sid, db):
     assert db.execute("SELECT count(*) FROM participant").fetchone()[0] == 0
 
 
-def test_started_session_warns_on_stderr(cli, db):
-    old = make_session(db, skill="Batik", days=("2020-03-02",))
+def test_started_session_warns_on_stderr(cli, db, monkeypatch):
+    monkeypatch.setenv("PELATIHAN_TODAY", "2020-03-03")  # day 2 of 2
+    old = make_session(db, skill="Batik", days=("2020-03-02", "2020-03-03"))
     r = enroll(cli, old, "3375010207900001", "Orang")
     assert r.exit_code == 0
     assert "Warning:" in r.stderr and "started on 2020-03-02" in r.stderr
@@ -113,8 +114,9 @@ def test_update_and_ak1(cli, sid, db_path):
     r = cli("participant", "ak1", N2, "--number", "3375-AK1-0099", "--date", "2024-01-05")
     assert r.exit_code == 0 and "3375-AK1-0099" in r.stdout
     db = reopen(db_path)
-    assert db.execute("SELECT name, phone, ak1_number, ak1_date FROM participant").fetchall() == [
-        ("Bayu Aji", "+6281311112222", "3375-AK1-0099", "2024-01-05")]
+    assert db.execute("SELECT name, phone FROM participant").fetchall() == [("Bayu Aji", "+6281311112222")]
+    assert db.execute("SELECT number, number_key, issued_on FROM ak1_card").fetchall() == [
+        ("3375-AK1-0099", "3375AK10099", "2024-01-05")]
 
 
 def test_list_json_keys_masked_and_filters(cli, sid, db):
@@ -124,10 +126,11 @@ def test_list_json_keys_masked_and_filters(cli, sid, db):
     r = cli("participant", "list", "--format", "json")
     data = json.loads(r.stdout)
     assert list(data[0]) == ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone", "session_id",
-                             "status", "position", "ak1_number"]
+                             "status", "position", "ak1_number", "attended", "completed"]
     assert data[0] == {"nik": "337501******0001", "name": "Ani", "sex": "P", "birth_date": "1990-**-**", "age": 39,
                        "kelurahan": "Bendan Kergon", "phone": "0812-****-7890", "session_id": sid,
-                       "status": "enrolled", "position": 1, "ak1_number": None}
+                       "status": "enrolled", "position": 1, "ak1_number": None, "attended": "0/2",
+                       "completed": False}
     assert [(d["name"], d["status"], d["position"]) for d in data] == [
         ("Ani", "enrolled", 1), ("Bayu", "enrolled", 2), ("Cici", "waitlisted", 1)]
     full = json.loads(cli("participant", "list", "--format", "json", "--show-nik").stdout)
@@ -136,7 +139,8 @@ def test_list_json_keys_masked_and_filters(cli, sid, db):
     assert [d["name"] for d in json.loads(cli("participant", "list", "--search", "bay", "--format", "json").stdout)] == ["Bayu"]
     assert json.loads(cli("participant", "list", "--session", sid, "--kelurahan", "bendan kergon", "--format", "json").stdout) == data
     csv_out = cli("participant", "list", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == "nik,name,sex,birth_date,age,kelurahan,phone,session_id,status,position,ak1_number"
+    assert csv_out.splitlines()[0] == ("nik,name,sex,birth_date,age,kelurahan,phone,session_id,status,position,ak1_number,"
+                                       "attended,completed")
     assert N1 not in csv_out and "337501******0001" in csv_out
     table = cli("participant", "list").stdout
     assert N1 not in table

@@ -10,6 +10,13 @@ from pelatihan_cli.db import open_db
 from pelatihan_cli.resources import data_path
 
 
+@pytest.fixture(autouse=True)
+def _before_the_2024_programme(monkeypatch):
+    """Today is before the sessions these tests plan in 2024, so they are still 'planned'
+    (moved, resized); a test of another phase sets PELATIHAN_TODAY itself."""
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")
+
+
 @pytest.fixture
 def setup(cli):
     assert cli("init", "--pekalongan").exit_code == 0
@@ -33,7 +40,7 @@ def test_instructor_add_list_show_remove(cli, db_path):
     assert r.stdout == "Added instructor Siti Aminah (kerajinan, Merajut).\n"
     r = cli("instructor", "list", "--format", "json")
     assert json.loads(r.stdout) == [{"name": "Siti Aminah", "phone": "0812-****-7890",
-                                     "skills": ["kerajinan", "Merajut"], "sessions": 0, "booked_days": 0}]
+                                     "skills": ["kerajinan", "Merajut"], "sessions": 0, "booked_days": 0, "archived": None}]
     r = cli("instructor", "list", "--show-nik", "--format", "csv")
     assert "0812-3456-7890" in r.stdout
     r = cli("skill", "list", "--format", "json")
@@ -121,6 +128,9 @@ def test_session_show_move_cancel(setup, db_path):
     r = cli("session", "move", "1", "--start", "2024-12-24", "--format", "json")
     assert json.loads(r.stdout)["days"] == ["2024-12-24", "2024-12-27"]
     r = cli("session", "cancel", "1", "--reason", "hujan")
+    assert r.exit_code == 1 and r.stderr == ("Error: cancelling session 1 frees its instructors and seats; "
+                                             "add --yes to confirm.\n")
+    r = cli("session", "cancel", "1", "--reason", "hujan", "--yes")
     assert r.exit_code == 0 and r.stdout == "Cancelled session 1 (Bendan Kergon, Merajut).\n"
     assert rows(db_path, "SELECT status, cancel_reason FROM session") == [("cancelled", "hujan")]
     assert rows(db_path, "SELECT count(*) FROM instructor_day") == [(0,)]
@@ -162,7 +172,7 @@ def test_auto_plan_and_report_schedule(setup, db_path):
     r = cli(*args, "--max-per-day", "2")
     assert r.exit_code == 0, r.stderr
     assert r.stdout.splitlines()[-1] == ("Planned 54 session(s) for 27 kelurahan; 0 of 54 request(s) already had "
-                                         "a planned session.")
+                                         "a session in Pelatihan Kewirausahaan Masyarakat Kota Pekalongan 2024.")
     r = cli("report", "schedule", "--from", "2024-07-01", "--to", "2024-08-31", "--format", "json")
     data = json.loads(r.stdout)
     assert len({d["kelurahan"] for d in data}) == 27 and len(data) == 54
@@ -210,11 +220,12 @@ def test_session_cancel_says_where_the_enrolled_people_are(setup, db_path):
     cli = setup
     cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2030-07-02")
     _enroll(cli, 1, "3375014107900001", "Ayu")
-    r = cli("session", "cancel", "1")
+    r = cli("session", "cancel", "1", "-y")
     assert r.exit_code == 0
-    assert r.stdout.splitlines()[1].startswith("Its 1 enrolled and 0 waitlisted people stay on record there")
-    assert "pelatihan participant move NIK --to ID" in r.stdout
-    assert rows(db_path, "SELECT status FROM enrollment") == [("enrolled",)]
+    assert r.stdout.splitlines()[1].startswith("Its 1 enrolled and 0 waitlisted people stay on its record as "
+                                               "cancelled")
+    assert "pelatihan session reopen 1" in r.stdout
+    assert rows(db_path, "SELECT status, cancelled FROM enrollment") == [("enrolled", 1)]
 
 
 def test_session_import_weekends_option(setup, tmp_path, db_path):
@@ -278,7 +289,7 @@ def test_instructor_update_rules(setup, db_path):
     refusals = [
         (["Ibu Uji"], "Error: Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename.\n"),
         (["Ibu Uji", "--remove-skill", "merajut"],
-         "Error: Cannot remove 'Merajut' from instructor 'Ibu Uji': they are booked on planned session 1 "
+         "Error: Cannot remove 'Merajut' from instructor 'Ibu Uji': they are booked on session 1 "
          "(Bendan Kergon · Merajut, from 2024-07-02); give it another instructor "
          "(`pelatihan session update 1 --instructor ...`) or cancel it first.\n"),
         (["Ibu Uji", "--add-skill", "Tas", "--rename", "siti aminah"],

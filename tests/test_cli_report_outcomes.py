@@ -26,7 +26,7 @@ def test_summary_json_keys_and_table_totals(cli, done):
     r = cli("report", "summary", "--format", "json")
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
-    assert list(data[0]) == ["kelurahan", "kecamatan", "sessions", "capacity", "enrolled", "waitlisted",
+    assert list(data[0]) == ["programme", "kelurahan", "kecamatan", "sessions", "capacity", "enrolled", "waitlisted",
                              "completed", "ak1"]
     assert [(d["kelurahan"], d["enrolled"], d["completed"]) for d in data] == [
         ("Bendan Kergon", 2, 2), ("Krapyak", 1, 0)]
@@ -43,7 +43,7 @@ def test_certificates_needs_a_session_or_all(cli, done, tmp_path):
     assert cli("report", "certificates").exit_code == 2
     assert cli("report", "certificates", "1", "--all").exit_code == 2
     r = cli("report", "certificates", "--all", "--format", "csv")
-    assert r.stdout.splitlines()[0] == "session_id,nik,name,sex,kelurahan,kecamatan,skill,start_date,end_date,days"
+    assert r.stdout.splitlines()[0] == "session_id,programme,nik,name,sex,kelurahan,kecamatan,skill,start_date,end_date,days"
     assert len(r.stdout.splitlines()) == 3
     r = cli("report", "certificates", "2", "--format", "json")
     assert json.loads(r.stdout) == []
@@ -51,8 +51,8 @@ def test_certificates_needs_a_session_or_all(cli, done, tmp_path):
     r = cli("report", "certificates", "--all", "-f", "xlsx", "-o", tmp_path / "c.xlsx")
     assert r.exit_code == 0 and "Wrote 2 completed participant(s)" in r.stdout
     ws = openpyxl.load_workbook(tmp_path / "c.xlsx").active
-    assert [c.value for c in ws[1]][:3] == ["Sesi", "NIK", "Nama"]
-    assert ws.cell(row=2, column=3).value == "Nama 1"
+    assert [c.value for c in ws[1]][:3] == ["Sesi", "Program", "NIK"]
+    assert ws.cell(row=2, column=4).value == "Nama 1"
 
 
 def test_summary_table_fits_80_columns_and_a_kecamatan_has_no_city_total(cli, done, monkeypatch):

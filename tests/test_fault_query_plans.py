@@ -107,7 +107,7 @@ def test_participant_list_of_a_kelurahan_uses_indexes(programme):
 def test_summary_reads_each_big_table_once_per_statement(programme):
     from pelatihan_cli.services import reports
 
-    for sql, lines in plans(programme, lambda: reports.summary(programme)):
+    for sql, lines in plans(programme, lambda: reports.summary(programme, 1)):
         names = _aliases(sql)
         tables = [names.get(re.match(r"SCAN (\w+)", line).group(1)) for line in big_scans(sql, lines)]
         assert len(tables) == len(set(tables)), (sql.split()[:12], lines)

@@ -63,7 +63,8 @@ def test_bundled_programme_plans_every_kelurahan_once_without_double_booking(dem
     assert count(demo_db, "audit_log", "action = 'session.auto_plan'") == 1
 
 
-def test_instructor_load_is_spread(demo_db):
+def test_instructor_load_is_spread(demo_db, monkeypatch):
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")  # before the programme: every session still planned
     plan_demo(demo_db)
     loads = [r["sessions"] for r in instructors.list_instructors(demo_db)]
     assert sum(loads) == 54

@@ -135,8 +135,18 @@ def test_cancelled_and_unknown_session_refused(db):
 
 def test_started_session_allowed_with_warning(db):
     sid = make_session(db)
-    r = enroll(db, sid, P(), today=dt.date(2024, 7, 5))
-    assert r.status == "enrolled" and "started on 2024-07-02" in r.warnings[0]
+    r = enroll(db, sid, P(), today=dt.date(2024, 7, 3))  # day 2 of 2: running
+    assert r.status == "enrolled" and "started on 2024-07-02" in r.warnings[0] and not r.late_record
+
+
+def test_done_session_allowed_as_a_late_record_with_warning_and_audit(db):
+    sid = make_session(db)
+    r = enroll(db, sid, P(), today=dt.date(2024, 7, 5))  # after the last day: done
+    assert r.status == "enrolled" and r.late_record
+    assert r.warnings == ["session 1 (Bendan Kergon · Merajut) is done (its last day was 2024-07-03); "
+                          "recording a late enrollment from the paper records (recorded)."]
+    changes = db.execute("SELECT changes FROM audit_log WHERE action = 'participant.enroll'").fetchone()[0]
+    assert '"late_record": 1' in changes
 
 
 # --- domicile ------------------------------------------------------------------------------
@@ -166,7 +176,7 @@ def test_one_active_enrollment_per_year_names_the_first_session(db):
     s2 = make_session(db, skill="Menjahit", days=("2024-09-02",))
     s3 = make_session(db, skill="Batik", days=("2025-02-03",))
     go(db, s1, P())
-    with pytest.raises(Conflict, match=rf"already in session {s1} \(Bendan Kergon · Merajut\) in 2024"):
+    with pytest.raises(Conflict, match=rf"already in session {s1} \(Bendan Kergon · Merajut\) of programme 'Pelatihan Kewirausahaan 2024' in 2024"):
         go(db, s2, P())
     assert go(db, s3, P()).status == "enrolled"  # another year
     withdraw(db, s1, nik(1))

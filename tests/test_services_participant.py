@@ -48,7 +48,7 @@ def test_update_clears_phone_and_reports_nothing_changed(db, enrolled):
 
 def test_ak1(db, enrolled):
     participants.record_ak1(db, N, " AK1/2024/0012 ", "2024-01-05")
-    assert db.execute("SELECT ak1_number, ak1_date FROM participant").fetchone() == ("AK1/2024/0012", "2024-01-05")
+    assert db.execute("SELECT number, issued_on FROM ak1_card").fetchone() == ("AK1/2024/0012", "2024-01-05")
     with pytest.raises(ValidationError, match="in the future"):
         participants.record_ak1(db, N, "X", "2999-01-01")
     with pytest.raises(NotFound, match="No participant with NIK '3375010207909999'"):

@@ -11,6 +11,7 @@ from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import attendance, reports
 
 TODAY = dt.date(2024, 12, 31)
+PROG = 1  # the 2024 programme that factories.make_session creates first
 
 
 @pytest.fixture
@@ -41,11 +42,11 @@ def programme(db):
 
 
 def test_summary_per_kelurahan(db, programme):
-    data = reports.summary(db)
+    data = reports.summary(db, PROG)
     rows = {r["kelurahan"]: r for r in data["rows"]}
     assert [r["kelurahan"] for r in data["rows"]] == ["Bendan Kergon", "Kergon", "Degayu", "Krapyak"]
     assert {k: rows["Bendan Kergon"][k] for k in reports.SUMMARY_KEYS} == {
-        "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "sessions": 1, "capacity": 4,
+        "programme": "Pelatihan Kewirausahaan 2024", "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "sessions": 1, "capacity": 4,
         "enrolled": 3, "waitlisted": 1, "completed": 2, "ak1": 2}
     assert rows["Bendan Kergon"]["present"] == {1: 3, 2: 2}
     # the cancelled Sablon session counts nowhere
@@ -55,17 +56,17 @@ def test_summary_per_kelurahan(db, programme):
 
 
 def test_summary_kecamatan_filter(db, programme):
-    rows = reports.summary(db, "pekalongan utara")["rows"]
+    rows = reports.summary(db, PROG, "pekalongan utara")["rows"]
     assert [r["kelurahan"] for r in rows] == ["Degayu", "Krapyak"]
     with pytest.raises(NotFound, match="Unknown kecamatan 'Pekalongan Tengah'"):
-        reports.summary(db, "Pekalongan Tengah")
+        reports.summary(db, PROG, "Pekalongan Tengah")
 
 
 def test_certificates(db, programme):
     s1, s2 = programme
     rows = reports.certificates(db)
     assert [(r["session_id"], r["name"]) for r in rows] == [(s1, "P01"), (s1, "P03"), (s2, "P06")]
-    assert rows[0] == {"session_id": s1, "nik": "337501******0001", "name": "P01", "sex": "P",
+    assert rows[0] == {"session_id": s1, "programme": "Pelatihan Kewirausahaan 2024", "nik": "337501******0001", "name": "P01", "sex": "P",
                        "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "skill": "Merajut",
                        "start_date": "2024-07-02", "end_date": "2024-07-03", "days": 2}
     assert [r["name"] for r in reports.certificates(db, s2, show_nik=True)] == ["P06"]
@@ -78,5 +79,6 @@ def test_summary_matches_kecamatan_like_kelurahan_list_does(db):
     from pelatihan_cli.services import kelurahan, reports
 
     kelurahan.load_pekalongan(db)
-    rows = reports.summary(db, "pekalongan-BARAT")["rows"]
+    make_session(db)  # the 2024 programme
+    rows = reports.summary(db, 1, "pekalongan-BARAT")["rows"]
     assert {r["kecamatan"] for r in rows} == {"Pekalongan Barat"} and len(rows) == 7

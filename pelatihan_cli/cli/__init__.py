@@ -218,6 +218,7 @@ def root(
 # `app`, a Typer of its own; a module of top-level commands has `register(app)`.
 LAZY_GROUPS = {
     "config": "pelatihan_cli.cli.config",
+    "programme": "pelatihan_cli.cli.programme",
     "kelurahan": "pelatihan_cli.cli.kelurahan",
     "skill": "pelatihan_cli.cli.skill",
     "instructor": "pelatihan_cli.cli.instructor",
@@ -238,7 +239,7 @@ LAZY_COMMANDS = {
     "log": "pelatihan_cli.cli.ops",
 }
 ORDER = [
-    "init", "info", "config", "kelurahan", "skill", "instructor", "holiday", "calendar",
+    "init", "info", "config", "programme", "kelurahan", "skill", "instructor", "holiday", "calendar",
     "session", "participant", "attendance", "roster", "report", "backup", "restore", "export", "log",
 ]
 

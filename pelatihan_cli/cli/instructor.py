@@ -13,7 +13,7 @@ from pelatihan_cli.cli._common import (
 
 app = typer.Typer(help="Add, update, list, show, import and remove instructors.", no_args_is_help=True)
 
-COLUMNS = ["name", "phone", "skills", "sessions", "booked_days"]
+COLUMNS = ["name", "phone", "skills", "sessions", "booked_days", "archived"]
 
 
 @app.command(name="add")
@@ -28,7 +28,8 @@ def instructor_add(
     from pelatihan_cli.services import instructors
 
     r = instructors.add(get_db(ctx), name, skill, phone, allow_new=new)
-    info(f"Added instructor {r['name']} ({', '.join(r['skills'])}).")
+    verb = "Restored archived" if r.get("restored") else "Added"
+    info(f"{verb} instructor {r['name']} ({', '.join(r['skills'])}).")
 
 
 @app.command(name="update")
@@ -67,14 +68,16 @@ def instructor_update(
 def instructor_list(
     ctx: typer.Context,
     skill: Annotated[Optional[str], typer.Option("--skill", "-s", help="Only instructors who teach this skill.")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Also archived instructors (removed after teaching).")] = False,
     show_nik: ShowNikOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List instructors with their skills, planned sessions and booked days (phones masked)."""
+    """List instructors with their skills, planned or running sessions and booked days (phones masked)."""
     from pelatihan_cli.services import instructors
 
-    rows = instructors.list_instructors(get_db(ctx), skill, show_phone=show_nik)
+    rows = instructors.list_instructors(get_db(ctx), skill, show_phone=show_nik, include_archived=all_)
     emit(rows, fmt, columns=COLUMNS, title="Instructors",
+         table_columns=COLUMNS if all_ else COLUMNS[:-1],
          empty_message="No instructors yet. Add them with `pelatihan instructor add` or `pelatihan instructor import`.")
 
 
@@ -94,17 +97,32 @@ def instructor_show(
         return
     if fmt is OutputFormat.table:
         info(f"{data['name']}  phone: {data['phone'] or '-'}  skills: {', '.join(data['skills']) or '-'}")
+        if data["archived"]:
+            info(f"Archived on {data['archived']}: hidden from planning, kept on the sessions they taught.")
     emit(data["booked_days"], fmt, columns=["date", "session", "kelurahan", "skill"], title="Booked days",
          empty_message="No booked days.")
 
 
 @app.command(name="remove")
-def instructor_remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Instructor's name.")]) -> None:
-    """Remove an instructor (refused while they are booked on a planned session)."""
+def instructor_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Instructor's name.")],
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Remove an instructor (refused while booked on a planned or running session); one who taught
+    sessions that are done is archived instead: hidden from planning, kept on those sessions."""
     from pelatihan_cli.services import instructors
 
     r = instructors.remove(get_db(ctx), name)
-    info(f"Removed instructor {r['name']}.")
+    if fmt is OutputFormat.json:
+        info(to_json(r))
+    elif fmt is OutputFormat.csv:
+        emit([r], fmt, columns=["name", "archived", "done_sessions"])
+    elif r["archived"]:
+        info(f"Archived instructor {r['name']}: kept on the {r['done_sessions']} done session(s) they taught, "
+             "hidden from planning (`pelatihan instructor list --all` shows them).")
+    else:
+        info(f"Removed instructor {r['name']}.")
 
 
 @app.command(name="import")

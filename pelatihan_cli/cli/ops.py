@@ -73,11 +73,29 @@ def ops_export(
     ] = ExportFormat.json,
     show_nik: ShowNikOption = False,
     force: ForceOption = False,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Only this programme's sessions, enrollments, attendance and people "
+                                  "(default: the whole database).")] = None,
 ) -> None:
-    """Export the whole programme (kelurahan, instructors, sessions, participants, enrollments, attendance)."""
+    """Export the database (programmes, kelurahan, instructors, sessions, participants, enrollments,
+    attendance), or one programme of it.
+
+    Examples:
+
+      pelatihan export --format xlsx --output programme.xlsx
+
+      pelatihan export --programme 2024 --output pkw-2024.json
+    """
     from pelatihan_cli.services import export
 
-    counts = export.export(get_db(ctx), output, fmt.value, show_nik=show_nik, force=force)
+    db = get_db(ctx)
+    chosen = None
+    if programme:
+        from pelatihan_cli.services.programmes import resolve
+
+        chosen = resolve(db, programme)
+    counts = export.export(db, output, fmt.value, show_nik=show_nik, force=force,
+                           programme_id=chosen.id if chosen else None)
     info(
         f"Exported to {output}: " + ", ".join(f"{n} {t}" for t, n in counts.items())
         + ("" if show_nik else " (NIK, birth date and phone masked).")

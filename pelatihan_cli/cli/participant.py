@@ -11,6 +11,7 @@ import typer
 from pelatihan_cli.cli._common import (
     FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, print_table, to_json, warn,
 )
+from pelatihan_cli.cli._guards import YesOption, confirm_or_fail
 
 app = typer.Typer(help="Participants: enroll, import, list, show, update, withdraw, move, AK1, erase.", no_args_is_help=True)
 
@@ -22,6 +23,7 @@ class Status(str, enum.Enum):
     enrolled = "enrolled"
     waitlisted = "waitlisted"
     withdrawn = "withdrawn"
+    cancelled = "cancelled"
 
 
 SessionArg = Annotated[int, typer.Argument(help="Session number (see `pelatihan session list`).", show_default=False)]
@@ -84,17 +86,40 @@ def participant_enroll(
     _emit_result(_enroll_obj(result, show_nik), result.message() + ".", fmt, result.warnings)
 
 
+ForceOption = Annotated[bool, typer.Option(
+    "--force", help="Also when the person attended a day there (their attendance stays recorded and counted; "
+                    "asks first, --yes for scripts).")]
+
+
+def _promoted(promoted, session_id: int) -> list[dict]:
+    from pelatihan_cli.domain.privacy import mask_nik
+
+    return [{"session_id": session_id, "nik": mask_nik(p.nik), "name": p.name, "seat": p.seat} for p in promoted]
+
+
 @app.command(name="withdraw")
 def participant_withdraw(
     ctx: typer.Context,
     session_id: SessionArg,
     nik: NikArg,
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why (kept with the enrollment).")] = None,
+    force: ForceOption = False,
+    yes: YesOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Withdraw a person from a session; the first person on the waitlist takes the seat."""
+    """Withdraw a person from a session; the first person on the waitlist takes the seat.
+    Refused when they attended a day there, unless --force."""
+    from pelatihan_cli.domain.privacy import mask_nik
     from pelatihan_cli.services import enrollment as svc
 
-    info(svc.withdraw(get_db(ctx), session_id, nik, reason).message())
+    if force:
+        confirm_or_fail(yes, f"Withdraw NIK {mask_nik(nik)} from session {session_id} even if they attended?",
+                        what="--force withdraws someone who attended")
+    r = svc.withdraw(get_db(ctx), session_id, nik, reason, force=force)
+    obj = {"nik": mask_nik(r.nik), "session_id": r.session_id, "previous_status": r.previous_status,
+           "status": "withdrawn", "attended": f"{r.attended}/{r.days}" if r.days else None,
+           "completed": r.completed, "promoted": _promoted(r.promoted, r.session_id)}
+    _emit_result(obj, r.message(), fmt, [])
 
 
 @app.command(name="move")
@@ -105,14 +130,21 @@ def participant_move(
     from_session: Annotated[Optional[int], typer.Option("--from", help="Session to move from (when there are several).")] = None,
     allow_outside: AllowOutside = False,
     no_waitlist: NoWaitlist = False,
+    force: ForceOption = False,
+    yes: YesOption = False,
     show_nik: ShowNikOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Move a person's enrollment to another session under the same rules (age, domicile, capacity)."""
+    """Move a person's enrollment to another session under the same rules (age, domicile, capacity).
+    Refused when they attended a day of the old session, unless --force."""
+    from pelatihan_cli.domain.privacy import mask_nik
     from pelatihan_cli.services import enrollment as svc
 
+    if force:
+        confirm_or_fail(yes, f"Move NIK {mask_nik(nik)} to session {to} even if they attended their session?",
+                        what="--force moves someone who attended")
     opts = svc.EnrollOptions(allow_outside=allow_outside, no_waitlist=no_waitlist)
-    moved = svc.move(get_db(ctx), nik, to, opts, from_session=from_session)
+    moved = svc.move(get_db(ctx), nik, to, opts, from_session=from_session, force=force)
     obj = {**_enroll_obj(moved.enrolled, show_nik), "from_session_id": moved.from_session_id}
     obj["status"] = moved.enrolled.enrollment_status
     _emit_result(obj, moved.message(), fmt, moved.enrolled.warnings)
@@ -146,14 +178,26 @@ def participant_update(
 def participant_ak1(
     ctx: typer.Context,
     nik: NikArg,
-    number: Annotated[str, typer.Option("--number", help="AK1 (kartu pencari kerja) number.", show_default=False)],
-    date: Annotated[Optional[str], typer.Option("--date", help="Date the card was made (default: today).")] = None,
+    number: Annotated[Optional[str], typer.Option("--number", help="AK1 (kartu pencari kerja) number as printed.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", help="Date the card was issued (default: today).")] = None,
+    replace: Annotated[Optional[str], typer.Option(
+        "--replace", help="Number of a card to correct: replaced by --number.")] = None,
+    remove: Annotated[Optional[str], typer.Option("--remove", help="Number of a card to remove (a mistake).")] = None,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Record that a participant's AK1 card was made."""
-    from pelatihan_cli.services import participants as svc
+    """Record a person's AK1 card (a renewal is a new number), or correct one with --replace/--remove."""
+    from pelatihan_cli.services import ak1
 
-    r = svc.record_ak1(get_db(ctx), nik, number, date)
-    info(f"Recorded AK1 {r['ak1_number']} of {r['ak1_date']} for {r['name']}.")
+    r = ak1.record(get_db(ctx), nik, number, date, replace=replace, remove=remove)
+    obj = {k: r[k] for k in ("status", "number", "issued_on", "removed")}
+    messages = {
+        "added": f"Recorded AK1 {r['number']} of {r['issued_on']} for {r['name']}.",
+        "replaced": f"Replaced AK1 {r['removed']} by {r['number']} of {r['issued_on']} for {r['name']}.",
+        "removed": f"Removed AK1 {r['removed']} of {r['name']}.",
+        "updated": f"Recorded the issue date {r['issued_on']} of AK1 {r['number']} for {r['name']}.",
+        "unchanged": f"{r['name']} already holds AK1 {r['number']}; nothing changed.",
+    }
+    _emit_result(obj, messages[r["status"]], fmt, [])
 
 
 @app.command(name="list")
@@ -163,17 +207,33 @@ def participant_list(
     kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", help="Only people living in this kelurahan.")] = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only this enrollment status.")] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="Part of a name or NIK.")] = None,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Only enrollments in this programme (name, year or id); default: everyone.")] = None,
     show_nik: ShowNikOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List participants with their enrollments (NIK, phone and birth date masked)."""
+    """List participants with their enrollments (NIK, phone and birth date masked).
+
+    Examples:
+
+      pelatihan participant list --session 12
+
+      pelatihan participant list --programme 2025 --status waitlisted --format csv
+    """
     from pelatihan_cli.services import participants as svc
 
-    rows = svc.list_participants(get_db(ctx), session_id=session, kelurahan=kelurahan,
-                                 status=status.value if status else None, search=search, show_nik=show_nik)
+    db = get_db(ctx)
+    chosen = None
+    if programme:
+        from pelatihan_cli.services.programmes import resolve
+
+        chosen = resolve(db, programme)
+    rows = svc.list_participants(db, session_id=session, kelurahan=kelurahan,
+                                 status=status.value if status else None, search=search, show_nik=show_nik,
+                                 programme_id=chosen.id if chosen else None)
     # the table leaves out the birth date (masked, and the age says what matters)
-    emit(rows, fmt, columns=svc.LIST_COLUMNS, title="Participants",
-         table_columns=[c for c in svc.LIST_COLUMNS if c != "birth_date"],
+    emit(rows, fmt, columns=svc.LIST_COLUMNS, title=f"Participants · {chosen.name}" if chosen else "Participants",
+         table_columns=[c for c in svc.LIST_COLUMNS if c not in ("birth_date", "completed")],
          headers={"nik": "NIK", "session_id": "Session", "ak1_number": "AK1", "position": "Pos"},
          empty_message="No participants match. Enroll with `pelatihan participant enroll SESSION --nik N --name NAME`.")
 
@@ -194,17 +254,26 @@ def participant_show(
         return
     if fmt is OutputFormat.csv:
         emit(p["enrollments"], fmt, columns=["session_id", "kelurahan", "skill", "start_date", "status",
-                                             "position", "capacity", "outside_domicile", "withdraw_reason"])
+                                             "position", "capacity", "outside_domicile", "withdraw_reason",
+                                             "attended", "completed", "record"])
         return
     for label, key in [("NIK", "nik"), ("Name", "name"), ("Sex", "sex_label"), ("Born", "birth_date"),
                        ("Age band", "age_band"), ("Kelurahan", "kelurahan"), ("Address", "address"),
-                       ("Phone", "phone"), ("AK1", "ak1_number"), ("AK1 date", "ak1_date")]:
+                       ("Phone", "phone")]:
         info(f"{label + ':':<11}{p[key] if p[key] is not None else '-'}")
+    cards = p.get("ak1_cards") or []
+    info(f"{'AK1:':<11}" + ("; ".join(f"{c['number']} ({c['issued_on'] or 'date unknown'})"
+                                      + (" [also recorded for another person]" if c["legacy_duplicate"] else "")
+                                      for c in cards) or "-"))
+    for c in cards:
+        if c.get("hint"):
+            info(f"Note:      AK1 {c['number']}: {c['hint']}")
     if p["nik_mismatch_accepted"]:
         info("Note:      birth date/sex differ from the NIK (accepted with --accept-nik-mismatch)")
     if p["enrollments"]:
         print_table(p["enrollments"], ["session_id", "kelurahan", "skill", "start_date", "status", "position",
-                                       "withdraw_reason"], headers={"session_id": "Session"}, title="Enrollments")
+                                       "attended", "record", "withdraw_reason"],
+                    headers={"session_id": "Session", "withdraw_reason": "Reason"}, title="Enrollments")
     else:
         info("No enrollments.")
 

@@ -6,7 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pelatihan_cli.cli._common import get_db, info
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, to_json
+from pelatihan_cli.cli._guards import YesOption
 from pelatihan_cli.cli.participant import app
 
 
@@ -14,9 +15,11 @@ from pelatihan_cli.cli.participant import app
 def participant_erase(
     ctx: typer.Context,
     nik: Annotated[str, typer.Argument(help="Full NIK (16 digits) of the person whose data is erased.")],
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")] = False,
+    yes: YesOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Erase a participant's name, NIK, birth date, address, phone and AK1 number; report totals stay."""
+    """Erase a participant's name, NIK, birth date, address, phone and AK1 number; report totals stay.
+    They are first withdrawn from every session that is not done (the waitlist moves up)."""
     from pelatihan_cli.domain.privacy import mask_nik
     from pelatihan_cli.services import erasure
 
@@ -26,11 +29,23 @@ def participant_erase(
         where = f" of {person.kelurahan}" if person.kelurahan else ""
         typer.confirm(
             f"Erase the personal data of {person.name}{where} (NIK {mask_nik(person.nik)}, "
-            f"{person.enrollments} enrollment(s) kept for the reports)? This cannot be undone",
+            f"{person.enrollments} enrollment(s) kept for the reports, withdrawn from sessions not done yet)? "
+            "This cannot be undone",
             abort=True,
         )
     result = erasure.erase(db, nik)
+    if fmt is OutputFormat.json:
+        info(to_json(result))
+        return
+    if fmt is OutputFormat.csv:
+        emit(result["promoted"], fmt, columns=["session_id", "nik", "name", "seat"])
+        return
+    withdrawn = ""
+    if result["withdrawn_from"]:
+        withdrawn = f" Withdrawn from session(s) {', '.join(map(str, result['withdrawn_from']))} (reason: erased)."
     info(
         f"Erased the personal data of NIK {nik}; kept kelurahan, sex, age band and "
-        f"{result['enrollments_kept']} enrollment(s) for the reports."
+        f"{result['enrollments_kept']} enrollment(s) for the reports.{withdrawn}"
     )
+    for p in result["promoted"]:
+        info(f"Promoted {p['name']} from the waitlist to seat {p['seat']} of session {p['session_id']}.")

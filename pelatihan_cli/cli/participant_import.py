@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import InputFormatOption, SheetOption, get_db, info, to_json, warn
+from pelatihan_cli.cli._common import InputFormatOption, ProgrammeOption, SheetOption, get_db, info, to_json, warn
 from pelatihan_cli.cli.participant import AcceptMismatch, AllowOutside, app
 from pelatihan_cli.errors import RowErrors
 
@@ -47,6 +47,7 @@ def participant_import(
     = SummaryFormat.table,
     allow_outside: AllowOutside = False,
     accept_nik_mismatch: AcceptMismatch = False,
+    programme: ProgrammeOption = None,
 ) -> None:
     """Import a participant list: every row is enrolled with the rules of `participant enroll`.
 
@@ -62,7 +63,12 @@ def participant_import(
             db, file, input_format=input_format.value if input_format else None, sheet=sheet,
             session_id=session, on_error=on_error.value, dry_run=dry_run,
             rejects=rejects, progress=progress, allow_outside=allow_outside,
-            accept_nik_mismatch=accept_nik_mismatch)
+            accept_nik_mismatch=accept_nik_mismatch, programme=programme)
+    if summary.programme and not programme:
+        from pelatihan_cli.services.programmes import count
+
+        if count(db) > 1:
+            sys.stderr.write(f"Programme: {summary.programme} (the default; choose another with --programme)\n")
     if fmt is SummaryFormat.json:
         sys.stdout.write(to_json(summary.as_dict()) + "\n")
     else:

@@ -9,7 +9,8 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, OutputFormat, ShowNikOption, console, emit, get_db, info, write_csv, to_json,
+    FormatOption, OutputFormat, ProgrammeOption, ShowNikOption, console, emit, get_db, info, programme_for,
+    write_csv, to_json,
 )
 from pelatihan_cli.cli.report import app
 
@@ -27,20 +28,44 @@ def _bar(enrolled: int, capacity: int) -> str:
 @app.command(name="summary")
 def report_summary(
     ctx: typer.Context,
-    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-k", help="Only this kecamatan.")] = None,
+    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Only this kecamatan.")] = None,
+    programme: ProgrammeOption = None,
+    all_programmes: Annotated[bool, typer.Option("--all-programmes", help="One block per programme.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Per kelurahan: sessions, capacity, enrolled, waitlisted, fill rate, present per day, completed, AK1."""
-    from pelatihan_cli.services import reports
+    """Per kelurahan of a programme: sessions, capacity, enrolled, waitlisted, fill rate,
+    present per day, completed, AK1 (people counted once).
 
-    data = reports.summary(get_db(ctx), kecamatan)
+    Examples:
+
+      pelatihan report summary --programme 2024
+
+      pelatihan report summary --all-programmes --format csv
+    """
+    from pelatihan_cli.services import programmes, reports
+
+    db = get_db(ctx)
+    if all_programmes:
+        chosen = [programmes.get(db, p["id"]) for p in programmes.list_programmes(db)]
+    else:
+        one = programme_for(db, programme, fmt)
+        chosen = [one] if one else []
+    blocks = [reports.summary(db, p.id, kecamatan) for p in chosen]
     if fmt is not OutputFormat.table:
-        emit(data["rows"], fmt, columns=reports.SUMMARY_KEYS)
+        emit([r for b in blocks for r in b["rows"]], fmt, columns=reports.SUMMARY_KEYS)
         return
-    _summary_table(data["rows"], data["max_days"], reports.SUMMARY_KEYS, city_total=kecamatan is None)
+    if not blocks:
+        info("No programme yet: plan sessions first (`pelatihan session plan` or `session auto-plan`).")
+    for b in blocks:
+        _summary_table(b["rows"], b["max_days"], reports.SUMMARY_KEYS, city_total=kecamatan is None,
+                       title=f"Summary · {b['programme']}")
+    info("Fill = enrolled / capacity; DN = present on day N; Done = people present")
+    info("on every day; AK1 = people with a card issued in the programme's window")
+    info("or up to 90 days after.")
 
 
-def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_total: bool = True) -> None:
+def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_total: bool = True,
+                   title: str = "Programme summary") -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -50,7 +75,7 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_tot
 
     # no cell padding: SIMPLE_HEAD's column separator is already a space, so the table
     # (with two training days) fits an 80-column terminal
-    table = Table(title="Programme summary (planned sessions)", box=box.SIMPLE_HEAD, padding=(0, 0))
+    table = Table(title=title, box=box.SIMPLE_HEAD, padding=(0, 0))
     table.add_column("Kelurahan", no_wrap=True)
     for title in ("Sess", "Cap", "Enr", "Wait"):
         table.add_column(title, justify="right", no_wrap=True)
@@ -61,7 +86,8 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_tot
     table.add_column("AK1", justify="right", no_wrap=True)
 
     def total(group: list[dict], label: str) -> dict:
-        t = {k: sum(r[k] for r in group) for k in keys if k not in ("kelurahan", "kecamatan")}
+        # each person is counted in one kelurahan only, so sums of rows count people once
+        t = {k: sum(r[k] for r in group) for k in keys if k not in ("programme", "kelurahan", "kecamatan")}
         t["present"] = {d: sum(r["present"].get(d, 0) for r in group) for d in days}
         t["kelurahan"] = label
         return t
@@ -81,7 +107,6 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_tot
     if city_total:  # with --kecamatan the kecamatan's own total is the total
         add(total(rows, "City total"), style="bold")
     console().print(table)
-    info("Fill = enrolled / capacity; DN = present on day N; Done = present on every day.")
 
 
 class CertificateFormat(str, enum.Enum):
@@ -91,10 +116,10 @@ class CertificateFormat(str, enum.Enum):
     xlsx = "xlsx"
 
 
-CERT_COLUMNS = ["session_id", "nik", "name", "sex", "kelurahan", "kecamatan", "skill", "start_date", "end_date", "days"]
+CERT_COLUMNS = ["session_id", "programme", "nik", "name", "sex", "kelurahan", "kecamatan", "skill", "start_date", "end_date", "days"]
 CERT_HEADERS = {"session_id": "Session", "nik": "NIK", "name": "Name", "sex": "L/P", "start_date": "From",
                 "end_date": "To"}
-CERT_XLSX_HEADERS = {"session_id": "Sesi", "nik": "NIK", "name": "Nama", "sex": "L/P", "kelurahan": "Kelurahan",
+CERT_XLSX_HEADERS = {"session_id": "Sesi", "programme": "Program", "nik": "NIK", "name": "Nama", "sex": "L/P", "kelurahan": "Kelurahan",
                      "kecamatan": "Kecamatan", "skill": "Keterampilan", "start_date": "Tanggal mulai",
                      "end_date": "Tanggal selesai", "days": "Jumlah hari"}
 
@@ -103,19 +128,29 @@ CERT_XLSX_HEADERS = {"session_id": "Sesi", "nik": "NIK", "name": "Nama", "sex": 
 def report_certificates(
     ctx: typer.Context,
     session_id: Annotated[Optional[int], typer.Argument(help="Session id; or give --all.", show_default=False)] = None,
-    all_: Annotated[bool, typer.Option("--all", help="Every planned session.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every session of the programme.")] = False,
+    programme: ProgrammeOption = None,
     fmt: Annotated[CertificateFormat, typer.Option(
         "--format", "-f", help="table, csv or json on stdout; xlsx written to --output.")] = CertificateFormat.table,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="File to write (default for xlsx: certificates.xlsx in the current directory).")] = None,
     show_nik: ShowNikOption = False,
 ) -> None:
-    """People who attended every day of their session, to print certificates for."""
+    """People who attended every day of their session, to print certificates for.
+
+    Examples:
+
+      pelatihan report certificates 12
+
+      pelatihan report certificates --all --programme 2024 --format xlsx -o sertifikat-2024.xlsx
+    """
     from pelatihan_cli.services import reports
 
     if (session_id is None) == (not all_):
         raise typer.BadParameter("give a SESSION_ID or --all (not both).", param_hint="SESSION_ID / --all")
-    rows = reports.certificates(get_db(ctx), session_id, show_nik=show_nik)
+    db = get_db(ctx)
+    chosen = programme_for(db, programme, None) if all_ else None
+    rows = reports.certificates(db, session_id, show_nik=show_nik, programme_id=chosen.id if chosen else None)
     if fmt is CertificateFormat.xlsx:
         from pelatihan_cli.render.tables import write_xlsx_table
 

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, ProgrammeOption, emit, get_db, programme_for
 from pelatihan_cli.cli.report import app
 
 
@@ -23,14 +23,27 @@ def report_schedule(
     ctx: typer.Context,
     start: Annotated[Optional[str], typer.Option("--from", help="First day, e.g. 2024-07-01.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Last day, e.g. 2024-08-31.")] = None,
+    programme: ProgrammeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """The programme day by day: date (in Indonesian in the table), kelurahan, skills, instructors."""
+    """The programme day by day: date (in Indonesian in the table), kelurahan, skills, instructors.
+
+    Without --from/--to: the whole programme (--programme, default the current one); with
+    them: every programme's sessions in those days unless --programme is given.
+
+    Examples:
+
+      pelatihan report schedule --programme 2024
+
+      pelatihan report schedule --from 2024-07-01 --to 2024-07-31
+    """
     import datetime as dt
 
     from pelatihan_cli.services import schedule
 
-    rows = schedule.schedule(get_db(ctx), start, end)
+    db = get_db(ctx)
+    chosen = programme_for(db, programme, fmt) if programme or (start is None and end is None) else None
+    rows = schedule.schedule(db, start, end, programme_id=chosen.id if chosen else None)
     if fmt is OutputFormat.table:
         from pelatihan_cli.domain.dates import format_long_id
 
@@ -38,5 +51,5 @@ def report_schedule(
             r["tanggal"] = format_long_id(dt.date.fromisoformat(r["date"]))
     emit(rows, fmt, columns=schedule.SCHEDULE_KEYS,
          table_columns=["tanggal", "day_no", "kelurahan", "skills", "instructors"],
-         headers={"tanggal": "Tanggal", "day_no": "Day"}, title="Schedule",
+         headers={"tanggal": "Tanggal", "day_no": "Day"}, title=f"Schedule · {chosen.name}" if chosen else "Schedule",
          empty_message="No planned sessions in this period.")

@@ -39,15 +39,30 @@ def roster(
     show_nik: ShowNikOption = False,
     blank: Annotated[int, typer.Option(
         "--blank", min=0, max=200, help="Add N empty numbered rows for walk-ins (table, pdf, xlsx).")] = 0,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Only this programme's sessions (default: every session training on DATE).")] = None,
 ) -> None:
-    """Print the roster (daftar hadir) of every planned session training on DATE."""
+    """Print the roster (daftar hadir) of every session training on DATE; each prints its
+    programme's title, funding and year.
+
+    Examples:
+
+      pelatihan roster 2024-07-02 --format pdf --output daftar-hadir.pdf --blank 3
+    """
     from pelatihan_cli.domain.dates import parse_date
     from pelatihan_cli.services import roster as roster_service
 
     if output is not None and fmt is RosterFormat.table:
         raise typer.BadParameter("--output needs --format csv, json, pdf or xlsx.", param_hint="--output")
     day = parse_date(date, field="date")
-    data = roster_service.day_roster(get_db(ctx), day, kelurahan=kelurahan, session_id=session, show_nik=show_nik)
+    db = get_db(ctx)
+    chosen = None
+    if programme:
+        from pelatihan_cli.services.programmes import resolve
+
+        chosen = resolve(db, programme)
+    data = roster_service.day_roster(db, day, kelurahan=kelurahan, session_id=session, show_nik=show_nik,
+                                     programme_id=chosen.id if chosen else None)
     sessions = data["sessions"]
     if not sessions:
         _nothing(day, data["before"], data["after"], fmt, output, kelurahan=kelurahan, session=session)

@@ -7,12 +7,15 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, NewOption, OutputFormat, emit, get_db, info, to_json, warn
+from pelatihan_cli.cli._common import (
+    FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, to_json, warn,
+)
+from pelatihan_cli.cli._guards import NewOption, YesOption, confirm_or_fail
 
 app = typer.Typer(help="Plan sessions (one skill track in one kelurahan over N working days) and list them.",
                   no_args_is_help=True)
 
-COLUMNS = ["id", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted", "venue",
+COLUMNS = ["id", "programme", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted", "venue",
            "instructors", "status"]
 TABLE_COLUMNS = ["id", "kelurahan", "skill", "dates", "seats", "waitlisted", "instructors", "status"]
 
@@ -43,7 +46,7 @@ def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str) 
 def session_plan(
     ctx: typer.Context,
     kelurahan: Annotated[str, typer.Argument(help="Kelurahan name (or code).")],
-    skill: Annotated[str, typer.Option("--skill", "-s", help="The skill taught, e.g. Merajut.")],
+    skill: Annotated[str, typer.Option("--skill", "-S", help="The skill taught, e.g. Merajut.")],
     start: StartOption,
     days: DaysOption = 2,
     capacity: CapacityOption = 20,
@@ -51,14 +54,23 @@ def session_plan(
     instructor: Annotated[Optional[List[str]], typer.Option("--instructor", "-i", help="Instructor; repeat for several.")] = None,
     weekends: WeekendsOption = False,
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Programme (name, year or id); default: the one whose window covers the days, "
+                                  "created for the year when there is none.")] = None,
     new: NewOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Plan a session on the first N working days from --start; prints the new session's id."""
+    """Plan a session on the first N working days from --start; prints the new session's id.
+
+    Examples:
+
+      pelatihan session plan "Bendan Kergon" --skill Merajut --start 2025-07-07 -i "Siti Aminah"
+    """
     from pelatihan_cli.services import sessions
 
     r = sessions.plan_checked(get_db(ctx), kelurahan, skill, start, days=days, capacity=capacity, venue=venue,
-                              instructors=instructor or [], weekends=weekends, any_skill=any_skill, allow_new=new)
+                              instructors=instructor or [], weekends=weekends, any_skill=any_skill,
+                              programme=programme, allow_new=new)
     s = r["session"]
     if fmt is OutputFormat.json:
         info(to_json(s))
@@ -78,14 +90,29 @@ def session_list(
     start: Annotated[Optional[str], typer.Option("--from", help="Only sessions with a training day from this day.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Only sessions with a training day up to this day.")] = None,
     kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Only this kelurahan.")] = None,
-    status: Annotated[Optional[str], typer.Option("--status", help="planned or cancelled.")] = None,
+    status: Annotated[Optional[str], typer.Option("--status", help="planned, running, done or cancelled.")] = None,
+    programme: ProgrammeOption = None,
+    all_programmes: Annotated[bool, typer.Option("--all-programmes", help="Sessions of every programme.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List sessions by first training day."""
+    """List sessions by first training day: those of one programme (--programme, default the
+    current one); with --date/--from/--to, every programme's unless --programme is given.
+
+    Examples:
+
+      pelatihan session list --programme 2024 --status done
+
+      pelatihan session list --date 2024-07-02 --all-programmes
+    """
     from pelatihan_cli.services import sessions
 
-    rows = sessions.list_sessions(get_db(ctx), date=date, start=start, end=end, kelurahan=kelurahan, status=status)
-    _emit_sessions(rows, fmt, "Sessions", "No sessions match. Plan one with `pelatihan session plan`.")
+    db = get_db(ctx)
+    by_dates = date is not None or start is not None or end is not None
+    chosen = None if all_programmes or (by_dates and not programme) else programme_for(db, programme, fmt)
+    rows = sessions.list_sessions(db, date=date, start=start, end=end, kelurahan=kelurahan, status=status,
+                                  programme_id=chosen.id if chosen else None)
+    title = f"Sessions · {chosen.name}" if chosen else "Sessions"
+    _emit_sessions(rows, fmt, title, "No sessions match. Plan one with `pelatihan session plan`.")
 
 
 @app.command(name="show")
@@ -124,18 +151,18 @@ def session_move(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Move a planned session to new days from --start (calendar, instructor clashes and the
-    age rule for everyone enrolled or waitlisted re-checked)."""
+    age rule for everyone enrolled or waitlisted re-checked); refused once it is done or has attendance."""
     from pelatihan_cli.services import sessions
 
     s = sessions.move(get_db(ctx), session_id, start)
     _emit_one(s, fmt, "Moved")
 
 
-def _emit_one(s: dict, fmt: OutputFormat, verb: str) -> None:
+def _emit_one(s: dict, fmt: OutputFormat, verb: str, *, columns: list[str] | None = None) -> None:
     if fmt is OutputFormat.json:
         info(to_json(s))
     elif fmt is OutputFormat.csv:
-        emit([s], fmt, columns=COLUMNS)
+        emit([s], fmt, columns=columns or COLUMNS)
     else:
         info(f"{verb} " + _summary(s) + ".")
 
@@ -150,13 +177,23 @@ def session_update(
     instructor: Annotated[Optional[List[str]], typer.Option(
         "--instructor", "-i", help="Replace the instructors; repeat for several, '' for none.")] = None,
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Move the session to this programme (only without attendance).")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Change a planned session's capacity, venue or instructors (clashes re-checked)."""
+    """Change a planned session's capacity, venue, instructors or programme (clashes re-checked).
+    A done session keeps its capacity; its venue and instructors can still be corrected.
+
+    Examples:
+
+      pelatihan session update 12 --capacity 25
+
+      pelatihan session update 12 --programme "PKW 2025"
+    """
     from pelatihan_cli.services import sessions
 
     r = sessions.update(get_db(ctx), session_id, capacity=capacity, venue=venue, instructors=instructor,
-                        any_skill=any_skill)
+                        any_skill=any_skill, programme=programme)
     if fmt is not OutputFormat.table:
         _emit_one(r["session"], fmt, "Updated")
         return
@@ -173,16 +210,57 @@ def session_cancel(
     ctx: typer.Context,
     session_id: Annotated[str, typer.Argument(help="Session id.")],
     reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is cancelled (kept for the record).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Cancel even a session with attendance recorded (its completions stop counting).")] = False,
+    yes: YesOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Cancel a session: its instructors are freed, its enrollments kept for the record."""
+    """Cancel a session: its instructors are freed, its enrollments kept as history (the people may
+    take another training that year). Asks first; refused with attendance unless --force.
+
+    Examples:
+
+      pelatihan session cancel 12 --reason "venue flooded" --yes
+    """
     from pelatihan_cli.services import sessions
 
-    s = sessions.cancel(get_db(ctx), session_id, reason)
+    db = get_db(ctx)
+    s = sessions.get_session(db, session_id)
+    confirm_or_fail(yes, f"Cancel session {s['id']} ({s['kelurahan']}, {s['skill']}, {s['enrolled']} enrolled)?",
+                    what=f"cancelling session {s['id']} frees its instructors and seats")
+    s = sessions.cancel(db, session_id, reason, force=force)
+    if fmt is not OutputFormat.table:
+        _emit_one(s, fmt, "Cancelled", columns=[*COLUMNS, "enrollments_kept", "attendance_marks"])
+        return
     info(f"Cancelled session {s['id']} ({s['kelurahan']}, {s['skill']}).")
-    if s["enrolled"] or s["waitlisted"]:
-        info(f"Its {s['enrolled']} enrolled and {s['waitlisted']} waitlisted people stay on record there and "
-             "cannot join another training this year until moved (`pelatihan participant move NIK --to ID`) "
-             f"or withdrawn; see `pelatihan participant list --session {s['id']}`.")
+    if s["enrollments_kept"]:
+        info(f"Its {s['enrolled']} enrolled and {s['waitlisted']} waitlisted people stay on its record as "
+             "cancelled (not their training of the year: they may join another session); "
+             f"`pelatihan session reopen {s['id']}` restores it.")
+    if s["attendance_marks"]:
+        info(f"Its {s['attendance_marks']} attendance mark(s) are kept but no longer count.")
+
+
+@app.command(name="reopen")
+def session_reopen(
+    ctx: typer.Context,
+    session_id: Annotated[str, typer.Argument(help="Id of a cancelled session.")],
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Restore a cancelled session with its kept enrollments, when its days and instructors are still
+    free and nobody kept has since joined another training that year (conflicts are listed).
+
+    Examples:
+
+      pelatihan session reopen 12
+    """
+    from pelatihan_cli.services import sessions
+
+    s = sessions.reopen(get_db(ctx), session_id)
+    if fmt is not OutputFormat.table:
+        _emit_one(s, fmt, "Reopened", columns=[*COLUMNS, "enrollments_restored", "instructor_days"])
+        return
+    info(f"Reopened {_summary(s)}; {s['enrollments_restored']} enrollment(s) active again.")
 
 
 @app.command(name="import")
@@ -192,12 +270,15 @@ def session_import(
                                               "instructor (several separated by ';').")],
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
     weekends: WeekendsOption = False,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Programme of every row (default: the one covering each row's days).")] = None,
     new: NewOption = False,
 ) -> None:
     """Plan sessions from a file with the rules of `plan`, all or nothing; rows already planned are unchanged."""
     from pelatihan_cli.services import sessions
 
-    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends, allow_new=new)
+    c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends, programme=programme,
+                            allow_new=new)
     info(f"Read {c['read']} row(s): {c['planned']} session(s) planned, {c['unchanged']} unchanged.")
 
 
@@ -215,16 +296,25 @@ def session_auto_plan(
     venue: Annotated[Optional[str], typer.Option(
         "--venue", help="Venue of every planned session, {kelurahan} is replaced by its name, e.g. "
                         "'Aula Kelurahan {kelurahan}'; a request's own venue column wins.")] = None,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Programme to plan (default: the one covering the window, created for its "
+                                  "year when there is none); only its sessions count as already planned.")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Plan every requested kelurahan and skill that has no planned session yet, in the window."""
+    """Plan every requested kelurahan and skill that has no session yet in the programme, in the window.
+
+    Examples:
+
+      pelatihan session auto-plan --from 2025-07-01 --to 2025-08-29 --requests data/programme_2025.csv
+    """
     from pelatihan_cli.services import autoplan
 
     r = autoplan.auto_plan(get_db(ctx), start, end, requests, days=days, capacity=capacity,
-                           max_per_day=max_per_day, weekends=weekends, dry_run=dry_run, venue=venue)
+                           max_per_day=max_per_day, weekends=weekends, dry_run=dry_run, venue=venue,
+                           programme=programme)
     title = "Auto-plan (dry run: nothing written)" if dry_run else "Auto-plan"
-    _emit_sessions(r["sessions"], fmt, title, "Nothing to plan: every request already has a planned session.")
+    _emit_sessions(r["sessions"], fmt, title, "Nothing to plan: every request already has a session in this programme.")
     if fmt is OutputFormat.table:
         verb = "Would plan" if dry_run else "Planned"
         info(f"{verb} {len(r['sessions'])} session(s) for {r['events']} kelurahan; "
-             f"{r['already_planned']} of {r['requests']} request(s) already had a planned session.")
+             f"{r['already_planned']} of {r['requests']} request(s) already had a session in {r['programme']}.")

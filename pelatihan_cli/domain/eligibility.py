@@ -31,10 +31,14 @@ class SessionFacts:
     first_day: dt.date
     capacity: int
     status: str = "planned"
+    programme_year: int | None = None   # the year of the session's programme
+    programme: str = ""                  # its name
+    last_day: dt.date | None = None      # its last training day (None: unknown, as the first)
 
     @property
     def year(self) -> int:
-        return self.first_day.year
+        """The year of the one-training-per-person rule: the programme's year."""
+        return self.programme_year if self.programme_year is not None else self.first_day.year
 
     @property
     def label(self) -> str:
@@ -43,18 +47,26 @@ class SessionFacts:
 
 
 def check_session_open(session: SessionFacts, today: dt.date) -> list[str]:
-    """Refuse a cancelled session; a session already started is allowed with a warning
-    (operators enter paper records afterwards). Returns the warnings."""
+    """Refuse a cancelled session; a session already started, or even done, is allowed with
+    a warning (operators enter paper records afterwards). Returns the warnings."""
     if session.status == "cancelled":
         raise ValidationError(
             f"{session.label[0].upper()}{session.label[1:]} is cancelled; nobody can enroll in it. "
             "Choose another session (`pelatihan session list`).",
             field="session", value=session.id,
         )
+    if is_done(session, today):
+        return [f"{session.label} is done (its last day was {session.last_day.isoformat()}); "
+                "recording a late enrollment from the paper records (recorded)."]
     if session.first_day < today:
         return [f"{session.label} started on {session.first_day.isoformat()}; "
                 "recording the enrollment afterwards."]
     return []
+
+
+def is_done(session: SessionFacts, today: dt.date) -> bool:
+    """Whether the session's last day has passed (an enrollment now is a late record)."""
+    return session.status != "cancelled" and session.last_day is not None and session.last_day < today
 
 
 def check_nik_agreement(nik: Nik, birth_date: dt.date | None, sex: str | None, *,
@@ -113,9 +125,9 @@ def check_domicile(domicile_id: int, domicile_name: str, session: SessionFacts, 
 
 
 def check_one_per_year(active_other: list[tuple[int, str]], session: SessionFacts, *, who: str) -> None:
-    """At most one active (enrolled or waitlisted) enrollment per person per calendar year.
-    `active_other`: (session_id, label) of the person's other active enrollments in that year,
-    first one first."""
+    """At most one active (enrollment or waitlisted) enrollment per person per programme year,
+    across programmes. `active_other`: (session_id, label) of the person's other active
+    enrollments in that year, first one first; the label names its programme."""
     if active_other:
         _, label = active_other[0]
         raise Conflict(

@@ -14,7 +14,7 @@ from sqlite_utils import Database
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
-from pelatihan_cli.services import audit
+from pelatihan_cli.services import audit, clock
 
 _NIK_RE = re.compile(r"^\d{16}$")
 YES = {"yes", "y", "ya", "1", "true", "hadir", "✓", "✔", "√", "v"}
@@ -74,7 +74,7 @@ def mark(db: Database, session_id: int, day_no: int, niks: Iterable[str] = (), *
     """Mark the given people (or everyone enrolled, minus `except_niks`) present on day
     `day_no` (absent with `absent`). With all_enrolled, the excepted people get the
     opposite mark. Returns counts {'marked', 'changed', 'present', 'absent'}."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     niks = [_clean_nik(n) for n in niks]
     except_niks = [_clean_nik(n) for n in except_niks]
     if all_enrolled and niks:
@@ -142,7 +142,7 @@ def import_file(db: Database, path: str | Path, *, input_format: str | None = No
     from pelatihan_cli.importing.readers import open_rows
     from pelatihan_cli.importing.values import cell_int, cell_text
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     errors: list[dict] = []
     planned: dict[tuple[int, int], tuple[int, int]] = {}  # (enrollment, day) -> (present, row)
     sessions_seen: set[int] = set()
@@ -240,15 +240,23 @@ def _row_session(db: Database, row: dict, cache: dict, cell_int, cell_text) -> i
     return sid
 
 
+#: the enrollments `e` (of session `s`) whose attendance counts: whatever their status now
+#: (someone withdrawn or moved after attending keeps what they attended), except those of
+#: a cancelled session. Reports count days present and completions over these.
+COUNTED_SQL = "e.cancelled = 0 AND s.status != 'cancelled'"
+
+
 def completed_sql(where: str = "1") -> str:
-    """SQL selecting enrollment ids (column `enrollment_id`) of enrolled people present on
-    every day of their session."""
+    """SQL selecting enrollment ids (column `enrollment_id`) that completed their session:
+    present on every day of it, whatever the enrollment's status now (a withdrawal after
+    the last day keeps the completion), excluding cancelled sessions. The one completion
+    rule of every report."""
     return f"""
         SELECT a.enrollment_id
         FROM attendance a
         JOIN enrollment e ON e.id = a.enrollment_id
         JOIN session s ON s.id = e.session_id
-        WHERE a.present = 1 AND e.status = 'enrolled' AND a.day_no <= s.days AND {where}
+        WHERE a.present = 1 AND {COUNTED_SQL} AND a.day_no <= s.days AND {where}
         GROUP BY a.enrollment_id
         HAVING count(*) = max(s.days)
     """

@@ -14,7 +14,7 @@ from pelatihan_cli.domain import autoplan as algo
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.names import name_key
 from pelatihan_cli.errors import PelatihanError, RowErrors, ValidationError
-from pelatihan_cli.services import audit, holidays, kelurahan as kelurahan_service, sessions
+from pelatihan_cli.services import audit, holidays, kelurahan as kelurahan_service, programmes, sessions
 from pelatihan_cli.services import skills as skills_service
 
 REQUEST_COLUMNS = ["kelurahan", "skill", "capacity", "venue"]
@@ -94,11 +94,12 @@ def _problem(db: Database, wd: list[dt.date], days: int, max_per_day: int) -> al
                         events_on_day=events_on_day, busy=busy, load=load)
 
 
-def _existing_days(db: Database, kelurahan_id: int, days: int, window: set[dt.date]) -> tuple[dt.date, ...]:
+def _existing_days(db: Database, kelurahan_id: int, days: int, window: set[dt.date],
+                   programme_id: int | None) -> tuple[dt.date, ...]:
     """Days of the kelurahan's planned event inside the window (to add tracks to it)."""
     for (sid,) in db.execute(
-        "SELECT id FROM session WHERE kelurahan_id = ? AND status = 'planned' AND days = ? ORDER BY start_date, id",
-        [kelurahan_id, days]).fetchall():
+        "SELECT id FROM session WHERE kelurahan_id = ? AND status = 'planned' AND days = ? AND programme_id = ? "
+        "ORDER BY start_date, id", [kelurahan_id, days, programme_id]).fetchall():
         ds = tuple(dt.date.fromisoformat(r[0]) for r in db.execute(
             "SELECT date FROM session_day WHERE session_id = ? ORDER BY day_no", [sid]))
         if ds and all(d in window for d in ds):
@@ -118,9 +119,15 @@ def auto_plan(
     weekends: bool = False,
     dry_run: bool = False,
     venue: str | None = None,
+    programme: str | None = None,
 ) -> dict:
-    """Plan every request that has no planned session yet. Returns {sessions (session
-    objects; id None in a dry run), requests, already_planned, events, dry_run}.
+    """Plan every request that has no session yet in the programme. Returns {sessions
+    (session objects; id None in a dry run), requests, already_planned, events, dry_run,
+    programme (its name)}.
+
+    The programme is `programme`, else the one whose window covers --from..--to, else the
+    programme of that year, created (not in a dry run). Only its own sessions (not
+    cancelled) count as already planned: another year's sessions never do.
 
     The venue of a session is the request's `venue` cell, else `venue` with `{kelurahan}`
     replaced by the kelurahan's name (e.g. 'Aula Kelurahan {kelurahan}'), else none."""
@@ -136,6 +143,9 @@ def auto_plan(
     per_day = sessions.positive_int(max_per_day, "--max-per-day", "--max-per-day")
 
     def run() -> dict:
+        prog, created = programmes.programme_for_dates(db, [a, b], programme, create=not dry_run)
+        prog_id = prog.id if prog else None
+        prog_name = prog.name if prog else f"a new programme for {a.year}"
         reqs = _read_requests(db, requests, cap_default)
         cal = holidays.calendar(db, weekends=weekends)
         wd = cal.working_days_between(a, b)
@@ -143,8 +153,9 @@ def auto_plan(
         todo, already = [], 0
         for r in reqs:
             planned = db.execute(
-                "SELECT 1 FROM session WHERE kelurahan_id = ? AND skill_id = ? AND status = 'planned' LIMIT 1",
-                [r["kelurahan"].id, r["skill"].id]).fetchone()
+                "SELECT 1 FROM session WHERE kelurahan_id = ? AND skill_id = ? AND status = 'planned' "
+                "AND programme_id = ? LIMIT 1",
+                [r["kelurahan"].id, r["skill"].id, prog_id]).fetchone()
             if planned:
                 already += 1
             else:
@@ -156,7 +167,7 @@ def auto_plan(
             algo.Event(
                 kelurahan=rs[0]["kelurahan"].name,
                 tracks=tuple(algo.Track(str(r["skill"].id), r["skill"].name, r["capacity"]) for r in rs),
-                preferred_days=_existing_days(db, kid, n_days, window),
+                preferred_days=_existing_days(db, kid, n_days, window, prog_id),
             )
             for kid, rs in groups.items()
         ]
@@ -169,12 +180,12 @@ def auto_plan(
                 iid = db.execute("SELECT id FROM instructor WHERE name_key = ?", [name_key(ins)]).fetchone()[0]
                 where = r["venue"] or (venue_template.replace("{kelurahan}", k.name) if venue_template else None)
                 drafts.append((k, sessions.Draft(k.id, k.name, r["skill"].name, list(p.days), track.capacity,
-                                                 where, [iid], [ins], weekends)))
+                                                 where, [iid], [ins], weekends, programme_id=prog_id)))
         result = {"requests": len(reqs), "already_planned": already, "events": len(placements),
-                  "dry_run": dry_run, "sessions": []}
+                  "dry_run": dry_run, "sessions": [], "programme": prog_name}
         if dry_run:
             result["sessions"] = [
-                {"id": None, "kelurahan": d.kelurahan, "kecamatan": k.kecamatan, "skill": d.skill,
+                {"id": None, "programme": prog_name, "kelurahan": d.kelurahan, "kecamatan": k.kecamatan, "skill": d.skill,
                  "days": [x.isoformat() for x in d.days], "capacity": d.capacity, "enrolled": 0, "waitlisted": 0,
                  "venue": d.venue, "instructors": d.instructor_names, "status": "planned"}
                 for k, d in drafts
@@ -182,8 +193,9 @@ def auto_plan(
             result["sessions"].sort(key=lambda s: (s["days"][0], name_key(s["kelurahan"]), name_key(s["skill"])))
             return result
         ids = [sessions.write_draft(db, d) for _, d in drafts]
-        if ids:
-            audit.record(db, "session.auto_plan", {"session": len(ids), "events": len(placements)})
+        if ids or created:
+            audit.record(db, "session.auto_plan", {"session": len(ids), "events": len(placements),
+                                                   "programmes_created": int(created)})
         result["sessions"] = sessions.query_sessions(
             db, "WHERE s.id IN (SELECT value FROM json_each(?))", [sessions.ids_param(ids)]) if ids else []
         return result

@@ -21,6 +21,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import eligibility as rules
+from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, SessionFacts
 from pelatihan_cli.domain.names import did_you_mean, name_key
@@ -28,7 +29,8 @@ from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik
 from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
 from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError
-from pelatihan_cli.services import audit, settings
+from pelatihan_cli.services import ak1 as ak1_cards
+from pelatihan_cli.services import audit, clock, settings
 
 AK1_MAX = 40
 
@@ -67,6 +69,7 @@ class EnrollResult:
     participant_created: bool = False
     outside_domicile: bool = False
     nik_mismatch_accepted: bool = False
+    late_record: bool = False     # the session was done: a late enrollment from paper records
 
     def message(self) -> str:
         """The one line shown to the operator."""
@@ -100,8 +103,10 @@ class _Stored:
 
 _SESSION_SQL = """
     SELECT s.id, s.kelurahan_id, k.name, sk.name, s.start_date, s.capacity, s.status,
-           (SELECT min(d.date) FROM session_day d WHERE d.session_id = s.id)
+           (SELECT min(d.date) FROM session_day d WHERE d.session_id = s.id), p.year, p.name,
+           (SELECT max(d.date) FROM session_day d WHERE d.session_id = s.id)
     FROM session s JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
+    JOIN programme p ON p.id = s.programme_id
     WHERE s.id = ?
 """
 
@@ -119,7 +124,8 @@ def session_facts(db: Database, session_id: object) -> SessionFacts:
                               field="session", value=session_id)
     first = dt.date.fromisoformat(row[7] or row[4])
     return SessionFacts(id=row[0], kelurahan_id=row[1], kelurahan=row[2], skill=row[3], first_day=first,
-                        capacity=row[5], status=row[6])
+                        capacity=row[5], status=row[6], programme_year=row[8], programme=row[9],
+                        last_day=dt.date.fromisoformat(row[10]) if row[10] else None)
 
 
 def _as_date(value: object, field_name: str) -> dt.date | None:
@@ -167,14 +173,17 @@ class _Plan:
     status: str | None       # the enrollment to write; None: no enrollment write
     seq: int
     outside: bool
+    card: tuple | None = None  # (number, number_key, issued_on) of an AK1 card to add
 
 
 #: the participant's stored facts and enrollments, for one or many NIKs
 _FACTS_PARTICIPANT_SQL = (
     "SELECT id, nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, ak1_date, "
     "nik_mismatch_accepted, age_band FROM participant WHERE nik IN (SELECT value FROM json_each(?))")
+# an enrollment kept in a cancelled session reads as 'cancelled': history, not active
 _FACTS_ENROLLMENT_SQL = """
-    SELECT e.participant_id, e.id, e.session_id, e.status, e.year, e.seq,
+    SELECT e.participant_id, e.id, e.session_id, CASE WHEN e.cancelled = 1 THEN 'cancelled' ELSE e.status END,
+           e.year, e.seq,
            CASE WHEN e.status IN ('enrolled', 'waitlisted') THEN
                (SELECT count(*) FROM enrollment x
                 WHERE x.session_id = e.session_id AND x.status = e.status AND x.seq <= e.seq) END
@@ -209,7 +218,7 @@ class Enroller:
     def __init__(self, db: Database, *, today: dt.date | None = None):
         self.db = db
         self.conn = db.conn
-        self.today = today or dt.date.today()
+        self.today = today or clock.today()
         self.age_min = settings.get_int(db, "age_min")
         self.age_max = settings.get_int(db, "age_max")
         self._sessions: dict[int, SessionFacts] = {}
@@ -217,6 +226,9 @@ class Enroller:
         self._kelurahan: dict[str, tuple[int, str]] | None = None
         self._kelurahan_names: dict[int, str] = {}
         self._kelurahan_typed: dict[str, tuple[int, str]] = {}
+        # AK1 number key -> (participant id, nik, name) of its holder, or None: read per
+        # chunk (_load_ak1) and kept up to date by this Enroller's own writes
+        self._ak1: dict[str, tuple | None] = {}
 
     # --- cached look-ups -------------------------------------------------------------
 
@@ -272,6 +284,8 @@ class Enroller:
         address = clean_text(person.address, field="address")
         ak1_number = clean_text(person.ak1_number, field="ak1_number", limit=AK1_MAX)
         ak1_date = _as_date(person.ak1_date, "ak1_date")
+        if ak1_date is not None:
+            ak1_cards.check_issue_date(ak1_date, self.today, value=person.ak1_date)
         birth, sex, mismatch = rules.check_nik_agreement(
             nik, birth_in, sex_in, accept_mismatch=opts.accept_nik_mismatch, nik_text=person.nik,
             birth_text=person.birth_date if isinstance(person.birth_date, str) else None,
@@ -319,16 +333,14 @@ class Enroller:
             new["phone"] = c.phone
         if c.address is not None:
             new["address"] = c.address
-        if c.ak1_number is not None:
-            new["ak1_number"] = c.ak1_number
-        if c.ak1_date is not None:
-            new["ak1_date"] = c.ak1_date.isoformat()
+        card = self._card(c, stored)
         changes = new if stored is None else {k: v for k, v in new.items() if getattr(stored, k) != v}
 
         result = EnrollResult(nik=c.nik.value, session_id=s.id, status="", position=None, capacity=s.capacity,
                               warnings=warnings, name=c.name, session_label=s.label,
                               participant_created=stored is None, outside_domicile=outside,
-                              nik_mismatch_accepted=bool(c.mismatch))
+                              nik_mismatch_accepted=bool(c.mismatch),
+                              late_record=rules.is_done(s, self.today))
         stored_id = stored.id if stored is not None else None
 
         same = None
@@ -337,20 +349,59 @@ class Enroller:
             if sid == s.id:
                 same = (eid, status, position)
             elif status in ACTIVE and year == s.year:
-                others.append((sid, self.session(sid).label))
+                other = self.session(sid)
+                others.append((sid, f"{other.label} of programme {other.programme!r}"))
 
         if same is not None and same[1] in ACTIVE:
             result.enrollment_status = same[1]
             result.position = same[2]
-            result.status = "updated" if changes else "unchanged"
-            return _Plan(result, new, changes, stored_id, same, None, 0, outside)
+            result.status = "updated" if changes or card else "unchanged"
+            return _Plan(result, new, changes, stored_id, same, None, 0, outside, card)
 
         rules.check_one_per_year(others, s, who=f"NIK {person.nik!r}")
         enrolled, waitlisted, max_seq = self._counts(s.id)
         status = rules.seat_decision(enrolled, s, no_waitlist=opts.no_waitlist)
         result.status = result.enrollment_status = status
         result.position = enrolled + 1 if status == ENROLLED else waitlisted + 1
-        return _Plan(result, new, changes, stored_id, same, status, max_seq + 1, outside)
+        return _Plan(result, new, changes, stored_id, same, status, max_seq + 1, outside, card)
+
+    def _card(self, c: _Checked, stored: _Stored | None) -> tuple | None:
+        """The AK1 card to add for this person, if any: a number another person holds is
+        refused naming them; one the person already holds adds nothing."""
+        if c.ak1_number is None:
+            return None
+        key = ak1_cards.ak1_key(c.ak1_number)
+        if not key:
+            return None
+        holder = self._ak1_holder(key)
+        if holder is not None:
+            if stored is not None and holder[0] == stored.id:
+                return None
+            raise ValidationError(ak1_cards.taken_message(c.ak1_number, holder[1], holder[2]),
+                                  field="ak1_number", value=c.ak1_number)
+        return (c.ak1_number, key, c.ak1_date.isoformat() if c.ak1_date else None)
+
+    def _ak1_holder(self, key: str) -> tuple | None:
+        if key not in self._ak1:
+            self._load_ak1([key])
+        return self._ak1[key]
+
+    def _load_ak1(self, keys: list[str]) -> None:
+        """Read the holders of these AK1 number keys in one query."""
+        keys = [k for k in set(keys) if k and k not in self._ak1]
+        if not keys:
+            return
+        for k in keys:
+            self._ak1[k] = None
+        for key, pid, nik, name in self.conn.execute(
+                "SELECT c.number_key, p.id, p.nik, p.name FROM ak1_card c JOIN participant p ON p.id = c.participant_id "
+                "WHERE c.number_key IN (SELECT value FROM json_each(?)) ORDER BY c.legacy_duplicate DESC, c.id DESC",
+                [json.dumps(keys)]):
+            self._ak1[key] = (pid, nik, name)
+
+    def _add_card(self, pid: int, nik: str, name: str, card: tuple) -> None:
+        self.conn.execute(ak1_cards.insert_sql(), [pid, card[0], card[1], card[2]])
+        self._ak1[card[1]] = (pid, nik, name)
 
     def _facts(self, niks: list[str]) -> dict[str, tuple[_Stored, list[tuple]]]:
         """Stored record and enrollments (id, session, status, year, seq, position) of
@@ -384,8 +435,13 @@ class Enroller:
         stored, enrollments = self._facts([c.nik.value]).get(c.nik.value, (None, ()))
         plan = self._decide(person, c, s, opts, stored, enrollments, warnings)
         if plan.status is None:
-            if plan.changes:
-                self._write(lambda: self._update_participant(plan.stored_id, plan.changes))
+            if plan.changes or plan.card:
+                def update() -> None:
+                    if plan.changes:
+                        self._update_participant(plan.stored_id, plan.changes)
+                    if plan.card:
+                        self._add_card(plan.stored_id, c.nik.value, plan.result.name, plan.card)
+                self._write(update, who=f"NIK {person.nik!r}")
             return plan.result
 
         def write() -> None:
@@ -398,6 +454,8 @@ class Enroller:
                 pid = cur.lastrowid
             elif plan.changes:
                 self._update_participant(pid, plan.changes)
+            if plan.card:
+                self._add_card(pid, c.nik.value, plan.result.name, plan.card)
             if plan.same is not None:  # withdrawn earlier from this session: back in, at the end of the queue
                 self.conn.execute(_ENROLLMENT_REJOIN_SQL,
                                   [plan.status, plan.seq, s.year, int(plan.outside), plan.same[0]])
@@ -436,6 +494,7 @@ class Enroller:
             except ValidationError:
                 pass
         known = self._facts(niks)
+        self._load_ak1([ak1_cards.ak1_key(str(p.ak1_number)) for p, _s, _o in items if not _blank(p.ak1_number)])
         next_pid, next_eid = self.conn.execute(
             "SELECT (SELECT coalesce(max(id), 0) FROM participant), (SELECT coalesce(max(id), 0) FROM enrollment)"
         ).fetchone()
@@ -443,6 +502,7 @@ class Enroller:
         updates: list[tuple[int, dict]] = []   # in order; a person may be updated twice
         new_enrollments: list[tuple] = []
         rejoins: list[tuple] = []
+        cards: list[tuple] = []
         out: list[tuple[object, EnrollResult | PelatihanError]] = []
         for person, session, opts in items:
             sid = session
@@ -458,7 +518,7 @@ class Enroller:
                 out.append((sid, e))
                 continue
             out.append((sid, plan.result))
-            if plan.status is None and not plan.changes:
+            if plan.status is None and not plan.changes and not plan.card:
                 continue
             # keep the in-memory state what the database will be after the chunk's writes
             pid = plan.stored_id
@@ -475,6 +535,9 @@ class Enroller:
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)
+            if plan.card:
+                cards.append((pid, plan.card[0], plan.card[1], plan.card[2]))
+                self._ak1[plan.card[1]] = (pid, key, plan.result.name)
             if plan.status is not None:
                 if plan.same is not None:
                     eid = plan.same[0]
@@ -492,13 +555,13 @@ class Enroller:
                 self._took_seat(plan, s.id)
             known[key] = (stored, enrollments)
 
-        if not (new_people or updates or new_enrollments or rejoins):
+        if not (new_people or updates or new_enrollments or rejoins or cards):
             return out
         conn = self.conn
         # A savepoint costs SQLite a sub-journal of every page the chunk touches (it made
         # imports ~40% slower). A chunk that only adds rows needs none: should the database
         # refuse one of them, deleting the ids allocated above undoes the chunk exactly.
-        undo_by_delete = not (updates or rejoins)
+        undo_by_delete = not (updates or rejoins or cards)
         first_pid = next_pid - len(new_people)
         first_eid = next_eid - len(new_enrollments)
         if not undo_by_delete:
@@ -512,6 +575,7 @@ class Enroller:
                 conn.execute("ROLLBACK TO enroll_chunk")
                 conn.execute("RELEASE enroll_chunk")
             self._session_counts.clear()  # our counts included the chunk: read them again
+            self._ak1.clear()
 
         try:
             if new_people:
@@ -522,6 +586,8 @@ class Enroller:
                 conn.executemany(_ENROLLMENT_INSERT_SQL, new_enrollments)
             if rejoins:
                 conn.executemany(_ENROLLMENT_REJOIN_SQL, rejoins)
+            if cards:
+                conn.executemany(ak1_cards.insert_sql(), cards)
         except sqlite3.IntegrityError:
             undo()
             return self._replay(items)
@@ -585,6 +651,8 @@ def _integrity_conflict(e: sqlite3.IntegrityError, who: str, session: SessionFac
         return Conflict(f"Capacity: {label} is full; nothing was saved for {who}. Run the command again to join the waitlist.")
     if "enrollment_one_active_per_year" in text or "enrollment.participant_id, enrollment.year" in text:
         return Conflict(f"One training per year: {who} already has an active enrollment that year; nothing was saved.")
+    if "ak1_card" in text:
+        return Conflict(f"The AK1 number of {who} was recorded for someone else at the same moment; nothing was saved.")
     if "participant.nik" in text:
         return Conflict(f"{who} was registered by someone else at the same moment; run the command again.")
     return Conflict(f"The database refused the enrollment of {who} ({text}); nothing was saved.")
@@ -605,6 +673,7 @@ def enroll(db: Database, session_id: int, person: PersonInput, opts: EnrollOptio
                 "updated": int(result.status == "updated"),
                 "outside_domicile": int(result.outside_domicile),
                 "nik_mismatch_accepted": int(result.nik_mismatch_accepted),
+                "late_record": int(result.late_record and result.status in (ENROLLED, WAITLISTED)),
             })
     return result
 
@@ -654,11 +723,17 @@ class WithdrawResult:
     session_label: str
     previous_status: str
     promoted: list[Promotion]
+    attended: int = 0        # days present before the withdrawal (kept and counted)
+    days: int = 0
+    completed: bool = False
 
     def message(self) -> str:
         if self.previous_status == WITHDRAWN:
             return f"{self.name} was already withdrawn from {self.session_label}; nothing changed."
         line = f"Withdrew {self.name} from {self.session_label} (was {self.previous_status})."
+        if self.attended:
+            line += (f" Their attendance stays recorded: {self.attended} of {self.days} day(s)"
+                     f"{', completed' if self.completed else ''}.")
         for p in self.promoted:
             line += f" Promoted {p.name} from the waitlist to seat {p.seat}."
         if self.previous_status == ENROLLED and not self.promoted:
@@ -666,8 +741,20 @@ class WithdrawResult:
         return line
 
 
-def withdraw(db: Database, session_id: int, nik_text: str, reason: str | None = None) -> WithdrawResult:
-    """Withdraw a person from a session; a freed seat goes to the first waitlisted person."""
+def attendance_of(db: Database, enrollment_id: int) -> tuple[int, int, bool]:
+    """(days present, the session's days, completed) of one enrollment."""
+    present, days = db.conn.execute(
+        "SELECT (SELECT count(*) FROM attendance a WHERE a.enrollment_id = e.id AND a.present = 1 "
+        "AND a.day_no <= s.days), s.days FROM enrollment e JOIN session s ON s.id = e.session_id WHERE e.id = ?",
+        [enrollment_id]).fetchone()
+    return present, days, present >= days
+
+
+def withdraw(db: Database, session_id: int, nik_text: str, reason: str | None = None, *,
+             force: bool = False) -> WithdrawResult:
+    """Withdraw a person from a session; a freed seat goes to the first waitlisted person.
+    Someone present on a day of the session is refused unless `force`; with it their
+    attendance and completion stay recorded and counted."""
     reason = clean_text(reason, field="reason")
     with write_transaction(db):
         s = session_facts(db, session_id)
@@ -679,12 +766,17 @@ def withdraw(db: Database, session_id: int, nik_text: str, reason: str | None = 
         result = WithdrawResult(nik, name, s.id, s.label, row[1], [])
         if row[1] == WITHDRAWN:
             return result
+        present, days, completed = attendance_of(db, row[0])
+        lifecycle.check_withdraw(present, days, completed, who=f"{name} (NIK {nik_text!r})", where=s.label,
+                                 force=force)
+        result.attended, result.days, result.completed = present, days, completed
         db.conn.execute(
             "UPDATE enrollment SET status = 'withdrawn', withdraw_reason = ?, "
             "updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?", [reason, row[0]])
-        if row[1] == ENROLLED:
+        if row[1] == ENROLLED and s.status != "cancelled":
             result.promoted = promote_waitlisted(db, s.id)
-        audit.record(db, "participant.withdraw", {"withdrawn": 1, "promoted": len(result.promoted)})
+        audit.record(db, "participant.withdraw", {"withdrawn": 1, "promoted": len(result.promoted),
+                                                  "attendance_kept": int(bool(present))})
     return result
 
 
@@ -706,14 +798,16 @@ class MoveResult:
 
 
 def move(db: Database, nik_text: str, to_session: int, opts: EnrollOptions = EnrollOptions(), *,
-         from_session: int | None = None, today: dt.date | None = None) -> MoveResult:
-    """Move a person's active enrollment to another session under the same rules, all or nothing."""
+         from_session: int | None = None, today: dt.date | None = None, force: bool = False) -> MoveResult:
+    """Move a person's active enrollment to another session under the same rules, all or nothing.
+    Someone present on a day of the old session is refused unless `force`; with it their
+    attendance there stays recorded and counted (the old enrollment becomes withdrawn)."""
     with write_transaction(db):
         target = session_facts(db, to_session)
         pid, nik, name = _participant_id(db, nik_text)
         active = db.conn.execute(
             "SELECT e.id, e.session_id, e.status FROM enrollment e WHERE e.participant_id = ? "
-            "AND e.status IN ('enrolled', 'waitlisted') ORDER BY e.seq", [pid]).fetchall()
+            "AND e.status IN ('enrolled', 'waitlisted') AND e.cancelled = 0 ORDER BY e.seq", [pid]).fetchall()
         if from_session is not None:
             active = [a for a in active if a[1] == int(from_session)]
         if not active:
@@ -728,6 +822,9 @@ def move(db: Database, nik_text: str, to_session: int, opts: EnrollOptions = Enr
         if old_sid == target.id:
             raise Conflict(f"NIK {nik_text!r} is already in {target.label}; nothing to move.")
         old = session_facts(db, old_sid)
+        present, days, completed = attendance_of(db, eid)
+        lifecycle.check_withdraw(present, days, completed, who=f"NIK {nik_text!r}", where=old.label, verb="move",
+                                 force=force)
         db.conn.execute(
             "UPDATE enrollment SET status = 'withdrawn', withdraw_reason = ?, "
             "updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?",
@@ -736,7 +833,9 @@ def move(db: Database, nik_text: str, to_session: int, opts: EnrollOptions = Enr
         result = Enroller(db, today=today).enroll(PersonInput(nik=nik_text, name=p[0]), target.id, opts)
         promoted = promote_waitlisted(db, old_sid) if old_status == ENROLLED else []
         audit.record(db, "participant.move", {"moved": 1, "promoted": len(promoted),
-                                              "outside_domicile": int(result.outside_domicile)})
+                                              "outside_domicile": int(result.outside_domicile),
+                                              "attendance_kept": int(bool(present)),
+                                              "late_record": int(result.late_record)})
     return MoveResult(old_sid, old.label, result, promoted)
 
 

@@ -19,7 +19,7 @@ from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.dates import age_on
 from pelatihan_cli.domain.person import age_band
 from pelatihan_cli.errors import NotFound, ValidationError
-from pelatihan_cli.services import audit, auditlog
+from pelatihan_cli.services import ak1, audit, auditlog
 
 ERASED_MARK = "[erased]"
 
@@ -72,11 +72,40 @@ def _band_for(db: Database, pid: int, birth_iso: str | None, today: dt.date) -> 
     return age_band(age_on(birth, on))
 
 
+def _withdraw_from_open_sessions(db: Database, pid: int, today: dt.date) -> tuple[list[int], list[dict]]:
+    """Withdraw the person (reason 'erased') from every session that is not done (planned,
+    running, or cancelled and perhaps reopened later), so that no erased person holds a
+    seat; freed seats go to the waitlist. Returns (session ids, promotions)."""
+    from pelatihan_cli.domain import lifecycle
+    from pelatihan_cli.domain.privacy import mask_nik
+    from pelatihan_cli.services.enrollment import promote_waitlisted
+
+    expr, params = lifecycle.phase_sql(today)
+    rows = db.execute(
+        f"""SELECT e.id, e.session_id, e.status, s.status FROM enrollment e JOIN session s ON s.id = e.session_id
+            WHERE e.participant_id = ? AND e.status IN ('enrolled', 'waitlisted') AND ({expr}) != 'done'
+            ORDER BY e.session_id""", [pid, *params]).fetchall()
+    sessions, promoted = [], []
+    for eid, sid, status, session_status in rows:
+        db.execute("UPDATE enrollment SET status = 'withdrawn', withdraw_reason = 'erased', "
+                   "updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?", [eid])
+        sessions.append(sid)
+        if status == "enrolled" and session_status != "cancelled":
+            promoted += [{"session_id": sid, "name": p.name, "nik": mask_nik(p.nik), "seat": p.seat}
+                         for p in promote_waitlisted(db, sid)]
+    return sessions, promoted
+
+
 def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
-    """Erase the personal data of the participant with this NIK. Returns counts."""
-    today = today or dt.date.today()
+    """Erase the personal data of the participant with this NIK, after withdrawing them
+    from the sessions that are not done (the waitlist moves up). Returns counts, plus
+    `withdrawn_from` (session ids) and `promoted` (who got a freed seat)."""
+    from pelatihan_cli.services import clock
+
+    today = today or clock.today()
     with write_transaction(db):
         person = find(db, nik)
+        withdrawn_from, promoted = _withdraw_from_open_sessions(db, person.id, today)
         birth, band = db.execute(
             "SELECT birth_date, age_band FROM participant WHERE id = ?", [person.id]
         ).fetchone()
@@ -90,7 +119,9 @@ def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
                WHERE id = ?""",
             [band, ERASED_MARK, person.id],
         )
+        ak1.erase_cards(db, person.id)  # numbers anonymised; cards and dates kept for the counts
         scrubbed = auditlog.scrub_person(db, person.nik, ERASED_MARK)
-        counts = {"participants": 1, "enrollments_kept": person.enrollments, "audit_entries_scrubbed": scrubbed}
+        counts = {"participants": 1, "enrollments_kept": person.enrollments, "withdrawn": len(withdrawn_from),
+                  "promoted": len(promoted), "audit_entries_scrubbed": scrubbed}
         audit.record(db, "participant.erase", counts)
-    return counts
+    return {**counts, "withdrawn_from": withdrawn_from, "promoted": promoted}

@@ -40,10 +40,14 @@ TABLES: dict[str, tuple[list[str], str]] = {
            FROM instructor i ORDER BY i.name""",
     ),
     "holidays": (["date", "name"], "SELECT date, name FROM holiday ORDER BY date"),
+    "programmes": (
+        ["id", "name", "year", "start_date", "end_date", "funding", "title"],
+        "SELECT id, name, year, start_date, end_date, funding, title FROM programme ORDER BY start_date, id",
+    ),
     "sessions": (
-        ["id", "kelurahan", "kecamatan", "skill", "start_date", "days", "dates", "capacity", "venue",
-         "weekends", "status", "cancel_reason", "instructors", "created_at", "updated_at"],
-        f"""SELECT s.id, k.name, k.kecamatan, sk.name, s.start_date, s.days,
+        ["id", "programme_id", "programme", "kelurahan", "kecamatan", "skill", "start_date", "days", "dates",
+         "capacity", "venue", "weekends", "status", "cancel_reason", "instructors", "created_at", "updated_at"],
+        f"""SELECT s.id, s.programme_id, pr.name, k.name, k.kecamatan, sk.name, s.start_date, s.days,
                   (SELECT group_concat(date, '{_SEP}') FROM
                       (SELECT date FROM session_day WHERE session_id = s.id ORDER BY day_no)),
                   s.capacity, s.venue, s.weekends, s.status, s.cancel_reason,
@@ -51,13 +55,19 @@ TABLES: dict[str, tuple[list[str], str]] = {
                    JOIN instructor i ON i.id = si.instructor_id WHERE si.session_id = s.id),
                   s.created_at, s.updated_at
            FROM session s JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
+           JOIN programme pr ON pr.id = s.programme_id
            ORDER BY s.start_date, s.id""",
     ),
     "participants": (
         ["id", "nik", "name", "birth_date", "sex", "address", "kelurahan", "phone", "ak1_number",
          "ak1_date", "age_band", "erased_at", "created_at", "updated_at"],
-        """SELECT p.id, p.nik, p.name, p.birth_date, p.sex, p.address, k.name, p.phone, p.ak1_number,
-                  p.ak1_date, p.age_band, p.erased_at, p.created_at, p.updated_at
+        # ak1_*: the person's latest card (services/ak1; the legacy participant columns are unused)
+        """SELECT p.id, p.nik, p.name, p.birth_date, p.sex, p.address, k.name, p.phone,
+                  (SELECT c.number FROM ak1_card c WHERE c.participant_id = p.id
+                   ORDER BY c.issued_on IS NULL, c.issued_on DESC, c.id DESC LIMIT 1),
+                  (SELECT c.issued_on FROM ak1_card c WHERE c.participant_id = p.id
+                   ORDER BY c.issued_on IS NULL, c.issued_on DESC, c.id DESC LIMIT 1),
+                  p.age_band, p.erased_at, p.created_at, p.updated_at
            FROM participant p LEFT JOIN kelurahan k ON k.id = p.kelurahan_id ORDER BY p.id""",
     ),
     "enrollments": (
@@ -87,8 +97,11 @@ def _mask(table: str, row: dict) -> None:
         row["phone"] = mask_phone(row["phone"])
 
 
-def collect(db: Database, *, show_nik: bool = False) -> dict:
-    """The whole programme as {"meta": {...}, table: [row dicts]} from one snapshot."""
+def collect(db: Database, *, show_nik: bool = False, programme_id: int | None = None) -> dict:
+    """The whole database as {"meta": {...}, table: [row dicts]} from one snapshot; with
+    `programme_id`, only that programme with its sessions, their enrollments and
+    attendance, and the people enrolled in them (kelurahan, skills, instructors and
+    holidays stay whole: they are shared)."""
     conn = db.conn
     own_txn = not conn.in_transaction
     if own_txn:
@@ -117,11 +130,20 @@ def collect(db: Database, *, show_nik: bool = False) -> dict:
     finally:
         if own_txn:
             conn.rollback()
+    if programme_id is not None:
+        data["meta"]["programme_id"] = programme_id
+        data["programmes"] = [p for p in data["programmes"] if p["id"] == programme_id]
+        data["sessions"] = [s for s in data["sessions"] if s["programme_id"] == programme_id]
+        sids = {s["id"] for s in data["sessions"]}
+        data["enrollments"] = [e for e in data["enrollments"] if e["session_id"] in sids]
+        data["attendance"] = [a for a in data["attendance"] if a["session_id"] in sids]
+        pids = {e["participant_id"] for e in data["enrollments"]}
+        data["participants"] = [p for p in data["participants"] if p["id"] in pids]
     return data
 
 
 def export(db: Database, output: Path | str, fmt: str = "json", *, show_nik: bool = False,
-           force: bool = False) -> dict:
+           force: bool = False, programme_id: int | None = None) -> dict:
     """Write the export to `output`; returns the row count per table."""
     output = Path(output)
     if fmt not in FORMATS:
@@ -135,7 +157,7 @@ def export(db: Database, output: Path | str, fmt: str = "json", *, show_nik: boo
         raise Conflict(f"{output} already exists; choose another file name, or add --force to overwrite it.")
     if show_nik:  # logged before anything is shown; refused where it cannot be logged
         audit.record_reveal(db, "privacy.show_nik", {"export": fmt})
-    data = collect(db, show_nik=show_nik)
+    data = collect(db, show_nik=show_nik, programme_id=programme_id)
     tmp = output.with_name(f".{output.name}.tmp-{os.getpid()}")
     from pelatihan_cli.render import export as render_export
 
@@ -151,5 +173,6 @@ def export(db: Database, output: Path | str, fmt: str = "json", *, show_nik: boo
     counts = {t: len(data[t]) for t in TABLES}
     if not getattr(db, "read_only", False):
         with write_transaction(db):
-            audit.record(db, "ops.export", {"format": fmt, "show_nik": show_nik, **counts})
+            audit.record(db, "ops.export", {"format": fmt, "show_nik": show_nik, "programme_id": programme_id,
+                                            **counts})
     return counts

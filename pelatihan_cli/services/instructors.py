@@ -16,12 +16,22 @@ from pelatihan_cli.services import audit, skills as skills_service
 
 IMPORT_COLUMNS = ["name", "skills", "phone"]
 
+# a session `s` that still holds its instructors: planned or running (not done, not cancelled)
+_BLOCKING = "s.status != 'cancelled' AND ? <= (SELECT max(x.date) FROM session_day x WHERE x.session_id = s.id)"
+
+
+def _blocking_params() -> list:
+    from pelatihan_cli.services import clock
+
+    return [clock.today().isoformat()]
+
 
 @dataclass(frozen=True)
 class Instructor:
     id: int
     name: str
     phone: str | None
+    archived_at: str | None = None   # removed after teaching sessions that are kept
 
 
 def _phone(text: str | None) -> str | None:
@@ -38,17 +48,23 @@ def clean_instructor_name(text: str | None) -> str:
 
 
 def find(db: Database, name: str) -> Instructor | None:
-    row = db.execute("SELECT id, name, phone FROM instructor WHERE name_key = ?", [name_key(name)]).fetchone()
+    row = db.execute("SELECT id, name, phone, archived_at FROM instructor WHERE name_key = ?",
+                     [name_key(name)]).fetchone()
     return Instructor(*row) if row else None
 
 
-def resolve(db: Database, name: str) -> Instructor:
-    """An instructor by name (case and spaces ignored), or NotFound offering close names."""
+def resolve(db: Database, name: str, *, planning: bool = False) -> Instructor:
+    """An instructor by name (case and spaces ignored), or NotFound offering close names.
+    `planning`: an archived instructor is refused (hidden from planning)."""
     ins = find(db, name)
     if ins is None:
-        known = [r[0] for r in db.execute("SELECT name FROM instructor ORDER BY name")]
+        known = [r[0] for r in db.execute(
+            "SELECT name FROM instructor WHERE archived_at IS NULL OR ? ORDER BY name", [int(not planning)])]
         hint = did_you_mean(name, known) or " See `pelatihan instructor list`."
         raise NotFound(f"Unknown instructor {name!r}.{hint}")
+    if planning and ins.archived_at:
+        raise Conflict(f"Instructor {ins.name!r} was removed on {ins.archived_at[:10]} (archived: kept on the "
+                       "sessions they taught); add them again with `pelatihan instructor add` to plan them.")
     return ins
 
 
@@ -84,6 +100,8 @@ def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None
     phone_e164 = _phone(phone)
     with write_transaction(db):
         existing = find(db, name)
+        if existing and existing.archived_at:
+            return _restore(db, existing, skill_names, phone_e164, allow_new=allow_new)
         if existing:
             raise Conflict(f"Instructor {existing.name!r} already exists; names must be unique. "
                            f"To add skills or change the phone, use `pelatihan instructor update {existing.name!r} "
@@ -97,6 +115,20 @@ def add(db: Database, name: str, skills: Sequence[str], phone: str | None = None
             db.execute("INSERT INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [cur.lastrowid, skill.id])
         audit.record(db, "instructor.add", {"instructor": 1, "skill": new_skills})
     return {"name": name, "skills": sorted(skill_names, key=name_key), "new_skills": new_skills}
+
+
+def _restore(db: Database, ins: Instructor, skill_names: Sequence[str], phone: str | None, *,
+             allow_new: bool) -> dict:
+    """`instructor add` of an archived instructor: back in planning, with the skills given
+    added to the stored ones (and the phone, when given). Inside add's transaction."""
+    db.execute("UPDATE instructor SET archived_at = NULL, phone = coalesce(?, phone) WHERE id = ?", [phone, ins.id])
+    new_skills = 0
+    for s in skill_names:
+        skill, created = skills_service.get_or_create(db, s, allow_new=allow_new)
+        new_skills += created
+        db.execute("INSERT OR IGNORE INTO instructor_skill (instructor_id, skill_id) VALUES (?, ?)", [ins.id, skill.id])
+    audit.record(db, "instructor.add", {"instructor": 1, "skill": new_skills, "restored": 1})
+    return {"name": ins.name, "skills": skills_of(db, ins.id), "new_skills": new_skills, "restored": True}
 
 
 def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_skills: Sequence[str] = (),
@@ -141,15 +173,15 @@ def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_sk
                     f"Instructor {ins.name!r} does not teach {s!r} (teaches: {', '.join(taught.values()) or 'nothing'}); "
                     "nothing to remove.", field="--remove-skill", value=s)
             booked = db.execute(
-                """SELECT s.id, k.name, s.start_date FROM session_instructor si JOIN session s ON s.id = si.session_id
+                f"""SELECT s.id, k.name, s.start_date FROM session_instructor si JOIN session s ON s.id = si.session_id
                    JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
-                   WHERE si.instructor_id = ? AND s.status = 'planned' AND sk.name_key = ?
-                   ORDER BY s.start_date, s.id""", [ins.id, name_key(s)]).fetchall()
+                   WHERE si.instructor_id = ? AND sk.name_key = ? AND {_BLOCKING}
+                   ORDER BY s.start_date, s.id""", [ins.id, name_key(s), *_blocking_params()]).fetchall()
             if booked:
                 sid, kel, start = booked[0]
                 more = f" and {len(booked) - 1} more" if len(booked) > 1 else ""
                 raise Conflict(
-                    f"Cannot remove {stored!r} from instructor {ins.name!r}: they are booked on planned session "
+                    f"Cannot remove {stored!r} from instructor {ins.name!r}: they are booked on session "
                     f"{sid} ({kel} · {stored}, from {start}){more}; give it another instructor "
                     f"(`pelatihan session update {sid} --instructor ...`) or cancel it first.")
             db.execute("DELETE FROM instructor_skill WHERE instructor_id = ? AND skill_id = "
@@ -182,21 +214,24 @@ def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_sk
             "new_skills": new_skills, "changed": changed}
 
 
-def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool = False) -> list[dict]:
-    """Rows: name, phone (masked unless show_phone), skills, sessions (planned), booked_days."""
-    where, params = "", []
+def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool = False,
+                     include_archived: bool = False) -> list[dict]:
+    """Rows: name, phone (masked unless show_phone), skills, sessions (planned or running),
+    booked_days, archived (the date, or None). Archived instructors only with include_archived."""
+    where, params = ["(i.archived_at IS NULL OR ?)"], [int(include_archived)]
     if skill:
         sk = skills_service.resolve(db, skill)
-        where = "WHERE i.id IN (SELECT instructor_id FROM instructor_skill WHERE skill_id = ?)"
+        where.append("i.id IN (SELECT instructor_id FROM instructor_skill WHERE skill_id = ?)")
         params.append(sk.id)
     sql = f"""
         SELECT i.id, i.name, i.phone,
             (SELECT count(*) FROM session_instructor si JOIN session s ON s.id = si.session_id
-              WHERE si.instructor_id = i.id AND s.status = 'planned') AS sessions,
-            (SELECT count(*) FROM instructor_day d WHERE d.instructor_id = i.id) AS booked_days
-        FROM instructor i {where} ORDER BY i.name_key
+              WHERE si.instructor_id = i.id AND {_BLOCKING}) AS sessions,
+            (SELECT count(*) FROM instructor_day d WHERE d.instructor_id = i.id) AS booked_days,
+            i.archived_at
+        FROM instructor i WHERE {' AND '.join(where)} ORDER BY i.name_key
     """
-    rows = db.execute(sql, params).fetchall()
+    rows = db.execute(sql, [*_blocking_params(), *params]).fetchall()
     skill_map: dict[int, list[str]] = {}
     for iid, sname in db.execute(
         "SELECT x.instructor_id, s.name FROM instructor_skill x JOIN skill s ON s.id = x.skill_id ORDER BY s.name_key"
@@ -204,7 +239,7 @@ def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool
         skill_map.setdefault(iid, []).append(sname)
     out = [
         {"name": r[1], "phone": phone_for_display(r[2], reveal=show_phone), "skills": skill_map.get(r[0], []),
-         "sessions": r[3], "booked_days": r[4]}
+         "sessions": r[3], "booked_days": r[4], "archived": r[5][:10] if r[5] else None}
         for r in rows
     ]
     if show_phone and out:
@@ -213,7 +248,8 @@ def list_instructors(db: Database, skill: str | None = None, *, show_phone: bool
 
 
 def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
-    """One instructor with skills and booked days (date, session, kelurahan, skill)."""
+    """One instructor with skills, booked days (date, session, kelurahan, skill) and
+    `archived` (the date they were removed, or None); archived instructors too."""
     ins = resolve(db, name)
     booked = [
         {"date": r[0], "session": r[1], "kelurahan": r[2], "skill": r[3]}
@@ -228,31 +264,48 @@ def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
     if show_phone:
         audit.record_reveal(db, "instructor.show.show_nik", {"rows": 1})
     return {"name": ins.name, "phone": phone_for_display(ins.phone, reveal=show_phone),
-            "skills": skills_of(db, ins.id), "booked_days": booked}
+            "skills": skills_of(db, ins.id), "booked_days": booked,
+            "archived": ins.archived_at[:10] if ins.archived_at else None}
 
 
 def remove(db: Database, name: str) -> dict:
-    """Remove an instructor; refused while booked on a planned session. Links to
-    cancelled sessions go with them."""
+    """Remove an instructor; refused while booked on a planned or running session.
+
+    Links to cancelled sessions go. An instructor who taught done sessions is archived
+    (hidden from planning and from `instructor list`, kept on those sessions' records);
+    one who taught none is deleted. Returns {name, archived, done_sessions}."""
     with write_transaction(db):
         ins = resolve(db, name)
+        if ins.archived_at:
+            raise Conflict(f"Instructor {ins.name!r} was already removed on {ins.archived_at[:10]} (archived).")
         booked = db.execute(
-            """SELECT s.id, min(d.date) FROM session_instructor si JOIN session s ON s.id = si.session_id
-               LEFT JOIN session_day d ON d.session_id = s.id
-               WHERE si.instructor_id = ? AND s.status = 'planned' GROUP BY s.id ORDER BY 2""",
-            [ins.id],
+            f"""SELECT s.id FROM session_instructor si JOIN session s ON s.id = si.session_id
+               WHERE si.instructor_id = ? AND {_BLOCKING} ORDER BY s.start_date, s.id""",
+            [ins.id, *_blocking_params()],
         ).fetchall()
         if booked:
             ids = ", ".join(str(r[0]) for r in booked[:5]) + (" ..." if len(booked) > 5 else "")
             raise Conflict(
-                f"Instructor {ins.name!r} is booked on {len(booked)} planned session(s) ({ids}); "
+                f"Instructor {ins.name!r} is booked on {len(booked)} planned or running session(s) ({ids}); "
                 "cancel them or plan them with another instructor first."
             )
-        db.execute("DELETE FROM instructor_day WHERE instructor_id = ?", [ins.id])
-        cancelled = db.execute("DELETE FROM session_instructor WHERE instructor_id = ?", [ins.id]).rowcount
-        db.execute("DELETE FROM instructor WHERE id = ?", [ins.id])
-        audit.record(db, "instructor.remove", {"instructor": 1, "cancelled_session_links": cancelled})
-    return {"name": ins.name}
+        cancelled_ids = "SELECT id FROM session WHERE status = 'cancelled'"
+        db.execute(f"DELETE FROM instructor_day WHERE instructor_id = ? AND session_id IN ({cancelled_ids})",
+                   [ins.id])
+        cancelled = db.execute(
+            f"DELETE FROM session_instructor WHERE instructor_id = ? AND session_id IN ({cancelled_ids})",
+            [ins.id]).rowcount
+        done = db.execute("SELECT count(*) FROM session_instructor WHERE instructor_id = ?", [ins.id]).fetchone()[0]
+        if done:
+            db.execute("UPDATE instructor SET archived_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
+                       [ins.id])
+        else:
+            db.execute("DELETE FROM instructor_day WHERE instructor_id = ?", [ins.id])
+            db.execute("DELETE FROM instructor_skill WHERE instructor_id = ?", [ins.id])
+            db.execute("DELETE FROM instructor WHERE id = ?", [ins.id])
+        audit.record(db, "instructor.remove", {"instructor": 1, "cancelled_session_links": cancelled,
+                                               "archived": int(bool(done)), "done_sessions_kept": done})
+    return {"name": ins.name, "archived": bool(done), "done_sessions": done}
 
 
 def import_file(db: Database, path: Path | str, *, allow_new: bool = False) -> dict:

@@ -18,6 +18,10 @@ the value and the reason, in file order.
   every row of the file; each use is recorded on the row's enrollment/participant and
   counted in the audit row.
 
+Rows go only to sessions of one programme (`programme`, else the programme of --session,
+else the default programme): a row never lands in another programme, and a session id
+of another programme in a row is refused naming both.
+
 Which session a row goes to: `session_id` (the --session option); else the row's
 session column; else the planned session of the row's kelurahan for the row's skill;
 else the kelurahan's planned sessions in date order, the first with a free seat (the
@@ -54,7 +58,7 @@ if TYPE_CHECKING:
     from pelatihan_cli.services.enrollment import Enroller
 
 ON_ERROR = ("abort", "skip")
-SUMMARY_KEYS = ("read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors")
+SUMMARY_KEYS = ("programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors")
 #: how often the progress callback is called (rows)
 PROGRESS_EVERY = 1000
 #: rows enrolled together (Enroller.enroll_many): one prefetch and one executemany per chunk
@@ -87,6 +91,7 @@ class ImportSummary:
     on_error: str = "abort"
     rejects_path: str | None = None
     source: str = ""
+    programme: str | None = None
 
     def as_dict(self) -> dict:
         """The summary object: exactly the keys of SUMMARY_KEYS."""
@@ -127,8 +132,9 @@ class _Warnings:
 class _Sessions:
     """Planned sessions, kelurahan and skills, read once for the whole file."""
 
-    def __init__(self, db: Database, enroller: Enroller):
+    def __init__(self, db: Database, enroller: Enroller, programme):
         self.db = db
+        self.programme = programme
         self.enrolled = enroller.enrolled_count  # seats taken, counting the rows enrolled before this one
         self.kelurahan = enroller.kelurahan      # name or code -> (id, name); the Enroller's cached look-up
         self.skill_by_key: dict[str, tuple[int, str]] = {
@@ -136,7 +142,7 @@ class _Sessions:
         self.by_kel: dict[int, list[tuple[int, int, int]]] = {}   # kel -> [(session, skill, capacity)] by date
         for sid, kid, skid, cap in db.execute(
             "SELECT id, kelurahan_id, skill_id, capacity FROM session WHERE status = 'planned' "
-            "ORDER BY start_date, id"
+            "AND programme_id = ? ORDER BY start_date, id", [programme.id if programme else -1]
         ):
             self.by_kel.setdefault(kid, []).append((sid, skid, cap))
         #: whether some kelurahan offers a choice (then a person's active session matters)
@@ -163,9 +169,10 @@ class _Sessions:
         kid, kname = self.kelurahan(kel_text)
         sessions = self.by_kel.get(kid, [])
         if not sessions:
-            raise ValidationError(f"Kelurahan {kname} has no planned session; plan one (`pelatihan session plan`) "
-                                  "or give the session id in a sesi column or with --session.",
-                                  field="kelurahan", value=kel_text)
+            where = f" in {self.programme.name}" if self.programme else ""
+            raise ValidationError(f"Kelurahan {kname} has no planned session{where}; plan one (`pelatihan session plan`), "
+                                  "give the session id in a sesi column or with --session, or choose the programme "
+                                  "with --programme.", field="kelurahan", value=kel_text)
         if skill_text is None:
             if len(sessions) == 1:
                 self._resolved[(kel_text, skill_text)] = sessions[0][0]
@@ -175,18 +182,39 @@ class _Sessions:
         matching = [s for s in sessions if skill is not None and s[1] == skill[0]]
         if not matching:
             offered = sorted({self._skill_name(s[1]) for s in sessions})
-            raise ValidationError(f"Kelurahan {kname} has no planned session for skill {skill_text!r}; "
+            raise ValidationError(f"Kelurahan {kname} has no planned session for skill {skill_text!r} in this programme; "
                                   f"its sessions are for {', '.join(offered)}.", field="skill", value=skill_text)
         if len(matching) == 1:
             self._resolved[(kel_text, skill_text)] = matching[0][0]
             return matching[0][0]
         return self._first_free(matching, active)
 
+    def check_programme(self, sid: int) -> int:
+        """A session id given in the file or with --session must belong to the programme."""
+        row = self.db.execute("SELECT p.id, p.name FROM session s JOIN programme p ON p.id = s.programme_id "
+                              "WHERE s.id = ?", [sid]).fetchone()
+        if row is not None and self.programme is not None and row[0] != self.programme.id:
+            raise ValidationError(
+                f"session {sid} belongs to programme {row[1]!r}, not {self.programme.name!r}, which this import "
+                f"fills; give --programme {row[0]} to import into that programme, or fix the session id.",
+                field="session", value=sid)
+        return sid
+
     def _skill_name(self, skill_id: int) -> str:
         for sid, name in self.skill_by_key.values():
             if sid == skill_id:
                 return name
         return str(skill_id)
+
+
+def _programme(db: Database, programme: str | None, session_id: int | None):
+    """The programme an import fills: --programme, else that of --session, else the default."""
+    from pelatihan_cli.services import programmes
+
+    if (programme is None or not str(programme).strip()) and session_id is not None:
+        pid = db.execute("SELECT programme_id FROM session WHERE id = ?", [session_id]).fetchone()[0]
+        return programmes.get(db, pid)
+    return programmes.choose(db, programme)
 
 
 def _missing_column_error(field: str, columns: list[str], source: str) -> ValidationError:
@@ -212,6 +240,7 @@ def import_participants(
     progress: Callable[[int, int | None, str], None] | None = None,
     allow_outside: bool = False,
     accept_nik_mismatch: bool = False,
+    programme: str | None = None,
 ) -> ImportSummary:
     """Import a participant list; see the module doc. Returns the summary; the caller
     decides the exit code (errors + abort -> 1, rejected rows with skip -> 3)."""
@@ -302,9 +331,13 @@ def import_participants(
                 conn.execute("CREATE TEMP TABLE IF NOT EXISTS _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
                 conn.execute("DELETE FROM _import_nik")
                 enroller = Enroller(db, today=today)
-                sessions = _Sessions(db, enroller)
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
+                prog = _programme(db, programme, session_id)
+                summary.programme = prog.name if prog else None
+                sessions = _Sessions(db, enroller, prog)
+                if session_id is not None:
+                    sessions.check_programme(session_id)
                 total = src.total
                 n = 0
                 # rows are read and checked one by one, then enrolled a chunk at a time:
@@ -316,6 +349,8 @@ def import_participants(
                              key: str | None) -> Callable[[], int]:
                     def resolve() -> int:  # called by the Enroller in row order: it sees the seats taken
                         sid = cell_int(row.get(sess_col), field="session") if sess_col else None
+                        if sid is not None:
+                            sessions.check_programme(sid)
                         if sid is None:
                             if kel is None:
                                 raise ValidationError(

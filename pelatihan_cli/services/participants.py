@@ -13,29 +13,42 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import eligibility as rules
+from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.nik import clean_nik, parse_nik
 from pelatihan_cli.domain.person import SEX_LABEL, age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
 from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_display
 from pelatihan_cli.errors import NotFound, ValidationError
-from pelatihan_cli.services import audit
+from pelatihan_cli.services import ak1, audit
 from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
 
 LIST_COLUMNS = ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone",
-                "session_id", "status", "position", "ak1_number"]
-STATUSES = ("enrolled", "waitlisted", "withdrawn")
+                "session_id", "status", "position", "ak1_number", "attended", "completed"]
+# 'cancelled': an enrollment kept as history in a cancelled session (enrollment.cancelled)
+STATUSES = ("enrolled", "waitlisted", "withdrawn", "cancelled")
 
 # the position is the rank by first-come seq among the session's rows of the same status,
 # counted on the enrollment_session index (session_id, status, seq) for each row: a
 # filtered listing (one kelurahan, one person) touches only its own rows, never the
 # whole enrollment table as a window function over it would
 _POSITIONED = """
-    SELECT e.*, CASE WHEN e.status = 'withdrawn' THEN NULL ELSE
+    SELECT e.*, CASE WHEN e.status = 'withdrawn' OR e.cancelled = 1 THEN NULL ELSE
         (SELECT count(*) FROM enrollment x
-         WHERE x.session_id = e.session_id AND x.status = e.status AND x.seq <= e.seq) END AS position
+         WHERE x.session_id = e.session_id AND x.status = e.status AND x.seq <= e.seq) END AS position,
+        CASE WHEN e.cancelled = 1 AND e.status != 'withdrawn' THEN 'cancelled' ELSE e.status END AS shown_status,
+        (SELECT count(*) FROM attendance a WHERE a.enrollment_id = e.id AND a.present = 1) AS present_days
     FROM enrollment e
 """
+
+
+def _attendance(status: str | None, present: int | None, days: int | None) -> tuple[str | None, bool | None, str]:
+    """(attended '2/2', completed, note) of an enrollment row; (None, None, '') without one."""
+    if status is None or days is None:
+        return None, None, ""
+    completed = status != "cancelled" and present >= days
+    note = lifecycle.enrollment_note(status, present, days, completed, cancelled=status == "cancelled")
+    return lifecycle.attended(present, days), completed, note
 
 
 def _present(nik, birth, phone, show_nik: bool) -> tuple:
@@ -56,13 +69,15 @@ def find(db: Database, nik_text: str) -> tuple:
 
 def list_participants(db: Database, *, session_id: int | None = None, kelurahan: str | None = None,
                       status: str | None = None, search: str | None = None, show_nik: bool = False,
-                      today: dt.date | None = None) -> list[dict]:
+                      today: dt.date | None = None, programme_id: int | None = None) -> list[dict]:
     """One row per enrollment (a registered person without one appears once, with no session).
     Keys: LIST_COLUMNS. `age` is on the session's first day (today without a session)."""
     from pelatihan_cli.services import kelurahan as kel
 
     today = today or dt.date.today()
-    where, params = ["p.erased_at IS NULL"], []
+    # one session's list shows its erased people too (no name, no NIK), so that its count
+    # agrees with `session show` and the roster; other lists leave them out
+    where, params = ["p.erased_at IS NULL"] if session_id is None else [], []
     if session_id is not None:
         session_facts(db, session_id)  # unknown session -> clear error
         where.append("r.session_id = ?")
@@ -70,10 +85,13 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
     if kelurahan:
         where.append("p.kelurahan_id = ?")
         params.append(kel.resolve(db, kelurahan).id)
+    if programme_id is not None:  # enrollments in the programme's sessions only
+        where.append("s.programme_id = ?")
+        params.append(programme_id)
     if status:
         if status not in STATUSES:
             raise ValidationError(f"Status {status!r} is not one of {', '.join(STATUSES)}.", field="status", value=status)
-        where.append("r.status = ?")
+        where.append("r.shown_status = ?")
         params.append(status)
     if search and search.strip():
         text = search.strip()
@@ -86,24 +104,25 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
         where.append(f"({cond})")
     sql = f"""
         WITH r AS ({_POSITIONED})
-        SELECT p.nik, p.name, p.sex, p.birth_date, k.name, p.phone, r.session_id, r.status, r.position,
-               p.ak1_number, s.start_date
+        SELECT p.nik, p.name, p.sex, p.birth_date, k.name, p.phone, r.session_id, r.shown_status, r.position,
+               {ak1.latest_sql('number')}, s.start_date, r.present_days, s.days
         FROM participant p
         LEFT JOIN r ON r.participant_id = p.id
         LEFT JOIN session s ON s.id = r.session_id
         LEFT JOIN kelurahan k ON k.id = p.kelurahan_id
         WHERE {' AND '.join(where)}
         ORDER BY r.session_id IS NULL, r.session_id,
-                 CASE r.status WHEN 'enrolled' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.position, p.name
+                 CASE r.shown_status WHEN 'enrolled' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.position, p.name
     """
     rows = []
-    for nik, name, sex, birth, kname, phone, sid, st, pos, ak1, start in db.conn.execute(sql, params):
+    for nik, name, sex, birth, kname, phone, sid, st, pos, ak1_no, start, present, days in db.conn.execute(sql, params):
+        attended, completed, _note = _attendance(st, present, days)
         on = dt.date.fromisoformat(start) if start else today
         age = age_on(dt.date.fromisoformat(birth), on) if birth else None
         nik_out, birth_out, phone_out = _present(nik, birth, phone, show_nik)
         rows.append({"nik": nik_out, "name": name, "sex": sex, "birth_date": birth_out, "age": age,
                      "kelurahan": kname, "phone": phone_out, "session_id": sid, "status": st,
-                     "position": pos, "ak1_number": ak1})
+                     "position": pos, "ak1_number": ak1_no, "attended": attended, "completed": completed})
     if show_nik and rows:
         audit.record_reveal(db, "participant.list.show_nik", {"rows": len(rows)})
     return rows
@@ -113,25 +132,29 @@ def show(db: Database, nik_text: str, *, show_nik: bool = False) -> dict:
     """One person and their enrollments (newest session first)."""
     pid = find(db, nik_text)[0]
     p = db.conn.execute(
-        "SELECT p.nik, p.name, p.sex, p.birth_date, p.address, k.name, p.phone, p.ak1_number, p.ak1_date, "
+        "SELECT p.nik, p.name, p.sex, p.birth_date, p.address, k.name, p.phone, "
+        f"{ak1.latest_sql('number')}, {ak1.latest_sql('issued_on')}, "
         "p.nik_mismatch_accepted, p.age_band, p.created_at, p.updated_at "
         "FROM participant p LEFT JOIN kelurahan k ON k.id = p.kelurahan_id WHERE p.id = ?", [pid]).fetchone()
     nik, birth, phone = _present(p[0], p[3], p[6], show_nik)
     enrollments = []
-    for sid, kname, skill, start, st, pos, outside, reason, cap in db.conn.execute(
+    for sid, kname, skill, start, st, pos, outside, reason, cap, present, days in db.conn.execute(
             f"""WITH r AS ({_POSITIONED})
-                SELECT r.session_id, k.name, sk.name, s.start_date, r.status, r.position, r.outside_domicile,
-                       r.withdraw_reason, s.capacity
+                SELECT r.session_id, k.name, sk.name, s.start_date, r.shown_status, r.position, r.outside_domicile,
+                       r.withdraw_reason, s.capacity, r.present_days, s.days
                 FROM r JOIN session s ON s.id = r.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
                 JOIN skill sk ON sk.id = s.skill_id
                 WHERE r.participant_id = ? ORDER BY s.start_date DESC, r.seq DESC""", [pid]):
+        attended, completed, note = _attendance(st, present, days)
         enrollments.append({"session_id": sid, "kelurahan": kname, "skill": skill, "start_date": start,
                             "status": st, "position": pos, "capacity": cap, "outside_domicile": bool(outside),
-                            "withdraw_reason": reason})
+                            "withdraw_reason": reason, "attended": attended, "completed": completed,
+                            "record": note})
     if show_nik:
         audit.record_reveal(db, "participant.show.show_nik", {"rows": 1})
     return {"nik": nik, "name": p[1], "sex": p[2], "sex_label": SEX_LABEL.get(p[2]), "birth_date": birth,
             "address": p[4], "kelurahan": p[5], "phone": phone, "ak1_number": p[7], "ak1_date": p[8],
+            "ak1_cards": ak1.cards_of(db, pid),
             "nik_mismatch_accepted": bool(p[9]), "age_band": p[10], "created_at": p[11], "updated_at": p[12],
             "enrollments": enrollments}
 
@@ -228,18 +251,6 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
 
 def record_ak1(db: Database, nik_text: str, number: str, date: str | dt.date | None = None,
                *, today: dt.date | None = None) -> dict:
-    """Record that the person's AK1 card (kartu pencari kerja) was made."""
-    clean = clean_text(number, field="ak1_number", limit=AK1_MAX)
-    if not clean:
-        raise ValidationError("AK1 number is empty; give --number as printed on the card.", field="ak1_number", value=number)
-    day = parse_date(date, field="ak1_date") if date else (today or dt.date.today())
-    if day > (today or dt.date.today()):
-        raise ValidationError(f"AK1 date {day.isoformat()} is in the future; give the date the card was made.",
-                              field="ak1_date", value=date)
-    with write_transaction(db):
-        pid, _, name = find(db, nik_text)
-        db.conn.execute("UPDATE participant SET ak1_number = ?, ak1_date = ?, "
-                        "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
-                        [clean, day.isoformat(), pid])
-        audit.record(db, "participant.ak1", {"participants": 1})
-    return {"name": name, "ak1_number": clean, "ak1_date": day.isoformat()}
+    """Record one of the person's AK1 cards (see services/ak1.record, which also corrects)."""
+    r = ak1.record(db, nik_text, number, date, today=today)
+    return {"name": r["name"], "ak1_number": r["number"], "ak1_date": r["issued_on"], "status": r["status"]}

@@ -152,14 +152,16 @@ def _title_for_new(db: Database) -> tuple[str, str | None]:
     return DEFAULT_TITLE, DEFAULT_FUNDING
 
 
-def programme_for_dates(db: Database, days: Sequence[dt.date], programme: str | None = None) -> tuple[Programme, bool]:
+def programme_for_dates(db: Database, days: Sequence[dt.date], programme: str | None = None, *,
+                        create: bool = True) -> tuple[Programme | None, bool]:
     """The programme a session with these days joins, and whether it was created now.
 
     Given `programme`: it must cover every day. Else: the one programme covering them; two
     or more: ValidationError listing them (give --programme); none: the programme of the
     first day's year is created with a calendar-year window, unless one of that year
     exists (its window must then be widened, or --programme given). Call inside a write
-    transaction (it may insert)."""
+    transaction (it may insert); with `create=False` nothing is written and (None, False)
+    says a programme would be created."""
     first, last = days[0].isoformat(), days[-1].isoformat()
     if programme is not None and str(programme).strip():
         p = resolve(db, programme)
@@ -187,6 +189,8 @@ def programme_for_dates(db: Database, days: Sequence[dt.date], programme: str | 
             f"{p.name!r} runs from {p.start_date} to {p.end_date}. Widen it with "
             f"`pelatihan programme update {p.id} --from ... --to ...`, or add another programme "
             f"(`pelatihan programme add NAME --year {year} --from ... --to ...`).", field="start", value=first)
+    if not create:
+        return None, False
     title, funding = _title_for_new(db)
     name = f"{title} {year}"
     if db.execute("SELECT 1 FROM programme WHERE name_key = ?", [name_key(name)]).fetchone():
@@ -313,6 +317,7 @@ def update(db: Database, programme: str | int, *, name: str | None = None, year:
             raise Conflict(f"Session {outside[0]} ({outside[1]} to {outside[2]}) would fall outside "
                            f"{a.isoformat()} to {b.isoformat()}; move it or choose a wider window.")
         pairs = [documents.parse_assignment(text) for text in set_values]
+        unset = [k.strip() if k.strip().startswith("doc_") else "doc_" + k.strip() for k in unset]
         for key, _ in pairs:
             documents.check_overridable(key)
         for key in unset:

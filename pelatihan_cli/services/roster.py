@@ -13,8 +13,12 @@ from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import audit
 
 
-def _filters(db: Database, kelurahan: str | None, session_id: int | None) -> tuple[str, list]:
+def _filters(db: Database, kelurahan: str | None, session_id: int | None,
+             programme_id: int | None = None) -> tuple[str, list]:
     where, params = ["s.status = 'planned'"], []
+    if programme_id is not None:
+        where.append("s.programme_id = ?")
+        params.append(programme_id)
     if kelurahan:
         from pelatihan_cli.services.kelurahan import resolve
 
@@ -30,9 +34,9 @@ def _filters(db: Database, kelurahan: str | None, session_id: int | None) -> tup
 
 
 def nearest_days(db: Database, day: dt.date, *, kelurahan: str | None = None,
-                 session_id: int | None = None) -> tuple[str | None, str | None]:
-    """The closest training days (ISO) before and after `day` of planned sessions."""
-    where, params = _filters(db, kelurahan, session_id)
+                 session_id: int | None = None, programme_id: int | None = None) -> tuple[str | None, str | None]:
+    """The closest training days (ISO) before and after `day` of sessions not cancelled."""
+    where, params = _filters(db, kelurahan, session_id, programme_id)
     sql = "SELECT {agg}(d.date) FROM session_day d JOIN session s ON s.id = d.session_id WHERE {where} AND d.date {op} ?"
     before = db.execute(sql.format(agg="max", where=where, op="<"), [*params, day.isoformat()]).fetchone()[0]
     after = db.execute(sql.format(agg="min", where=where, op=">"), [*params, day.isoformat()]).fetchone()[0]
@@ -40,12 +44,12 @@ def nearest_days(db: Database, day: dt.date, *, kelurahan: str | None = None,
 
 
 def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_id: int | None = None,
-           show_nik: bool = False) -> list[dict]:
+           show_nik: bool = False, programme_id: int | None = None) -> list[dict]:
     """Sessions training on `day`, each a dict with the JSON keys session_id, kelurahan,
     kecamatan, skill, date, day, of_days, venue, instructors, participants (no, nik,
     name, sex, address, phone; NIK and phone masked unless show_nik). Ordered by
     kecamatan, kelurahan, skill, session id. Logs the use of show_nik."""
-    where, params = _filters(db, kelurahan, session_id)
+    where, params = _filters(db, kelurahan, session_id, programme_id)
     sessions = db.execute(
         f"""
         SELECT s.id, k.name, k.kecamatan, sk.name, d.day_no, s.days, s.venue, pr.name, s.programme_id
@@ -96,7 +100,7 @@ def roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_
 
 
 def day_roster(db: Database, day: dt.date, *, kelurahan: str | None = None, session_id: int | None = None,
-               show_nik: bool = False) -> dict:
+               show_nik: bool = False, programme_id: int | None = None) -> dict:
     """{'sessions': roster(...), 'before': ISO or None, 'after': ISO or None,
     'documents': the document settings of the first session's programme,
     'documents_by_session': {session id: the settings of its programme}}; each roster
@@ -104,10 +108,12 @@ def day_roster(db: Database, day: dt.date, *, kelurahan: str | None = None, sess
     looked up only when nothing trains on `day` (same filters)."""
     from pelatihan_cli.services.programmes import document_settings
 
-    sessions = roster(db, day, kelurahan=kelurahan, session_id=session_id, show_nik=show_nik)
+    sessions = roster(db, day, kelurahan=kelurahan, session_id=session_id, show_nik=show_nik,
+                      programme_id=programme_id)
     before = after = None
     if not sessions:
-        before, after = nearest_days(db, day, kelurahan=kelurahan, session_id=session_id)
+        before, after = nearest_days(db, day, kelurahan=kelurahan, session_id=session_id,
+                                     programme_id=programme_id)
     programme_of = dict(db.execute(
         "SELECT id, programme_id FROM session WHERE id IN (SELECT value FROM json_each(?))",
         [json.dumps([s["session_id"] for s in sessions])]).fetchall())

@@ -28,7 +28,7 @@ from pelatihan_cli.services import skills as skills_service
 
 SESSION_KEYS = ["id", "programme", "kelurahan", "kecamatan", "skill", "days", "capacity", "enrolled", "waitlisted",
                 "venue", "instructors", "status"]
-IMPORT_COLUMNS = ["kelurahan", "skill", "start", "days", "capacity", "venue", "instructor"]
+IMPORT_COLUMNS = ["kelurahan", "skill", "start", "days", "capacity", "venue", "instructor", "programme"]
 STATUSES = lifecycle.PHASES
 DEFAULT_DAYS = 2
 DEFAULT_CAPACITY = 20
@@ -192,6 +192,7 @@ class Draft:
     programme: str | None = None   # as given with --programme; None: the one covering the days
     programme_created: bool = False  # set by write_draft when the programme was made for it
     allow_new: bool = False        # --new: a new skill close to a stored one is created anyway
+    programme_id: int | None = None  # already chosen (auto-plan): wins over `programme`
 
 
 def positive_int(value, what: str, option: str, *, upper: int | None = None) -> int:
@@ -254,7 +255,7 @@ def _instructors_for(db: Database, names: Sequence[str], skill_name: str, *, any
         for part in str(raw).split(";"):
             if not part.strip():
                 continue
-            ins = instructors_service.resolve(db, part.strip())
+            ins = instructors_service.resolve(db, part.strip(), planning=True)
             if ins.id in ids:
                 continue
             if not any_skill:
@@ -327,8 +328,11 @@ def prepare(
 
 def write_draft(db: Database, d: Draft) -> int:
     """Insert a checked session with its days and bookings. Call inside write_transaction."""
-    with _about("programme", d.programme):
-        prog, d.programme_created = programmes_service.programme_for_dates(db, d.days, d.programme)
+    if d.programme_id is not None:
+        prog = programmes_service.get(db, d.programme_id)
+    else:
+        with _about("programme", d.programme):
+            prog, d.programme_created = programmes_service.programme_for_dates(db, d.days, d.programme)
     skill, _ = skills_service.get_or_create(db, d.skill, allow_new=d.allow_new)
     cur = db.execute(
         "INSERT INTO session (kelurahan_id, skill_id, start_date, days, capacity, venue, weekends, programme_id) "
@@ -389,9 +393,8 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
     first = parse_date(start, field="--start")
     with write_transaction(db):
         sid = resolve_session(db, session_id)
-        status, n, weekends = db.execute("SELECT status, days, weekends FROM session WHERE id = ?", [sid]).fetchone()
-        if status != "planned":
-            raise Conflict(f"Session {sid} is cancelled; plan a new session instead of moving it.")
+        n, weekends = db.execute("SELECT days, weekends FROM session WHERE id = ?", [sid]).fetchone()
+        _refuse_done(db, sid, "moving it")
         marked = db.execute(
             "SELECT count(*) FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id WHERE e.session_id = ?",
             [sid]).fetchone()[0]
@@ -401,7 +404,7 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
         ids = [r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])]
         check_clashes(db, ids, dates, exclude_session=sid)
         _check_ages_on(db, sid, dates[0])
-        _move_enrollment_year(db, sid, dates[0].year)
+        _move_enrollment_year(db, sid, _programme_after_move(db, sid, dates).year)
         db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid])
         db.execute("DELETE FROM session_day WHERE session_id = ?", [sid])
         db.conn.executemany("INSERT INTO session_day (session_id, day_no, date) VALUES (?, ?, ?)",
@@ -412,6 +415,18 @@ def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
                    [dates[0].isoformat(), sid])
         audit.record(db, "session.move", {"session": 1})
     return get_session(db, sid)
+
+
+def _programme_after_move(db: Database, sid: int, dates: list[dt.date]):
+    """The session's programme when it covers the new days; else the one that does (created
+    for the year when none does), which the session joins."""
+    pid = db.execute("SELECT programme_id FROM session WHERE id = ?", [sid]).fetchone()[0]
+    current = programmes_service.get(db, pid)
+    if current.covers(dates[0]) and current.covers(dates[-1]):
+        return current
+    target, _ = programmes_service.programme_for_dates(db, dates)
+    db.execute("UPDATE session SET programme_id = ? WHERE id = ?", [target.id, sid])
+    return target
 
 
 def _check_ages_on(db: Database, sid: int, first: dt.date) -> None:
@@ -459,7 +474,8 @@ def _move_enrollment_year(db: Database, sid: int, year: int) -> None:
         """SELECT count(DISTINCT e.participant_id) FROM enrollment e JOIN enrollment o
                ON o.participant_id = e.participant_id AND o.session_id != e.session_id
            WHERE e.session_id = ? AND e.status IN ('enrolled', 'waitlisted')
-             AND o.year = ? AND o.status IN ('enrolled', 'waitlisted')""", [sid, year]).fetchone()[0]
+             AND o.year = ? AND o.status IN ('enrolled', 'waitlisted') AND o.cancelled = 0""",
+        [sid, year]).fetchone()[0]
     if twice:
         raise Conflict(
             f"Session {sid} cannot move into {year}: {twice} of its participant(s) already have another "
@@ -470,7 +486,7 @@ def _move_enrollment_year(db: Database, sid: int, year: int) -> None:
 
 
 def update(db: Database, session_id: int | str, *, capacity: int | str | None = None, venue: str | None = None,
-           instructors: Sequence[str] | None = None, any_skill: bool = False) -> dict:
+           instructors: Sequence[str] | None = None, any_skill: bool = False, programme: str | None = None) -> dict:
     """Change a planned session's capacity, venue and/or instructors, in one transaction.
 
     A larger capacity gives the new seats to the waitlist (first come, first served); a
@@ -479,8 +495,9 @@ def update(db: Database, session_id: int | str, *, capacity: int | str | None = 
     `plan`; an empty list removes them). Returns {session, promoted, changed}."""
     from pelatihan_cli.services import enrollment
 
-    if capacity is None and venue is None and instructors is None:
-        raise ValidationError("Nothing to change: give --capacity, --venue and/or --instructor.", field="session")
+    if capacity is None and venue is None and instructors is None and programme is None:
+        raise ValidationError("Nothing to change: give --capacity, --venue, --instructor and/or --programme.",
+                              field="session")
     cap = positive_int(capacity, "Capacity", "--capacity") if capacity is not None else None
     changed: list[str] = []
     promoted: list = []
@@ -490,8 +507,12 @@ def update(db: Database, session_id: int | str, *, capacity: int | str | None = 
             "SELECT s.status, s.capacity, s.venue, sk.name FROM session s JOIN skill sk ON sk.id = s.skill_id "
             "WHERE s.id = ?", [sid]).fetchone()
         if status != "planned":
-            raise Conflict(f"Session {sid} is cancelled; plan a new session instead of changing it.")
+            raise Conflict(f"Session {sid} is cancelled; reopen it first (`pelatihan session reopen {sid}`) "
+                           "or plan a new session.")
+        done = phase_of(db, sid) == lifecycle.DONE
         if cap is not None and cap != old_cap:
+            if done:
+                _refuse_done(db, sid, "changing its capacity")
             enrolled = db.execute("SELECT count(*) FROM enrollment WHERE session_id = ? AND status = 'enrolled'",
                                   [sid]).fetchone()[0]
             if cap < enrolled:
@@ -507,6 +528,8 @@ def update(db: Database, session_id: int | str, *, capacity: int | str | None = 
             if new_venue != old_venue:
                 db.execute("UPDATE session SET venue = ? WHERE id = ?", [new_venue, sid])
                 changed.append("venue")
+        if programme is not None and _change_programme(db, sid, programme):
+            changed.append("programme")
         instructor_days = 0
         if instructors is not None:
             ids, _ = _instructors_for(db, instructors, skill_name, any_skill=any_skill)
@@ -526,25 +549,130 @@ def update(db: Database, session_id: int | str, *, capacity: int | str | None = 
         if changed:
             db.execute("UPDATE session SET updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?", [sid])
             audit.record(db, "session.update", {"session": 1, "promoted": len(promoted),
-                                                "instructor_days": instructor_days})
+                                                "instructor_days": instructor_days, "done_session": int(done)})
     return {"session": get_session(db, sid), "promoted": promoted, "changed": changed}
 
 
-def cancel(db: Database, session_id: int | str, reason: str | None = None) -> dict:
-    """Cancel a planned session: its instructors are freed; enrollments stay for the record."""
+def _change_programme(db: Database, sid: int, programme: str) -> bool:
+    """Move a session without attendance into another programme covering its days; its
+    enrollments take that programme's year (one training per person per year re-checked)."""
+    days = [dt.date.fromisoformat(r[0]) for r in db.execute(
+        "SELECT date FROM session_day WHERE session_id = ? ORDER BY day_no", [sid])]
+    with _about("--programme", programme):
+        target, _ = programmes_service.programme_for_dates(db, days, programme)
+    current = db.execute("SELECT programme_id FROM session WHERE id = ?", [sid]).fetchone()[0]
+    if target.id == current:
+        return False
+    marked = db.execute(
+        "SELECT count(*) FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id WHERE e.session_id = ?",
+        [sid]).fetchone()[0]
+    if marked:
+        raise Conflict(f"Session {sid} has attendance recorded ({marked} mark(s)); it stays in its programme, "
+                       "whose reports count it.")
+    _move_enrollment_year(db, sid, target.year)
+    db.execute("UPDATE session SET programme_id = ? WHERE id = ?", [target.id, sid])
+    return True
+
+
+def cancel(db: Database, session_id: int | str, reason: str | None = None, *, force: bool = False) -> dict:
+    """Cancel a session: its instructors' days are freed; its enrollments stay as history
+    (enrollment.cancelled = 1: not active, so each person may take another training that
+    year). A session with attendance is refused unless `force`. Returns the session object
+    plus `enrollments_kept` and `attendance_marks`."""
     with write_transaction(db):
         sid = resolve_session(db, session_id)
-        status = db.execute("SELECT status FROM session WHERE id = ?", [sid]).fetchone()[0]
-        if status == "cancelled":
-            raise Conflict(f"Session {sid} is already cancelled.")
+        marks = _attendance_marks(db, sid)
+        lifecycle.check_cancel(phase_of(db, sid), marks, session_id=sid, force=force)
         freed = db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid]).rowcount
+        kept = db.execute(
+            "UPDATE enrollment SET cancelled = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') "
+            "WHERE session_id = ? AND status IN ('enrolled', 'waitlisted')", [sid]).rowcount
         db.execute(
             "UPDATE session SET status = 'cancelled', cancel_reason = ?, "
             "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
             [clean_name(reason or "") or None, sid],
         )
-        audit.record(db, "session.cancel", {"session": 1, "instructor_days_freed": freed})
-    return get_session(db, sid)
+        audit.record(db, "session.cancel", {"session": 1, "instructor_days_freed": freed,
+                                            "enrollments_kept": kept, "attendance_marks": marks,
+                                            "forced": int(bool(marks))})
+    return {**get_session(db, sid), "enrollments_kept": kept, "attendance_marks": marks}
+
+
+def _attendance_marks(db: Database, sid: int) -> int:
+    return db.execute(
+        "SELECT count(*) FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id WHERE e.session_id = ?",
+        [sid]).fetchone()[0]
+
+
+def reopen_conflicts(db: Database, sid: int) -> list[str]:
+    """Why a cancelled session cannot be reopened now, one line per problem (empty: it can):
+    an instructor booked elsewhere on one of its days, more people enrolled than seats, and
+    each kept enrollment whose person is now active in another training of the same year."""
+    from pelatihan_cli.domain.privacy import mask_nik
+
+    problems: list[str] = []
+    days = [r[0] for r in db.execute("SELECT date FROM session_day WHERE session_id = ? ORDER BY day_no", [sid])]
+    for name, date, other, kel, skill in db.execute(
+            """SELECT i.name, d.date, d.session_id, k.name, sk.name
+               FROM session_instructor si JOIN instructor i ON i.id = si.instructor_id
+               JOIN instructor_day d ON d.instructor_id = si.instructor_id
+               JOIN session s ON s.id = d.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
+               JOIN skill sk ON sk.id = s.skill_id
+               WHERE si.session_id = ? AND d.session_id != ? AND d.date IN (SELECT value FROM json_each(?))
+               ORDER BY d.date, i.name_key""", [sid, sid, json.dumps(days)]):
+        problems.append(f"instructor {name!r} is booked on {date} in session {other} ({kel} · {skill})")
+    for (name,) in db.execute(
+            "SELECT i.name FROM session_instructor si JOIN instructor i ON i.id = si.instructor_id "
+            "WHERE si.session_id = ? AND i.archived_at IS NOT NULL", [sid]):
+        problems.append(f"instructor {name!r} is archived")
+    capacity, enrolled = db.execute(
+        "SELECT capacity, (SELECT count(*) FROM enrollment WHERE session_id = s.id AND status = 'enrolled') "
+        "FROM session s WHERE id = ?", [sid]).fetchone()
+    if enrolled > capacity:
+        problems.append(f"{enrolled} people are enrolled for {capacity} seats")
+    for name, nik, other, kel, skill, programme in db.execute(
+            """SELECT p.name, p.nik, o.session_id, k.name, sk.name, pr.name
+               FROM enrollment e JOIN participant p ON p.id = e.participant_id
+               JOIN enrollment o ON o.participant_id = e.participant_id AND o.session_id != e.session_id
+                    AND o.year = e.year AND o.status IN ('enrolled', 'waitlisted') AND o.cancelled = 0
+               JOIN session s ON s.id = o.session_id JOIN kelurahan k ON k.id = s.kelurahan_id
+               JOIN skill sk ON sk.id = s.skill_id JOIN programme pr ON pr.id = s.programme_id
+               WHERE e.session_id = ? AND e.status IN ('enrolled', 'waitlisted')
+               ORDER BY e.seq""", [sid]):
+        who = f"{name or '(erased)'} ({mask_nik(nik)})" if nik else "(erased)"
+        problems.append(f"{who} is now in session {other} ({kel} · {skill}) of programme {programme!r}")
+    return problems
+
+
+def reopen(db: Database, session_id: int | str) -> dict:
+    """Restore a cancelled session with its kept enrollments, when its days and instructors
+    are still free and nobody kept would then have two trainings in the year; otherwise
+    Conflict listing every problem, and nothing is written. A cancelled session whose days
+    have passed may be reopened too (a correction of the record). Returns the session
+    object plus `enrollments_restored` and `instructor_days`."""
+    with write_transaction(db):
+        sid = resolve_session(db, session_id)
+        if db.execute("SELECT status FROM session WHERE id = ?", [sid]).fetchone()[0] != lifecycle.CANCELLED:
+            raise Conflict(f"Session {sid} is not cancelled; nothing to reopen.")
+        problems = reopen_conflicts(db, sid)
+        if problems:
+            shown = "; ".join(problems[:10]) + (f"; and {len(problems) - 10} more" if len(problems) > 10 else "")
+            raise Conflict(
+                f"Session {sid} cannot be reopened ({len(problems)} problem(s)): {shown}. Nothing was changed; "
+                f"withdraw or move those people (`pelatihan participant withdraw {sid} NIK`) or change the other "
+                "sessions first.")
+        ids = [r[0] for r in db.execute("SELECT instructor_id FROM session_instructor WHERE session_id = ?", [sid])]
+        days = [r[0] for r in db.execute("SELECT date FROM session_day WHERE session_id = ? ORDER BY day_no", [sid])]
+        db.conn.executemany("INSERT INTO instructor_day (instructor_id, date, session_id) VALUES (?, ?, ?)",
+                            [(iid, d, sid) for iid in ids for d in days])
+        restored = db.execute(
+            "UPDATE enrollment SET cancelled = 0, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') "
+            "WHERE session_id = ? AND cancelled = 1", [sid]).rowcount
+        db.execute("UPDATE session SET status = 'planned', cancel_reason = NULL, "
+                   "updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?", [sid])
+        audit.record(db, "session.reopen", {"session": 1, "enrollments_restored": restored,
+                                            "instructor_days": len(ids) * len(days)})
+    return {**get_session(db, sid), "enrollments_restored": restored, "instructor_days": len(ids) * len(days)}
 
 
 # --- bulk import ------------------------------------------------------------------------
@@ -576,7 +704,7 @@ def _existing_match(db: Database, d: Draft) -> tuple[int, str | None, str | None
 
 
 def import_file(db: Database, path: Path | str, *, any_skill: bool = False, weekends: bool = False,
-                allow_new: bool = False) -> dict:
+                programme: str | None = None, allow_new: bool = False) -> dict:
     """Plan every row of a CSV, JSON or xlsx file with the rules of `plan`, all or nothing.
 
     A row that matches a planned session (same kelurahan, skill and start, same days,
@@ -588,12 +716,14 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
     errors: list[dict] = []
     created: list[int] = []
     unchanged = 0
+    programmes_created = 0
     cal = holidays.calendar(db, weekends=weekends)
     with write_transaction(db):
         for rowno, raw in rows:
             try:
                 with write_transaction(db):  # a savepoint: a bad row leaves nothing behind
                     draft = _prepare_row(db, raw, any_skill, cal, weekends, allow_new=allow_new)
+                    draft.programme = programme or raw.get("programme") or None
                     match = _existing_match(db, draft)
                     if match and match[2] is None:
                         unchanged += 1
@@ -607,6 +737,7 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
                             f"{draft.days[0].isoformat()} already exists but {match[2]}"),
                             match[1], raw.get(match[1]))
                     created.append(write_draft(db, draft))
+                    programmes_created += int(draft.programme_created)
             except PelatihanError as e:
                 errors.append({"row": rowno, "column": _column(e), "value": getattr(e, "value", None),
                                "message": str(e)})
@@ -617,7 +748,8 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
                 errors,
             )
         if created:
-            audit.record(db, "session.import", {"session": len(created)})
+            audit.record(db, "session.import", {"session": len(created),
+                                                "programmes_created": programmes_created})
     return {"read": len(rows), "planned": len(created), "unchanged": unchanged, "ids": created}
 
 

@@ -68,3 +68,20 @@ def test_show_nik_is_logged(db, enrolled):
 def test_erased_people_are_not_listed(db, enrolled):
     db.execute("UPDATE participant SET nik = NULL, name = NULL, erased_at = '2025-01-01'")
     assert participants.list_participants(db) == []
+
+
+def test_new_nik_is_revalidated_and_refused_when_registered(db, enrolled):
+    from pelatihan_cli.errors import Conflict
+
+    with pytest.raises(ValidationError):
+        participants.update(db, N, new_nik="3375010207")            # not a NIK
+    with pytest.raises(ValidationError, match="does not match NIK"):
+        participants.update(db, N, new_nik="3375010208900001")      # encodes 2 August, stored 2 July
+    enroll(db, enrolled, PersonInput(nik="3375010207900002", name="Budi Dua"), EnrollOptions(),
+           today=dt.date(2024, 6, 1))
+    with pytest.raises(Conflict, match=r"participant merge 3375010207900002 3375010207900001"):
+        participants.update(db, N, new_nik="3375 0102 0790 0002")
+    r = participants.update(db, N, new_nik="3375010207900009")
+    assert r.changed == ["nik"]
+    assert participants.find(db, "3375010207900009")[2] == "Budi"
+    assert db.execute("SELECT count(*) FROM participant WHERE nik = ?", [N]).fetchone() == (0,)

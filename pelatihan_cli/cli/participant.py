@@ -162,16 +162,17 @@ def participant_update(
     kelurahan: KelurahanOpt = None,
     accept_nik_mismatch: AcceptMismatch = False,
     allow_outside: AllowOutside = False,
+    new_nik: Annotated[Optional[str], typer.Option(
+        "--new-nik", help="Corrected NIK (checked; refused if registered: see `participant merge`).")] = None,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Correct a participant's record; every value is checked as at enrollment."""
     from pelatihan_cli.services import participants as svc
 
     result = svc.update(get_db(ctx), nik, name=name, phone=phone, address=address, birth_date=birth_date,
                         sex=sex, kelurahan=kelurahan, accept_nik_mismatch=accept_nik_mismatch,
-                        allow_outside=allow_outside)
-    for w in result.warnings:
-        warn(w)
-    info(result.message())
+                        allow_outside=allow_outside, new_nik=new_nik)
+    _emit_result({"name": result.name, "changed": result.changed}, result.message(), fmt, result.warnings)
 
 
 @app.command(name="ak1")

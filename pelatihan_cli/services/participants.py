@@ -19,7 +19,7 @@ from pelatihan_cli.domain.nik import clean_nik, parse_nik
 from pelatihan_cli.domain.person import SEX_LABEL, age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
 from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_display
-from pelatihan_cli.errors import NotFound, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.services import ak1, audit
 from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
 
@@ -182,13 +182,16 @@ def _reference_day(db: Database, pid: int, today: dt.date) -> dt.date:
 def update(db: Database, nik_text: str, *, name: str | None = None, phone: str | None = None,
            address: str | None = None, birth_date: str | dt.date | None = None, sex: str | None = None,
            kelurahan: str | None = None, accept_nik_mismatch: bool = False, allow_outside: bool = False,
-           today: dt.date | None = None) -> UpdateResult:
+           new_nik: str | None = None, today: dt.date | None = None) -> UpdateResult:
     """Correct a record; every given value is validated as at enrollment, and the person's
     active enrollments must still satisfy the age and domicile rules. An empty --phone or
-    --address clears it."""
-    if all(v is None for v in (name, phone, address, birth_date, sex, kelurahan)):
+    --address clears it. `new_nik` corrects a mistyped NIK: it must be a valid NIK that
+    agrees with the birth date and sex (unless accept_nik_mismatch) and that nobody else
+    holds (two records of one person are merged with `participant merge`)."""
+    if all(v is None for v in (name, phone, address, birth_date, sex, kelurahan, new_nik)):
         raise ValidationError(
-            "Nothing to update: give at least one of --name, --phone, --address, --birth-date, --sex, --kelurahan.")
+            "Nothing to update: give at least one of --name, --phone, --address, --birth-date, --sex, --kelurahan, "
+            "--new-nik.")
     today = today or dt.date.today()
     with write_transaction(db):
         pid = find(db, nik_text)[0]
@@ -216,6 +219,8 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
                 new["sex"] = sx
             if warnings:
                 new["nik_mismatch_accepted"] = 1
+        if new_nik is not None:
+            warnings += _check_new_nik(db, new_nik, nik_text, stored, new, ref, accept_nik_mismatch)
         enroller = Enroller(db, today=today)
         if kelurahan is not None:
             new["kelurahan_id"] = enroller.kelurahan(kelurahan)[0]
@@ -247,6 +252,27 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
             audit.record(db, "participant.update", {"participants": 1, "fields": len(changed),
                                                     "outside_domicile": len(newly_outside)})
     return result
+
+
+def _check_new_nik(db: Database, new_nik: str, nik_text: str, stored: dict, new: dict, ref: dt.date,
+                   accept_mismatch: bool) -> list[str]:
+    """Validate a corrected NIK into new['nik']; returns mismatch warnings."""
+    candidate = parse_nik(new_nik, on=ref)
+    if candidate.value == stored["nik"]:
+        return []
+    other = db.conn.execute("SELECT name FROM participant WHERE nik = ?", [candidate.value]).fetchone()
+    if other is not None:
+        raise Conflict(
+            f"NIK {new_nik!r} is already registered, for {ak1.short_name(other[0])}; if both records are the "
+            f"same person, merge them: `pelatihan participant merge {candidate.value} {nik_text}`.")
+    birth = dt.date.fromisoformat(new.get("birth_date") or stored["birth_date"])
+    sex = new.get("sex", stored["sex"])
+    _b, _s, warnings = rules.check_nik_agreement(candidate, birth, sex, accept_mismatch=accept_mismatch,
+                                                 nik_text=new_nik)
+    if warnings:
+        new["nik_mismatch_accepted"] = 1
+    new["nik"] = candidate.value
+    return warnings
 
 
 def record_ak1(db: Database, nik_text: str, number: str, date: str | dt.date | None = None,

@@ -175,6 +175,28 @@ def participant_update(
     _emit_result({"name": result.name, "changed": result.changed}, result.message(), fmt, result.warnings)
 
 
+@app.command(name="merge")
+def participant_merge(
+    ctx: typer.Context,
+    keep: Annotated[str, typer.Argument(metavar="KEEP_NIK", help="NIK of the record that stays.", show_default=False)],
+    other: Annotated[str, typer.Argument(metavar="OTHER_NIK", help="NIK of the duplicate record.", show_default=False)],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation (for scripts).")] = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Merge two records of one person: OTHER's enrollments, attendance and AK1 cards move to KEEP."""
+    from pelatihan_cli.cli._guards import confirm_or_fail
+    from pelatihan_cli.services import merge as svc
+
+    db = get_db(ctx)
+    p = svc.preview(db, keep, other)
+    diffs = "; ".join(f"{d['field']} {d['keep']!r} (kept) vs {d['other']!r}" for d in p["differences"])
+    what = f"merging {other} into {keep} removes the record of {other}" + (f" ({diffs})" if diffs else "")
+    confirm_or_fail(yes, what[0].upper() + what[1:] + ". Merge?", what=what)
+    r = svc.merge(db, keep, other)
+    _emit_result(r, f"Merged {r['merged']} into {r['keep']} ({r['name']}): {r['enrollments']} enrollment(s), "
+                    f"{r['attendance']} attendance mark(s), {r['ak1_cards']} AK1 card(s) moved.", fmt, [])
+
+
 @app.command(name="ak1")
 def participant_ak1(
     ctx: typer.Context,

@@ -1,4 +1,5 @@
-"""NIK parsing: what stdnum checks plus the stricter rules of the programme."""
+"""NIK parsing: the region of issue against every Kemendagri list 2015-2025, the birth date,
+and the stricter rules of the programme."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ import datetime as dt
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pelatihan_cli.domain.nik import PROVINCES, clean_nik, parse_nik
+from pelatihan_cli.domain.nik import PROVINCES, RegionCodes, clean_nik, parse_nik, region_warning
 from pelatihan_cli.errors import ValidationError
 
 ON = dt.date(2024, 7, 2)
@@ -58,12 +59,67 @@ def test_century_makes_age_between_0_and_100():
     assert parse_nik("3375010207300001", on=dt.date(2031, 1, 1)).birth_date == dt.date(2030, 7, 2)
 
 
-def test_province_code_must_be_real():
-    assert "33" in PROVINCES and "99" not in PROVINCES
-    with pytest.raises(ValidationError, match="starts with 99, which is not an Indonesian province"):
+# a small list in the shape of the real one (tests/test_region_codes.py checks the real one)
+REGIONS = RegionCodes({
+    "33": "Jawa Tengah", "3375": "Kota Pekalongan", "337501": "Pekalongan Barat",
+    "91": "Papua", "9101": "KAB. MERAUKE", "910101": "MERAUKE",
+    "64": "Kalimantan Timur", "6401": "Kabupaten Paser", "640101": "Batu Sopang",
+    "65": "Kalimantan Utara", "6501": "Kabupaten Bulungan", "650101": "Tanjung Palas",
+})
+
+
+@pytest.mark.parametrize("nik,warning", [
+    ("3375010207900001", None),
+    ("9101010207900001", None),  # Merauke: Papua until 2022, Papua Selatan since; still a real NIK
+    ("6501010207900001", None),  # Kalimantan Utara (2012): in every edition of the list
+    ("3375990207900001",
+     "NIK kecamatan code 33.75.99 (Kota Pekalongan) is in no Kemendagri list 2015-2025 (synthetic or very old NIK?)"),
+    ("6405010207900001",  # Bulungan before Kalimantan Utara was split off (2012)
+     "NIK kabupaten/kota code 64.05 (Kalimantan Timur) is in no Kemendagri list 2015-2025 (synthetic or very old NIK?)"),
+])
+def test_region_known_or_only_warned(nik, warning):
+    assert parse_nik(nik, on=ON, regions=REGIONS).value == nik
+    assert region_warning(nik, REGIONS) == warning
+
+
+def test_region_warning_is_the_same_text_for_every_nik_of_a_code():
+    # the importer groups identical warnings: one line for all the demo's 337599... NIKs
+    assert region_warning("3375990207900001", REGIONS) == region_warning("3375994512850123", REGIONS)
+
+
+@pytest.mark.parametrize("nik", ["9901010207900001", "2075010207900001", "1001010207900001"])
+def test_province_of_no_edition_refused_with_what_the_digits_mean(nik):
+    with pytest.raises(ValidationError) as e:
+        parse_nik(nik, on=ON, regions=REGIONS)
+    assert str(e.value) == (
+        f"NIK '{nik}' has {nik[:2]} as its province code (digits 1-2), which is the code of no province in any "
+        "Kemendagri list 2015-2025; the province codes are 33, 64-65, 91. Check it against the KTP or KK.")
+    assert e.value.field == "nik"
+
+
+def test_default_provinces_are_every_province_that_existed():
+    assert "33" in PROVINCES and "99" not in PROVINCES and {"65", "93", "96"} <= PROVINCES
+    with pytest.raises(ValidationError, match=r"has 99 as its province code \(digits 1-2\).*the province codes "
+                                              r"are 11-19, 21, 31-36, 51-53, 61-65, 71-76, 81-82, 91-96\."):
         parse_nik("9975010207900001", on=ON)
-    with pytest.raises(ValidationError, match="not an Indonesian province"):
-        parse_nik("2075010207900001", on=ON)
+
+
+@pytest.mark.parametrize("regency", ["70", "80", "90", "99"])
+def test_regency_number_outside_kabupaten_and_kota_ranges_refused(regency):
+    with pytest.raises(ValidationError) as e:
+        parse_nik(f"33{regency}010207900001", on=ON, regions=REGIONS)
+    assert str(e.value) == (
+        f"NIK '33{regency}010207900001' has {regency} as its kabupaten/kota number (digits 3-4), which no regency "
+        "can have: kabupaten are numbered 01-69 and kota 71-79. Check it against the KTP or KK.")
+
+
+@pytest.mark.parametrize("regency", ["01", "29", "69", "71", "79"])
+def test_regency_numbers_in_range_pass_and_are_only_warned_when_unknown(regency):
+    nik = f"33{regency}010207900001"
+    assert parse_nik(nik, on=ON, regions=REGIONS).value == nik
+    assert region_warning(nik, REGIONS) == (
+        f"NIK kabupaten/kota code 33.{regency} (Jawa Tengah) is in no Kemendagri list 2015-2025 "
+        "(synthetic or very old NIK?)")
 
 
 def test_newer_provinces_accepted_although_stdnum_lacks_them():
@@ -71,14 +127,6 @@ def test_newer_provinces_accepted_although_stdnum_lacks_them():
 
     assert not stdnum_nik.is_valid("6501010207900001")  # Kalimantan Utara (2012)
     assert parse_nik("6501010207900001", on=ON).value == "6501010207900001"
-
-
-def test_stdnum_still_consulted(monkeypatch):
-    from pelatihan_cli.domain import nik as nik_mod
-
-    monkeypatch.setattr(nik_mod, "_region_ok", {"3375": False})
-    with pytest.raises(ValidationError, match="not a known province code"):
-        parse_nik("3375010207900001", on=ON)
 
 
 @pytest.mark.parametrize("nik", ["3300000207900001", "3375000207900001", "3300010207900001"])
@@ -132,6 +180,8 @@ def test_any_input_parses_or_raises_validation_error(text):
         assert 0 <= (ON - n.birth_date).days <= 100 * 366
         # whatever we accept, stdnum accepts too (bar the provinces its table lacks)
         assert stdnum_nik.is_valid(n.value) or n.value[:2] in {"65", "92", "93", "95", "96"}
+        regency = int(n.value[2:4])
+        assert 1 <= regency <= 69 or 71 <= regency <= 79
 
 
 @settings(max_examples=300, deadline=None)

@@ -10,7 +10,7 @@ import pytest
 from factories import make_session
 from pelatihan_cli.errors import ValidationError
 from pelatihan_cli.services.participant_import import SUMMARY_KEYS, import_participants
-from test_cli_participant_import import ANI, BUDI, SITI, START
+from test_cli_participant_import import ANI, BUDI, SITI, START, SYNTHETIC
 
 
 @pytest.fixture
@@ -35,7 +35,9 @@ def test_started_session_warning_is_grouped(pekalongan_db, tmp_path):
     f = tmp_path / "p.csv"
     f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n", encoding="utf-8")
     s = import_participants(pekalongan_db, f, session_id=past, today=dt.date(2024, 8, 1))
-    assert s.enrolled == 2 and len(s.warnings) == 1 and s.warnings[0].endswith("(rows 2, 3)")
+    assert s.enrolled == 2 and len(s.warnings) == 2
+    assert s.warnings[0].startswith("session ") and s.warnings[0].endswith("(rows 2, 3)")
+    assert s.warnings[1] == (SYNTHETIC + " (rows 2, 3)")  # the test NIKs' kecamatan 33.75.99, once
 
 
 def test_errors_name_the_files_own_header(pekalongan_db, session_id, tmp_path):
@@ -73,7 +75,7 @@ def test_unknown_columns_one_warning_naming_them(pekalongan_db, session_id, tmp_
     s = import_participants(pekalongan_db, f, session_id=session_id)
     assert s.enrolled == 1
     assert s.warnings == ["Column(s) not used: 'Tempat Lahir', 'Agama' (see `pelatihan participant import "
-                          "--help` for the accepted headers)."]
+                          "--help` for the accepted headers).", SYNTHETIC + " (row 2)"]
 
 
 def test_duplicate_nik_found_across_chunks(pekalongan_db, session_id, tmp_path, monkeypatch):

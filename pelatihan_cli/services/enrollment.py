@@ -25,10 +25,11 @@ from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, SessionFacts
 from pelatihan_cli.domain.names import did_you_mean, name_key
-from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik
+from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik, region_warning
 from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
 from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError
+from pelatihan_cli.region_codes import nik_regions
 from pelatihan_cli.services import ak1 as ak1_cards
 from pelatihan_cli.services import audit, clock, settings
 
@@ -159,6 +160,7 @@ class _Checked:
     birth: dt.date
     sex: str
     mismatch: list[str]
+    region: str | None       # the NIK's regency or kecamatan code is in no Kemendagri list
 
 
 @dataclass(slots=True)
@@ -276,7 +278,8 @@ class Enroller:
 
     def _check_person(self, person: PersonInput, s: SessionFacts, opts: EnrollOptions) -> _Checked:
         """Every check that needs no database, in the order the operator's mistakes are named."""
-        nik = parse_nik(person.nik, on=s.first_day)
+        regions = nik_regions()
+        nik = parse_nik(person.nik, on=s.first_day, regions=regions)
         name = clean_person_name(person.name)
         birth_in = _as_date(person.birth_date, "birth_date")
         sex_in = None if _blank(person.sex) else parse_sex(person.sex)
@@ -290,13 +293,16 @@ class Enroller:
             nik, birth_in, sex_in, accept_mismatch=opts.accept_nik_mismatch, nik_text=person.nik,
             birth_text=person.birth_date if isinstance(person.birth_date, str) else None,
             sex_text=person.sex)
-        return _Checked(nik, name, birth_in, sex_in, phone, address, ak1_number, ak1_date, birth, sex, mismatch)
+        return _Checked(nik, name, birth_in, sex_in, phone, address, ak1_number, ak1_date, birth, sex, mismatch,
+                        region_warning(nik.value, regions))
 
     def _decide(self, person: PersonInput, c: _Checked, s: SessionFacts, opts: EnrollOptions,
                 stored: _Stored | None, enrollments, warnings: list[str]) -> _Plan:
         """The rules that need the person's stored record, their enrollments and the seats
         taken; no SQL of its own beyond the cached look-ups. Raises when a rule refuses."""
         warnings += c.mismatch
+        if c.region:
+            warnings.append(c.region)
         birth, sex = c.birth, c.sex
         if stored is not None:
             # omitted facts keep what is stored (including an accepted mismatch)

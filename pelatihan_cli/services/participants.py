@@ -15,11 +15,12 @@ from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import eligibility as rules
 from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.dates import parse_date
-from pelatihan_cli.domain.nik import clean_nik, parse_nik
+from pelatihan_cli.domain.nik import Nik, clean_nik, decode_birth_date, parse_nik, region_warning
 from pelatihan_cli.domain.person import SEX_LABEL, age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
 from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_display
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
+from pelatihan_cli.region_codes import nik_regions
 from pelatihan_cli.services import ak1, audit
 from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
 
@@ -198,7 +199,9 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
         cols = ["name", "birth_date", "sex", "address", "kelurahan_id", "phone", "nik_mismatch_accepted", "age_band", "nik"]
         stored = dict(zip(cols, db.conn.execute(f"SELECT {', '.join(cols)} FROM participant WHERE id = ?", [pid]).fetchone()))
         ref = _reference_day(db, pid, today)
-        nik = parse_nik(stored["nik"], on=ref)
+        # decoded, not re-checked: a stored NIK that today's rules refuse (a regency number
+        # 99, say) must stay correctable with --new-nik
+        nik = Nik(stored["nik"], *decode_birth_date(stored["nik"], ref))
         new: dict = {}
         warnings: list[str] = []
         if name is not None:
@@ -256,8 +259,9 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
 
 def _check_new_nik(db: Database, new_nik: str, nik_text: str, stored: dict, new: dict, ref: dt.date,
                    accept_mismatch: bool) -> list[str]:
-    """Validate a corrected NIK into new['nik']; returns mismatch warnings."""
-    candidate = parse_nik(new_nik, on=ref)
+    """Validate a corrected NIK into new['nik']; returns mismatch and region warnings."""
+    regions = nik_regions()
+    candidate = parse_nik(new_nik, on=ref, regions=regions)
     if candidate.value == stored["nik"]:
         return []
     other = db.conn.execute("SELECT name FROM participant WHERE nik = ?", [candidate.value]).fetchone()
@@ -272,7 +276,8 @@ def _check_new_nik(db: Database, new_nik: str, nik_text: str, stored: dict, new:
     if warnings:
         new["nik_mismatch_accepted"] = 1
     new["nik"] = candidate.value
-    return warnings
+    region = region_warning(candidate.value, regions)
+    return warnings + [region] if region else warnings
 
 
 def record_ak1(db: Database, nik_text: str, number: str, date: str | dt.date | None = None,

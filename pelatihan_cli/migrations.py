@@ -330,3 +330,46 @@ def ak1_key(number: str) -> str:
     import re
 
     return re.sub(r"[\s./\-]", "", number).upper()
+
+
+@migrations()
+def m003_kelurahan_keyed_by_code(db: Database) -> None:
+    # m003: a kelurahan/desa is keyed by its Kemendagri code; names may repeat (two
+    # Purwosari in Kota Semarang); kabupaten/kota and province are known. Rebuilds the
+    # table without the UNIQUE on name_key (ids kept, so every reference stays).
+    if db.execute("PRAGMA foreign_keys").fetchone()[0]:
+        raise RuntimeError("m003 rebuilds the kelurahan table and must run with foreign keys off")
+    _run_script(
+        db,
+        """
+        CREATE TABLE kelurahan_m003 (
+            id INTEGER PRIMARY KEY,
+            code TEXT UNIQUE CHECK (code IS NULL OR code GLOB
+                '[0-9][0-9].[0-9][0-9].[0-9][0-9].[0-9][0-9][0-9][0-9]'),
+            name TEXT NOT NULL CHECK (length(trim(name)) > 0),
+            name_key TEXT NOT NULL,
+            kecamatan TEXT NOT NULL CHECK (length(trim(kecamatan)) > 0),
+            kabupaten TEXT,
+            provinsi TEXT
+        );
+        INSERT INTO kelurahan_m003 (id, code, name, name_key, kecamatan)
+            SELECT id, code, name, name_key, kecamatan FROM kelurahan;
+        DROP TABLE kelurahan;
+        ALTER TABLE kelurahan_m003 RENAME TO kelurahan;
+        CREATE INDEX kelurahan_name_key ON kelurahan (name_key);
+        CREATE INDEX kelurahan_place ON kelurahan (provinsi, kabupaten, kecamatan);
+        -- without a code, a name names one kelurahan within its kecamatan and kabupaten
+        CREATE UNIQUE INDEX kelurahan_uncoded_name ON kelurahan (name_key, kecamatan, coalesce(kabupaten, ''))
+            WHERE code IS NULL;
+        """
+    )
+    from pelatihan_cli.regions import national_list
+
+    coded = db.execute("SELECT id, code FROM kelurahan WHERE code IS NOT NULL").fetchall()
+    if coded:
+        places = national_list().by_code
+        for kid, code in coded:
+            p = places.get(code)
+            if p is not None:
+                db.execute("UPDATE kelurahan SET kabupaten = ?, provinsi = ? WHERE id = ?",
+                           [p.kabupaten, p.provinsi, kid])

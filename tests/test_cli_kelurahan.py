@@ -31,7 +31,8 @@ def test_init_pekalongan_gives_exactly_the_27_kelurahan(cli, tmp_path):
     assert len(data) == 27
     assert [{k: d[k] for k in ("code", "name", "kecamatan")} for d in data] == EXPECTED
     assert all(d["sessions"] == 0 and d["participants"] == 0 for d in data)
-    assert set(data[0]) == {"code", "name", "kecamatan", "sessions", "participants"}
+    assert set(data[0]) == {"code", "name", "kecamatan", "kabupaten", "provinsi", "sessions", "participants"}
+    assert {(d["kabupaten"], d["provinsi"]) for d in data} == {("Kota Pekalongan", "Jawa Tengah")}
 
 
 def test_init_pekalongan_is_idempotent(cli, db_path):
@@ -50,7 +51,8 @@ def test_add_and_list_csv_and_filter(cli, db_path):
     r = cli("kelurahan", "list", "--format", "csv", "--kecamatan", "pekalongan barat")
     assert r.exit_code == 0
     assert list(csv.DictReader(io.StringIO(r.stdout))) == [
-        {"code": "33.75.01.1006", "name": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "sessions": "0", "participants": "0"}
+        {"code": "33.75.01.1006", "name": "Bendan Kergon", "kecamatan": "Pekalongan Barat",
+         "kabupaten": "Kota Pekalongan", "provinsi": "Jawa Tengah", "sessions": "0", "participants": "0"}
     ]
     assert [r["name"] for r in rows(db_path)] == ["Bendan Kergon", "Krapyak"]
 
@@ -60,7 +62,7 @@ def test_duplicate_name_is_refused_whatever_the_spelling(cli, db_path):
     for spelling in ("bendan kergon", "BENDAN-KERGON", "Bendan  Kergon"):
         r = cli("kelurahan", "add", spelling, "--kecamatan", "Pekalongan Barat")
         assert r.exit_code == 1
-        assert r.stderr.startswith("Error: Kelurahan 'Bendan Kergon' already exists")
+        assert "Bendan Kergon (Pekalongan Barat) already exists without a code" in r.stderr
     assert len(rows(db_path)) == 1
 
 
@@ -68,7 +70,7 @@ def test_duplicate_code_is_refused(cli, db_path):
     cli("kelurahan", "add", "Medono", "-K", "Pekalongan Barat", "--code", "33.75.01.1002")
     r = cli("kelurahan", "add", "Podosugih", "-K", "Pekalongan Barat", "--code", "33.75.01.1002")
     assert r.exit_code == 1
-    assert "Code 33.75.01.1002 already belongs to kelurahan 'Medono'" in r.stderr
+    assert "code 33.75.01.1002 already belongs to Medono (Pekalongan Barat)" in r.stderr
     assert len(rows(db_path)) == 1
 
 
@@ -91,9 +93,13 @@ def test_rename_matches_loosely_and_refuses_existing(cli, pekalongan_db, db_path
     assert r.exit_code == 0, r.stderr
     names = {r["name"] for r in rows(db_path)}
     assert "Kalibaros" in names and "Kali Baros" not in names
+    # a name may repeat (two places of one name, each with its code): renaming is a correction
     r = cli("kelurahan", "rename", "Kalibaros", "medono")
-    assert r.exit_code == 1
-    assert "Kelurahan 'Medono' already exists" in r.stderr
+    assert r.exit_code == 0, r.stderr
+    r = cli("kelurahan", "remove", "Medono")
+    assert r.exit_code == 1 and "is ambiguous: 2 places have that name" in r.stderr
+    assert "write 'Medono (Pekalongan Barat)' or 33.75.01.1002" in r.stderr
+    assert "write 'medono (Pekalongan Timur)' or 33.75.02.1012" in r.stderr
 
 
 def test_remove_refused_while_sessions_refer_to_it(cli, pekalongan_db, db_path):
@@ -121,9 +127,8 @@ def test_import_is_all_or_nothing_and_lists_every_bad_row(cli, tmp_path, db_path
     )
     r = cli("kelurahan", "import", f)
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: 3 bad row(s), nothing imported.")
+    assert r.stderr.startswith("Error: 2 bad row(s), nothing imported.")
     assert "row 3, code '33.75.01.x'" in r.stderr
-    assert "row 4, name 'medono': duplicate of row 2" in r.stderr
     assert "row 5, kecamatan" in r.stderr
     assert rows(db_path) == []
 

@@ -26,7 +26,7 @@ def test_summary_json_keys_and_table_totals(cli, done):
     r = cli("report", "summary", "--format", "json")
     assert r.exit_code == 0, r.stderr
     data = json.loads(r.stdout)
-    assert list(data[0]) == ["programme", "kelurahan", "kecamatan", "sessions", "capacity", "enrolled", "waitlisted",
+    assert list(data[0]) == ["programme", "kelurahan", "kecamatan", "kabupaten", "sessions", "capacity", "enrolled", "waitlisted",
                              "completed", "ak1"]
     assert [(d["kelurahan"], d["enrolled"], d["completed"]) for d in data] == [
         ("Bendan Kergon", 2, 2), ("Krapyak", 1, 0)]

@@ -113,3 +113,17 @@ def test_migrated_rosters_print_each_programme_year(cli, v1_path, tmp_path):
 ])
 def test_strip_year(text, stripped):
     assert strip_year(text) == stripped
+
+
+def test_v1_kelurahan_get_their_kabupaten_and_province_and_names_may_repeat(v1_path):
+    db = open_db(v1_path)
+    conn = db.conn
+    assert _rows(conn, "SELECT count(*), kabupaten, provinsi FROM kelurahan GROUP BY 2, 3") == [
+        (27, "Kota Pekalongan", "Jawa Tengah")]
+    # the UNIQUE on the name is gone (a name may repeat with another code); ids are unchanged
+    conn.execute("INSERT INTO kelurahan (code, name, name_key, kecamatan) VALUES ('33.74.02.1004', 'Medono', 'medono', 'X')")
+    assert _rows(conn, "SELECT count(*) FROM kelurahan WHERE name_key = 'medono'") == [(2,)]
+    assert _rows(conn, "SELECT count(*) FROM session s JOIN kelurahan k ON k.id = s.kelurahan_id") == [(55,)]
+    assert _rows(conn, "PRAGMA foreign_key_check") == []
+    conn.rollback()
+    db.conn.close()

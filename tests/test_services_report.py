@@ -46,7 +46,8 @@ def test_summary_per_kelurahan(db, programme):
     rows = {r["kelurahan"]: r for r in data["rows"]}
     assert [r["kelurahan"] for r in data["rows"]] == ["Bendan Kergon", "Kergon", "Degayu", "Krapyak"]
     assert {k: rows["Bendan Kergon"][k] for k in reports.SUMMARY_KEYS} == {
-        "programme": "Pelatihan Kewirausahaan 2024", "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat", "sessions": 1, "capacity": 4,
+        "programme": "Pelatihan Kewirausahaan 2024", "kelurahan": "Bendan Kergon", "kecamatan": "Pekalongan Barat",
+        "kabupaten": None, "sessions": 1, "capacity": 4,
         "enrolled": 3, "waitlisted": 1, "completed": 2, "ak1": 2}
     assert rows["Bendan Kergon"]["present"] == {1: 3, 2: 2}
     # the cancelled Sablon session counts nowhere

@@ -97,8 +97,8 @@ def test_a_near_duplicate_kecamatan_is_refused_unless_new(pekalongan_db, tmp_pat
     with pytest.raises(RowErrors, match="did you mean 'Pekalongan Timur'"):
         kelurahan.import_file(db, tmp_path / "k.csv")
     # the same key: stored with the stored spelling
-    assert kelurahan.add(db, "Kelurahan Baru", "pekalongan timur").kecamatan == "Pekalongan Timur"
-    assert kelurahan.add(db, "Kelurahan Lain", "Pekalongan Tmur", allow_new=True).kecamatan == "Pekalongan Tmur"
+    assert kelurahan.add(db, "Kelurahan Baru", "pekalongan timur")["kelurahan"].kecamatan == "Pekalongan Timur"
+    assert kelurahan.add(db, "Kelurahan Lain", "Pekalongan Tmur", allow_new=True)["kelurahan"].kecamatan == "Pekalongan Tmur"
     assert kelurahan.import_file(db, tmp_path / "k.csv", allow_new=True)["added"] == 1
 
 

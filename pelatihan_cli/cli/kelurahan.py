@@ -7,39 +7,73 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, NewOption, OutputFormat, emit, get_db, info, to_json
+from pelatihan_cli.cli._common import FormatOption, NewOption, OutputFormat, emit, get_db, info, to_json, warn
 
-app = typer.Typer(help="Register and list kelurahan.", no_args_is_help=True)
+app = typer.Typer(help="Register and list kelurahan and desa (keyed by their Kemendagri code).", no_args_is_help=True)
 
-COLUMNS = ["code", "name", "kecamatan", "sessions", "participants"]
+COLUMNS = ["code", "name", "kecamatan", "kabupaten", "provinsi", "sessions", "participants"]
+KabupatenOption = Annotated[Optional[str], typer.Option(
+    "--kabupaten", help="Only this kabupaten/kota, e.g. 'Kota Semarang'.")]
 
 
 @app.command(name="add")
 def kelurahan_add(
     ctx: typer.Context,
-    name: Annotated[str, typer.Argument(help="Kelurahan name, e.g. 'Bendan Kergon'.")],
-    kecamatan: Annotated[str, typer.Option("--kecamatan", "-K", help="Kecamatan (district) it belongs to.")],
+    name: Annotated[Optional[str], typer.Argument(
+        help="Kelurahan name, e.g. 'Bendan Kergon' (optional with a --code of the national list).")] = None,
+    kecamatan: Annotated[Optional[str], typer.Option(
+        "--kecamatan", "-K", help="Kecamatan (district) it belongs to (from the list with --code).")] = None,
     code: Annotated[Optional[str], typer.Option("--code", help="Kemendagri code NN.NN.NN.NNNN, e.g. 33.75.01.1006.")] = None,
     new: NewOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Add a kelurahan."""
+    """Add a kelurahan or desa; with a --code of the national list, its name, kecamatan,
+    kabupaten/kota and province come from the list.
+
+    Examples:
+
+      pelatihan kelurahan add --code 33.74.02.1004
+
+      pelatihan kelurahan add "Kampung Baru" --kecamatan "Pekalongan Utara"
+    """
+    from dataclasses import asdict
+
     from pelatihan_cli.services import kelurahan
 
-    k = kelurahan.add(get_db(ctx), name, kecamatan, code, allow_new=new)
-    info(f"Added kelurahan {k.name} ({k.kecamatan}{', ' + k.code if k.code else ''}).")
+    r = kelurahan.add(get_db(ctx), name, kecamatan, code, allow_new=new)
+    for w in r["warnings"]:
+        warn(w)
+    k = r["kelurahan"]
+    if fmt is not OutputFormat.table:
+        emit([asdict(k)], fmt, columns=["id", "code", "name", "kecamatan", "kabupaten", "provinsi"])
+        return
+    info(f"Added kelurahan {k.name} ({k.where()}{', ' + k.code if k.code else ''}).")
 
 
 @app.command(name="list")
 def kelurahan_list(
     ctx: typer.Context,
     kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Only this kecamatan.")] = None,
+    kabupaten: KabupatenOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """List kelurahan with their planned sessions and enrolled participants."""
+    """List kelurahan with their sessions and enrolled participants, by code (province,
+    kabupaten/kota, kecamatan).
+
+    Examples:
+
+      pelatihan kelurahan list --kecamatan "Pekalongan Barat"
+
+      pelatihan kelurahan list --kabupaten "Kota Semarang" --kecamatan Mijen --format csv
+    """
     from pelatihan_cli.services import kelurahan
 
-    rows = kelurahan.list_kelurahan(get_db(ctx), kecamatan)
-    emit(rows, fmt, columns=COLUMNS, title="Kelurahan", empty_message="No kelurahan yet. Add them with `pelatihan kelurahan add` or `pelatihan init --pekalongan`.")
+    rows = kelurahan.list_kelurahan(get_db(ctx), kecamatan, kabupaten)
+    regencies = {r["kabupaten"] for r in rows}
+    table_columns = [c for c in COLUMNS if c != "provinsi" and (c != "kabupaten" or len(regencies) > 1)]
+    emit(rows, fmt, columns=COLUMNS, table_columns=table_columns, title="Kelurahan",
+         empty_message="No kelurahan yet. Add them with `pelatihan kelurahan add`, or "
+                       "`pelatihan init --region REGION`.")
 
 
 @app.command(name="import")
@@ -52,6 +86,10 @@ def kelurahan_import(
     from pelatihan_cli.services import kelurahan
 
     counts = kelurahan.import_file(get_db(ctx), file, allow_new=new)
+    for w in counts["warnings"][:10]:
+        warn(w)
+    if len(counts["warnings"]) > 10:
+        warn(f"... and {len(counts['warnings']) - 10} more row(s) whose name differs from the national list.")
     info(f"Read {counts['read']} row(s): {counts['added']} added, {counts['unchanged']} unchanged.")
 
 

@@ -29,6 +29,7 @@ def _bar(enrolled: int, capacity: int) -> str:
 def report_summary(
     ctx: typer.Context,
     kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Only this kecamatan.")] = None,
+    kabupaten: Annotated[Optional[str], typer.Option("--kabupaten", help="Only this kabupaten/kota.")] = None,
     programme: ProgrammeOption = None,
     all_programmes: Annotated[bool, typer.Option("--all-programmes", help="One block per programme.")] = False,
     fmt: FormatOption = OutputFormat.table,
@@ -50,7 +51,7 @@ def report_summary(
     else:
         one = programme_for(db, programme, fmt)
         chosen = [one] if one else []
-    blocks = [reports.summary(db, p.id, kecamatan) for p in chosen]
+    blocks = [reports.summary(db, p.id, kecamatan, kabupaten) for p in chosen]
     if fmt is not OutputFormat.table:
         emit([r for b in blocks for r in b["rows"]], fmt, columns=reports.SUMMARY_KEYS)
         return
@@ -87,7 +88,7 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_tot
 
     def total(group: list[dict], label: str) -> dict:
         # each person is counted in one kelurahan only, so sums of rows count people once
-        t = {k: sum(r[k] for r in group) for k in keys if k not in ("programme", "kelurahan", "kecamatan")}
+        t = {k: sum(r[k] for r in group) for k in keys if k not in ("programme", "kelurahan", "kecamatan", "kabupaten")}
         t["present"] = {d: sum(r["present"].get(d, 0) for r in group) for d in days}
         t["kelurahan"] = label
         return t
@@ -96,14 +97,19 @@ def _summary_table(rows: list[dict], max_days: int, keys: list[str], *, city_tot
         table.add_row(escape(r["kelurahan"]), *[str(r[k]) for k in numeric], _bar(r["enrolled"], r["capacity"]),
                       *[str(r["present"].get(d, 0)) for d in days], str(r["completed"]), str(r["ak1"]), style=style)
 
-    by_kec: dict[str, list[dict]] = {}
+    # kabupaten/kota -> kecamatan -> kelurahan, the kabupaten level only where there are several
+    by_kab: dict[str | None, dict[str, list[dict]]] = {}
     for r in rows:
-        by_kec.setdefault(r["kecamatan"], []).append(r)
-    for kec, group in by_kec.items():
-        for r in group:
-            add(r)
-        add(total(group, f"{kec} total"), style="bold")
-        table.add_section()
+        by_kab.setdefault(r.get("kabupaten"), {}).setdefault(r["kecamatan"], []).append(r)
+    for kab, by_kec in by_kab.items():
+        for kec, group in by_kec.items():
+            for r in group:
+                add(r)
+            add(total(group, f"{kec} total"), style="bold")
+            table.add_section()
+        if len(by_kab) > 1:
+            add(total([r for g in by_kec.values() for r in g], f"{kab or '(no kabupaten)'} total"), style="bold")
+            table.add_section()
     if city_total:  # with --kecamatan the kecamatan's own total is the total
         add(total(rows, "City total"), style="bold")
     console().print(table)

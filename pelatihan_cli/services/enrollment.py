@@ -225,7 +225,7 @@ class Enroller:
         self.age_max = settings.get_int(db, "age_max")
         self._sessions: dict[int, SessionFacts] = {}
         self._session_counts: dict[int, list[int]] = {}
-        self._kelurahan: dict[str, tuple[int, str]] | None = None
+        self._kelurahan = None  # services.kelurahan.Index, loaded on first use
         self._kelurahan_names: dict[int, str] = {}
         self._kelurahan_typed: dict[str, tuple[int, str]] = {}
         # AK1 number key -> (participant id, nik, name) of its holder, or None: read per
@@ -242,25 +242,28 @@ class Enroller:
             self._sessions[s.id] = s
         return s
 
-    def _load_kelurahan(self) -> dict[str, tuple[int, str]]:
+    def _load_kelurahan(self):
+        """Every kelurahan in memory (services.kelurahan.Index: the rule of `resolve`)."""
         if self._kelurahan is None:
-            self._kelurahan = {}
-            for kid, code, name, key in self.conn.execute("SELECT id, code, name, name_key FROM kelurahan"):
-                self._kelurahan[key] = (kid, name)
-                if code:
-                    self._kelurahan[code] = (kid, name)
-                self._kelurahan_names[kid] = name
+            from pelatihan_cli.services.kelurahan import Index, display_names
+
+            self._kelurahan = Index(self.db)
+            self._kelurahan_names.update({p.id: p.name for p in self._kelurahan.places})
+            self._kelurahan_names.update(display_names(self.db))
         return self._kelurahan
 
     def kelurahan(self, text: str) -> tuple[int, str]:
+        """(id, display name) of the kelurahan `text` names: code, name, `Name (Kecamatan)`
+        or `Name, Kabupaten`; an unknown or ambiguous one is refused naming the candidates."""
         hit = self._kelurahan_typed.get(text)
         if hit is not None:
             return hit
-        table = self._load_kelurahan()
-        hit = table.get(name_key(text)) or table.get(text.strip())
-        if hit is None:
-            hint = did_you_mean(text, self._kelurahan_names.values()) or " See `pelatihan kelurahan list`."
-            raise ValidationError(f"Unknown kelurahan {text!r} (domicile).{hint}", field="kelurahan", value=text)
+        index = self._load_kelurahan()
+        try:
+            place = index.resolve(text)
+        except NotFound as e:
+            raise ValidationError(f"{e} (domicile)", field="kelurahan", value=text) from None
+        hit = (place.id, self._kelurahan_names.get(place.id, place.name))
         if len(self._kelurahan_typed) < 10_000:
             self._kelurahan_typed[text] = hit
         return hit

@@ -1,4 +1,9 @@
-"""Kelurahan registry: add, import, rename, remove, list, and name resolution."""
+"""Kelurahan registry: add, import, rename, remove, list, and name resolution.
+
+A kelurahan/desa is keyed by its Kemendagri code (m003); its name may repeat (two
+Purwosari in Kota Semarang). A kelurahan stored without a code is one per name within its
+kecamatan (and kabupaten/kota). Typed names are resolved by domain/places.resolve_place:
+code, literal official name, `Name (Kecamatan)`, `Name, Kabupaten`."""
 
 from __future__ import annotations
 
@@ -11,22 +16,17 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import clean_name, did_you_mean, name_key, near_duplicate, new_name_message
+from pelatihan_cli.domain.places import CODE_RE, Place, labels, resolve_place
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
 from pelatihan_cli.services import audit
 
-CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
-
-
-@dataclass(frozen=True)
-class Kelurahan:
-    id: int
-    code: str | None
-    name: str
-    kecamatan: str
+#: a Kelurahan is a domain Place (id, code, name, kecamatan, kabupaten, provinsi)
+Kelurahan = Place
+_COLUMNS = "id, code, name, kecamatan, kabupaten, provinsi"
 
 
 def _row(r) -> Kelurahan:
-    return Kelurahan(id=r[0], code=r[1], name=r[2], kecamatan=r[3])
+    return Place(*r)
 
 
 def validate_code(code: str | None) -> str | None:
@@ -44,17 +44,46 @@ def validate_code(code: str | None) -> str | None:
     return code
 
 
-def resolve(db: Database, name: str) -> Kelurahan:
-    """Find a kelurahan by name, ignoring case, spaces and hyphens, or by its code."""
-    key = name_key(name)
-    row = db.execute("SELECT id, code, name, kecamatan FROM kelurahan WHERE name_key = ?", [key]).fetchone()
-    if row is None and CODE_RE.match(name.strip()):
-        row = db.execute("SELECT id, code, name, kecamatan FROM kelurahan WHERE code = ?", [name.strip()]).fetchone()
-    if row is None:
-        names = [r[0] for r in db.execute("SELECT name FROM kelurahan")]
-        hint = did_you_mean(name, names) or " See `pelatihan kelurahan list`."
-        raise NotFound(f"Unknown kelurahan {name!r}.{hint}")
-    return _row(row)
+def resolve(db: Database, name: str, *, field: str = "kelurahan") -> Kelurahan:
+    """The kelurahan `name` names: a code, an official name (case, spaces and hyphens
+    ignored), `Name (Kecamatan)` or `Name, Kabupaten`; NotFound with 'did you mean', or
+    ValidationError listing the candidates of an ambiguous name."""
+    def by_code(code: str):
+        r = db.execute(f"SELECT {_COLUMNS} FROM kelurahan WHERE code = ?", [code]).fetchone()
+        return _row(r) if r else None
+
+    def by_name(key: str):
+        return [_row(r) for r in db.execute(f"SELECT {_COLUMNS} FROM kelurahan WHERE name_key = ? ORDER BY code, id",
+                                            [key])]
+
+    def all_names():
+        return [r[0] for r in db.execute("SELECT DISTINCT name FROM kelurahan")]
+
+    return resolve_place(str(name), by_code=by_code, by_name=by_name, all_names=all_names, field=field)
+
+
+class Index:
+    """Every kelurahan in memory, resolved by the same rule as `resolve` (for imports)."""
+
+    def __init__(self, db: Database):
+        self.places = [_row(r) for r in db.execute(f"SELECT {_COLUMNS} FROM kelurahan")]
+        self._by_code = {p.code: p for p in self.places if p.code}
+        self._by_name: dict[str, list[Place]] = {}
+        for p in sorted(self.places, key=lambda p: (p.code or "", p.id)):
+            self._by_name.setdefault(name_key(p.name), []).append(p)
+
+    def resolve(self, text: str, *, field: str = "kelurahan") -> Place:
+        return resolve_place(text, by_code=self._by_code.get, by_name=lambda k: self._by_name.get(k, []),
+                             all_names=lambda: (p.name for p in self.places), field=field)
+
+
+def display_names(db: Database) -> dict[int, str]:
+    """{kelurahan id: what output shows} for the kelurahan whose name is not unique in the
+    database: 'Name (Kecamatan)' (with the kabupaten/kota, or the code, where that is not
+    enough). Others show their name: use `display_names(db).get(id, name)`."""
+    return labels(_row(r) for r in db.execute(
+        f"SELECT {_COLUMNS} FROM kelurahan WHERE name_key IN "
+        "(SELECT name_key FROM kelurahan GROUP BY name_key HAVING count(*) > 1)"))
 
 
 def _check_new(db: Database, name: str, kecamatan: str, code: str | None, *, row_label: str = "") -> tuple[str, str, str | None]:
@@ -85,23 +114,71 @@ def check_kecamatan(kecamatan: str, known: list[str], *, allow_new: bool = False
     return kecamatan
 
 
-def add(db: Database, name: str, kecamatan: str, code: str | None = None, *, allow_new: bool = False) -> Kelurahan:
-    name, kecamatan, code = _check_new(db, name, kecamatan, code)
+def _official(code: str | None):
+    """The national list's entry for a code (None when the code is not in the 2025 list)."""
+    if not code:
+        return None
+    from pelatihan_cli.regions import national_list
+
+    return national_list().by_code.get(code)
+
+
+def _conflict_for(db: Database, name: str, kecamatan: str, kabupaten: str | None, code: str | None,
+                  exclude: int | None = None) -> str | None:
+    """Why this kelurahan cannot be stored beside the others, or None."""
+    if code:
+        other = db.execute("SELECT name, kecamatan FROM kelurahan WHERE code = ? AND id != ?",
+                           [code, exclude or -1]).fetchone()
+        if other:
+            return f"code {code} already belongs to {other[0]} ({other[1]})"
+        return None
+    other = db.execute(
+        "SELECT name, kecamatan FROM kelurahan WHERE name_key = ? AND kecamatan = ? "
+        "AND coalesce(kabupaten, '') = coalesce(?, '') AND code IS NULL AND id != ?",
+        [name_key(name), kecamatan, kabupaten, exclude or -1]).fetchone()
+    if other:
+        return (f"{other[0]} ({other[1]}) already exists without a code; give the Kemendagri code "
+                "of each to keep two places of one name in one kecamatan")
+    return None
+
+
+def add(db: Database, name: str | None, kecamatan: str | None, code: str | None = None, *,
+        allow_new: bool = False) -> dict:
+    """Add a kelurahan. With a code of the national list, name and kecamatan (and its
+    kabupaten/kota and province) come from the list; a typed name that differs is kept
+    and warned. Returns {kelurahan: Place, warnings: [...]}."""
+    code = validate_code(code)
+    official = _official(code)
+    warnings: list[str] = []
+    if official is not None:
+        typed_name = clean_name(name or "")
+        if typed_name and name_key(typed_name) != name_key(official.name):
+            warnings.append(f"the national list names {code} {official.name!r} ({official.kecamatan}, "
+                            f"{official.kabupaten}); stored as typed: {typed_name!r}.")
+        name = typed_name or official.name
+        typed_kec = clean_name(kecamatan or "")
+        if typed_kec and name_key(typed_kec) != name_key(official.kecamatan):
+            warnings.append(f"the national list puts {code} in kecamatan {official.kecamatan!r}; "
+                            f"stored as typed: {typed_kec!r}.")
+        kecamatan = typed_kec or official.kecamatan
+    elif code is None and not (name and kecamatan):
+        raise ValidationError("Give the kelurahan's name and --kecamatan, or its Kemendagri --code.",
+                              field="name", value=name)
+    name, kecamatan, code = _check_new(db, name or "", kecamatan or "", code)
+    kabupaten = official.kabupaten if official else None
+    provinsi = official.provinsi if official else None
     with write_transaction(db):
-        kecamatan = check_kecamatan(kecamatan, known_kecamatan(db), allow_new=allow_new)
-        existing = db.execute("SELECT name FROM kelurahan WHERE name_key = ?", [name_key(name)]).fetchone()
-        if existing:
-            raise Conflict(f"Kelurahan {existing[0]!r} already exists; names must be unique.")
-        if code:
-            other = db.execute("SELECT name FROM kelurahan WHERE code = ?", [code]).fetchone()
-            if other:
-                raise Conflict(f"Code {code} already belongs to kelurahan {other[0]!r}.")
+        if official is None or name_key(kecamatan) != name_key(official.kecamatan):
+            kecamatan = check_kecamatan(kecamatan, known_kecamatan(db), allow_new=allow_new)
+        why = _conflict_for(db, name, kecamatan, kabupaten, code)
+        if why:
+            raise Conflict(f"Kelurahan {name!r} cannot be added: {why}.")
         cur = db.execute(
-            "INSERT INTO kelurahan (code, name, name_key, kecamatan) VALUES (?, ?, ?, ?)",
-            [code, name, name_key(name), kecamatan],
+            "INSERT INTO kelurahan (code, name, name_key, kecamatan, kabupaten, provinsi) VALUES (?, ?, ?, ?, ?, ?)",
+            [code, name, name_key(name), kecamatan, kabupaten, provinsi],
         )
         audit.record(db, "kelurahan.add", {"kelurahan": 1})
-        return Kelurahan(cur.lastrowid, code, name, kecamatan)
+    return {"kelurahan": Place(cur.lastrowid, code, name, kecamatan, kabupaten, provinsi), "warnings": warnings}
 
 
 def read_file(path: Path) -> list[tuple[int, dict]]:
@@ -111,54 +188,74 @@ def read_file(path: Path) -> list[tuple[int, dict]]:
     return read_rows(path, required=["name", "kecamatan"], known=["code", "name", "kecamatan"])
 
 
-def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool = False) -> dict:
+def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool = False,
+                official_rows: bool = False) -> dict:
     """Add the rows, all or nothing. A row equal to a stored kelurahan is unchanged.
 
+    Rows are keyed by code; rows without a code by name within their kecamatan. A code of
+    the national list brings the kabupaten/kota and province. `official_rows`: the rows
+    come from the national list (their kecamatan are real even where close to another).
     Returns counts {'read', 'added', 'unchanged'}; raises RowErrors listing every bad row."""
     errors: list[dict] = []
-    seen_keys: dict[str, int] = {}
     seen_codes: dict[str, int] = {}
-    plan: list[tuple[str, str, str | None]] = []
+    seen_uncoded: dict[tuple, int] = {}
+    plan: list[tuple] = []
+    warnings: list[str] = []
     unchanged = 0
     with write_transaction(db):
         kecamatans = known_kecamatan(db)
+        known_keys = {name_key(k) for k in kecamatans}
+        stored_by_code = {r[0]: r[1:] for r in db.execute(
+            "SELECT code, name, kecamatan FROM kelurahan WHERE code IS NOT NULL")}
+        stored_uncoded = {(r[0], r[1], r[2] or ""): r[3] for r in db.execute(
+            "SELECT name_key, kecamatan, kabupaten, name FROM kelurahan WHERE code IS NULL")}
         for rowno, raw in rows:
             try:
                 name, kecamatan, code = _check_new(db, raw.get("name", ""), raw.get("kecamatan", ""), raw.get("code"))
-                # a kecamatan new in an earlier row counts as known for the rows after it
-                kecamatan = check_kecamatan(kecamatan, kecamatans, allow_new=allow_new)
-                if kecamatan not in kecamatans:
+                official = _official(code)
+                is_official = official_rows or (
+                    official is not None and name_key(official.kecamatan) == name_key(kecamatan))
+                if not is_official and name_key(kecamatan) not in known_keys:
+                    # a kecamatan new in an earlier row counts as known for the rows after it
+                    kecamatan = check_kecamatan(kecamatan, kecamatans, allow_new=allow_new)
+                if name_key(kecamatan) not in known_keys:
                     kecamatans.append(kecamatan)
+                    known_keys.add(name_key(kecamatan))
             except ValidationError as e:
                 errors.append({"row": rowno, "column": e.field, "value": e.value, "message": str(e)})
                 continue
-            key = name_key(name)
-            if key in seen_keys:
-                errors.append({"row": rowno, "column": "name", "value": name, "message": f"duplicate of row {seen_keys[key]}"})
-                continue
-            if code and code in seen_codes:
-                errors.append({"row": rowno, "column": "code", "value": code, "message": f"code duplicate of row {seen_codes[code]}"})
-                continue
-            seen_keys[key] = rowno
+            kabupaten = official.kabupaten if official else None
+            provinsi = official.provinsi if official else None
+            if official is not None and name_key(official.name) != name_key(name):
+                warnings.append(f"row {rowno}: the national list names {code} {official.name!r} "
+                                f"({official.kecamatan}); stored as the row has it: {name!r}.")
             if code:
+                if code in seen_codes:
+                    errors.append({"row": rowno, "column": "code", "value": code,
+                                   "message": f"code duplicate of row {seen_codes[code]}"})
+                    continue
                 seen_codes[code] = rowno
-            stored = db.execute("SELECT code, name, kecamatan FROM kelurahan WHERE name_key = ?", [key]).fetchone()
-            if stored:
-                if (stored[0] or None, stored[2]) == (code, kecamatan) or (code is None and stored[2] == kecamatan):
+                stored = stored_by_code.get(code)
+                if stored is not None:
+                    if name_key(stored[0]) == name_key(name) and name_key(stored[1]) == name_key(kecamatan):
+                        unchanged += 1
+                        continue
+                    errors.append({"row": rowno, "column": "code", "value": code,
+                                   "message": f"code {code} is stored as {stored[0]} ({stored[1]}); fix the row, "
+                                              f"or correct the stored one (`pelatihan kelurahan update {code} ...`)"})
+                    continue
+            else:
+                key = (name_key(name), kecamatan, kabupaten or "")
+                if key in seen_uncoded:
+                    errors.append({"row": rowno, "column": "name", "value": name,
+                                   "message": f"duplicate of row {seen_uncoded[key]} (same name in {kecamatan}); "
+                                              "give each its Kemendagri code"})
+                    continue
+                seen_uncoded[key] = rowno
+                if key in stored_uncoded:
                     unchanged += 1
                     continue
-                errors.append({
-                    "row": rowno, "column": "name", "value": name,
-                    "message": f"kelurahan {stored[1]!r} already exists with code {stored[0] or '-'} in {stored[2]}; "
-                               "fix the row or rename the stored one",
-                })
-                continue
-            if code:
-                other = db.execute("SELECT name FROM kelurahan WHERE code = ?", [code]).fetchone()
-                if other:
-                    errors.append({"row": rowno, "column": "code", "value": code, "message": f"code already belongs to {other[0]!r}"})
-                    continue
-            plan.append((name, kecamatan, code))
+            plan.append((code, name, name_key(name), kecamatan, kabupaten, provinsi))
         if errors:
             first = errors[0]
             raise RowErrors(
@@ -168,11 +265,10 @@ def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool =
             )
         if plan:
             db.conn.executemany(
-                "INSERT INTO kelurahan (code, name, name_key, kecamatan) VALUES (?, ?, ?, ?)",
-                [(code, name, name_key(name), kec) for name, kec, code in plan],
-            )
+                "INSERT INTO kelurahan (code, name, name_key, kecamatan, kabupaten, provinsi) VALUES (?, ?, ?, ?, ?, ?)",
+                plan)
             audit.record(db, "kelurahan.import", {"kelurahan": len(plan)})
-    return {"read": len(rows), "added": len(plan), "unchanged": unchanged}
+    return {"read": len(rows), "added": len(plan), "unchanged": unchanged, "warnings": warnings}
 
 
 def import_file(db: Database, path: Path, *, allow_new: bool = False) -> dict:
@@ -192,12 +288,12 @@ def rename(db: Database, old: str, new: str) -> Kelurahan:
         raise ValidationError("The new name is empty; give a name.")
     with write_transaction(db):
         k = resolve(db, old)
-        other = db.execute("SELECT name FROM kelurahan WHERE name_key = ? AND id != ?", [name_key(new), k.id]).fetchone()
-        if other:
-            raise Conflict(f"Kelurahan {other[0]!r} already exists; choose another name.")
+        why = _conflict_for(db, new, k.kecamatan, k.kabupaten, k.code, exclude=k.id)
+        if why:
+            raise Conflict(f"Kelurahan {old!r} cannot be renamed {new!r}: {why}.")
         db.execute("UPDATE kelurahan SET name = ?, name_key = ? WHERE id = ?", [new, name_key(new), k.id])
         audit.record(db, "kelurahan.rename", {"kelurahan": 1})
-    return Kelurahan(k.id, k.code, new, k.kecamatan)
+    return Place(k.id, k.code, new, k.kecamatan, k.kabupaten, k.provinsi)
 
 
 def update(db: Database, name: str, *, kecamatan: str | None = None, code: str | None = None,
@@ -232,12 +328,17 @@ def update(db: Database, name: str, *, kecamatan: str | None = None, code: str |
             new["code"] = new_code
         stored = {"kecamatan": k.kecamatan, "code": k.code}
         changed = {f: v for f, v in new.items() if stored[f] != v}
+        if changed.get("code"):
+            official = _official(changed["code"])
+            if official is not None:  # the new code says where it is
+                changed.update(kabupaten=official.kabupaten, provinsi=official.provinsi)
         if changed:
             db.execute(f"UPDATE kelurahan SET {', '.join(f'{f} = ?' for f in changed)} WHERE id = ?",
                        [*changed.values(), k.id])
             audit.record(db, "kelurahan.update", {"kelurahan": 1, "fields": len(changed)})
     result = {**stored, **changed}
-    return {"name": k.name, "kecamatan": result["kecamatan"], "code": result["code"], "changed": sorted(changed)}
+    return {"name": k.name, "kecamatan": result["kecamatan"], "code": result["code"],
+            "changed": sorted(f for f in changed if f in stored)}
 
 
 def remove(db: Database, name: str) -> Kelurahan:
@@ -257,33 +358,83 @@ def remove(db: Database, name: str) -> Kelurahan:
     return k
 
 
-def resolve_kecamatan(db: Database, kecamatan: str) -> list[str]:
-    """The stored spellings of a kecamatan, matched like kelurahan names (ignoring case,
-    spaces and hyphens); NotFound offering the closest names."""
-    known = [r[0] for r in db.execute("SELECT DISTINCT kecamatan FROM kelurahan")]
-    same = [k for k in known if name_key(k) == name_key(kecamatan)]
+def place_filter(db: Database, kecamatan: str | None = None, kabupaten: str | None = None,
+                 alias: str = "k") -> tuple[str, list]:
+    """SQL condition (on kelurahan `alias`) and parameters for --kecamatan/--kabupaten.
+
+    A kecamatan is matched like kelurahan names (case, spaces, hyphens ignored); one name
+    held by kecamatan of several kabupaten/kota needs --kabupaten (the error lists them)."""
+    clauses, params = [], []
+    kab_names = None
+    if kabupaten:
+        kab_names = resolve_kabupaten(db, kabupaten)
+        clauses.append(f"{alias}.kabupaten IN (SELECT value FROM json_each(?))")
+        params.append(json.dumps(kab_names))
+    if kecamatan:
+        pairs = resolve_kecamatan_pairs(db, kecamatan, kab_names)
+        clauses.append(f"({alias}.kecamatan, coalesce({alias}.kabupaten, '')) IN "
+                       "(SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]') FROM json_each(?))")
+        params.append(json.dumps([[k, b or ""] for k, b in pairs]))
+    return " AND ".join(clauses), params
+
+
+def resolve_kabupaten(db: Database, kabupaten: str) -> list[str]:
+    from pelatihan_cli.domain.places import regency_key
+
+    known = [r[0] for r in db.execute("SELECT DISTINCT kabupaten FROM kelurahan WHERE kabupaten IS NOT NULL")]
+    typed = regency_key(kabupaten)
+    same = [k for k in known if regency_key(k) == typed or (typed.startswith(":") and regency_key(k).split(":", 1)[1] == typed[1:])]
     if not same:
-        hint = did_you_mean(kecamatan, known) or (
-            f" Known: {', '.join(sorted(known))}." if known else " No kelurahan yet: see `pelatihan kelurahan add`.")
-        raise NotFound(f"Unknown kecamatan {kecamatan!r}.{hint}")
+        hint = did_you_mean(kabupaten, known) or (f" Known: {', '.join(sorted(known))}." if known else
+                                                  " No kelurahan with a kabupaten/kota yet (they come with codes).")
+        raise NotFound(f"Unknown kabupaten/kota {kabupaten!r}.{hint}")
+    if len(same) > 1:
+        raise ValidationError(f"{kabupaten!r} is both {' and '.join(same)}; write which, e.g. --kabupaten {same[0]!r}.",
+                              field="--kabupaten", value=kabupaten)
     return same
 
 
-def list_kelurahan(db: Database, kecamatan: str | None = None) -> list[dict]:
-    """Rows with code, name, kecamatan, sessions (planned), participants (enrolled)."""
-    where, params = "", []
-    if kecamatan:
-        where = "WHERE k.kecamatan IN (SELECT value FROM json_each(?))"
-        params.append(json.dumps(resolve_kecamatan(db, kecamatan)))
+def resolve_kecamatan_pairs(db: Database, kecamatan: str, kabupaten: list[str] | None = None) -> list[tuple[str, str | None]]:
+    """(kecamatan, kabupaten) pairs the typed kecamatan names; ambiguous across kabupaten/kota
+    without `kabupaten` -> ValidationError listing them."""
+    rows = db.execute("SELECT DISTINCT kecamatan, kabupaten FROM kelurahan").fetchall()
+    same = [(k, b) for k, b in rows if name_key(k) == name_key(kecamatan) and (kabupaten is None or b in kabupaten)]
+    if not same:
+        known = sorted({k for k, b in rows if kabupaten is None or b in kabupaten})
+        hint = did_you_mean(kecamatan, known) or (
+            f" Known: {', '.join(known)}." if known else " No kelurahan yet: see `pelatihan kelurahan add`.")
+        raise NotFound(f"Unknown kecamatan {kecamatan!r}.{hint}")
+    regencies = sorted({b or "-" for _, b in same})
+    if kabupaten is None and len(regencies) > 1:
+        raise ValidationError(
+            f"Kecamatan {kecamatan!r} exists in {len(regencies)} kabupaten/kota ({', '.join(regencies)}); "
+            "add --kabupaten to say which.", field="--kecamatan", value=kecamatan)
+    return same
+
+
+def resolve_kecamatan(db: Database, kecamatan: str) -> list[str]:
+    """The stored spellings of a kecamatan (see resolve_kecamatan_pairs)."""
+    return sorted({k for k, _ in resolve_kecamatan_pairs(db, kecamatan)})
+
+
+def list_kelurahan(db: Database, kecamatan: str | None = None, kabupaten: str | None = None) -> list[dict]:
+    """Rows with code, name, kecamatan, kabupaten, provinsi, sessions (not cancelled),
+    participants (enrolled), ordered by code (province, kabupaten/kota, kecamatan)."""
+    cond, params = place_filter(db, kecamatan, kabupaten)
+    where = f"WHERE {cond}" if cond else ""
     sql = f"""
-        SELECT k.code, k.name, k.kecamatan,
+        SELECT k.code, k.name, k.kecamatan, k.kabupaten, k.provinsi,
             (SELECT count(*) FROM session s WHERE s.kelurahan_id = k.id AND s.status = 'planned') AS sessions,
             (SELECT count(*) FROM enrollment e JOIN session s ON s.id = e.session_id
-              WHERE s.kelurahan_id = k.id AND s.status = 'planned' AND e.status = 'enrolled') AS participants
+              WHERE s.kelurahan_id = k.id AND s.status = 'planned' AND e.status = 'enrolled'
+                AND e.cancelled = 0) AS participants
         FROM kelurahan k {where}
-        ORDER BY k.code IS NULL, k.code, k.name
+        ORDER BY k.code IS NULL, k.code, k.kabupaten, k.kecamatan, k.name
     """
     return [
-        {"code": r[0], "name": r[1], "kecamatan": r[2], "sessions": r[3], "participants": r[4]}
+        {"code": r[0], "name": r[1], "kecamatan": r[2], "kabupaten": r[3], "provinsi": r[4], "sessions": r[5],
+         "participants": r[6]}
         for r in db.execute(sql, params).fetchall()
     ]
+
+

@@ -18,14 +18,14 @@ from pelatihan_cli.errors import NotFound
 from pelatihan_cli.services import audit
 from pelatihan_cli.services.attendance import COUNTED_SQL, completed_sql  # the completion rule
 
-SUMMARY_KEYS = ["programme", "kelurahan", "kecamatan", "sessions", "capacity", "enrolled", "waitlisted", "completed", "ak1"]
+SUMMARY_KEYS = ["programme", "kelurahan", "kecamatan", "kabupaten", "sessions", "capacity", "enrolled", "waitlisted", "completed", "ak1"]
 
 
 #: AK1 cards count for a programme when issued within its window or up to this many days after
 AK1_GRACE_DAYS = 90
 
 
-def summary(db: Database, programme_id: int, kecamatan: str | None = None) -> dict:
+def summary(db: Database, programme_id: int, kecamatan: str | None = None, kabupaten: str | None = None) -> dict:
     """The summary of one programme: {'rows': one dict per kelurahan (SUMMARY_KEYS plus
     'present' {day: count}), 'totals': the same keys over all rows with people counted
     once, 'max_days': the longest session's days, 'programme': its name}.
@@ -33,21 +33,28 @@ def summary(db: Database, programme_id: int, kecamatan: str | None = None) -> di
     Sessions of the programme that are not cancelled count (planned, running or done).
     `completed` and `ak1` count people: a person who completed, or holds an AK1 card
     issued within the programme's window (or up to AK1_GRACE_DAYS after), counts once —
-    in the kelurahan of the session they completed or are enrolled in."""
+    in the kelurahan of the session they completed or are enrolled in.
+
+    Rows: every kelurahan of the kabupaten/kota where the programme has sessions (so that
+    a kelurahan without one shows as such), narrowed by `kecamatan`/`kabupaten`."""
     from pelatihan_cli.services.programmes import get
 
     prog = get(db, programme_id)
-    where, params = "", []
-    if kecamatan:
-        from pelatihan_cli.services.kelurahan import resolve_kecamatan
+    from pelatihan_cli.services.kelurahan import display_names, place_filter
 
-        where = "WHERE kecamatan IN (SELECT value FROM json_each(?))"
-        params = [json.dumps(resolve_kecamatan(db, kecamatan))]
-    kelurahan = db.execute(
-        f"SELECT id, name, kecamatan FROM kelurahan {where} ORDER BY kecamatan, name", params).fetchall()
-    rows = {kid: {"programme": prog.name, "kelurahan": name, "kecamatan": kec, "sessions": 0, "capacity": 0,
+    cond, params = place_filter(db, kecamatan, kabupaten)
+    where = ("coalesce(k.kabupaten, '') IN (SELECT coalesce(x.kabupaten, '') FROM session s "
+             "JOIN kelurahan x ON x.id = s.kelurahan_id WHERE s.programme_id = ?)")
+    params = [prog.id, *params]
+    if cond:
+        where += f" AND {cond}"
+    shown = display_names(db)
+    kelurahan = [(kid, shown.get(kid, name), kec, kab) for kid, name, kec, kab in db.execute(
+        f"SELECT k.id, k.name, k.kecamatan, k.kabupaten FROM kelurahan k WHERE {where} "
+        "ORDER BY k.provinsi, k.kabupaten, k.kecamatan, k.name", params)]
+    rows = {kid: {"programme": prog.name, "kabupaten": kab, "kelurahan": name, "kecamatan": kec, "sessions": 0, "capacity": 0,
                   "enrolled": 0, "waitlisted": 0, "completed": 0, "ak1": 0, "present": defaultdict(int)}
-            for kid, name, kec in kelurahan}
+            for kid, name, kec, kab in kelurahan}
     max_days = 0
     for kid, n, capacity, days in db.execute(
             "SELECT kelurahan_id, count(*), sum(capacity), max(days) FROM session "

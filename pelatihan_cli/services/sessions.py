@@ -47,7 +47,7 @@ def query_sessions(db: Database, where: str, params: list) -> list[dict]:
         SELECT s.id, k.name, k.kecamatan, sk.name, s.capacity,
             (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'enrolled'),
             (SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'waitlisted'),
-            s.venue, s.status, p.name
+            s.venue, s.status, p.name, k.id
         FROM session s
         JOIN kelurahan k ON k.id = s.kelurahan_id
         JOIN skill sk ON sk.id = s.skill_id
@@ -70,11 +70,12 @@ def query_sessions(db: Database, where: str, params: list) -> list[dict]:
         "WHERE si.session_id IN (SELECT value FROM json_each(?)) ORDER BY si.session_id, i.name_key", [ids]):
         teachers.setdefault(sid, []).append(name)
     today = clock.today()
+    shown = kelurahan_service.display_names(db)  # two Purwosari are told apart
     out = []
     for r in rows:
         d = days.get(r[0], [])
         out.append({
-            "id": r[0], "programme": r[9], "kelurahan": r[1], "kecamatan": r[2], "skill": r[3], "days": d,
+            "id": r[0], "programme": r[9], "kelurahan": shown.get(r[10], r[1]), "kecamatan": r[2], "skill": r[3], "days": d,
             "capacity": r[4], "enrolled": r[5], "waitlisted": r[6], "venue": r[7],
             "instructors": teachers.get(r[0], []),
             "status": lifecycle.phase(r[8], d[0], d[-1], today) if d else r[8],

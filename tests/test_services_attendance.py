@@ -120,10 +120,21 @@ def test_import_by_kelurahan_and_skill(db, sess, tmp_path):
     f.write_text("NIK;Hari;Hadir;Kelurahan;Keterampilan\n"
                  f"{A};1;✓;bendan kergon;MERAJUT\n{A};2;1;Bendan Kergon;Merajut\n{B};1;tidak;Bendan Kergon;Merajut\n",
                  encoding="utf-8")
-    c = attendance.import_file(db, f, today=TODAY)
-    assert c == {"rows": 3, "marked": 3, "changed": 3, "sessions": 1}
+    # the next year's Merajut session in the same kelurahan does not make the rows ambiguous:
+    # kelurahan + skill name the session of the import's programme (default: the current)
+    from factories import make_session
+
+    make_session(db, days=("2025-07-01", "2025-07-02"))
+    c = attendance.import_file(db, f, today=TODAY, programme="2024")
+    assert c == {"rows": 3, "marked": 3, "changed": 3, "sessions": 1, "programme": "Pelatihan Kewirausahaan 2024"}
     assert marks(db) == [(A, 1, 1), (A, 2, 1), (B, 1, 0)]
     assert db.execute("SELECT action FROM audit_log").fetchone()[0] == "attendance.import"
+    # given 2025, the same rows name the 2025 session (whose days are still to come)
+    with pytest.raises(RowErrors, match="Day 1 of session 2 is 2025-07-01, still in the future"):
+        attendance.import_file(db, f, today=TODAY, programme="2025")
+    with pytest.raises(RowErrors, match="no MERAJUT session in Bendan Kergon of Pelatihan Kewirausahaan 2026"):
+        make_session(db, skill="Batik", days=("2026-07-01",))
+        attendance.import_file(db, f, today=TODAY, programme="2026")
 
 
 def test_import_missing_columns(db, sess, tmp_path):

@@ -42,12 +42,19 @@ def attendance_import(
     file: Annotated[str, typer.Argument(help="CSV/TSV/JSON/JSONL/xlsx file, or - for stdin.", show_default=False)],
     sheet: SheetOption = None,
     input_format: InputFormatOption = None,
+    programme: Annotated[Optional[str], typer.Option(
+        "--programme", "-p", help="Programme whose sessions a kelurahan + skill row names (default: the current one).")] = None,
 ) -> None:
-    """Import attendance (columns nik, day, hadir, and session or kelurahan + skill), all or nothing."""
+    """Import attendance (columns nik, day, hadir, and session or kelurahan + skill), all or nothing.
+
+    Examples:
+
+      pelatihan attendance import hadir-medono.xlsx --programme 2025
+    """
     from pelatihan_cli.services import attendance
 
     c = attendance.import_file(get_db(ctx), file, input_format=input_format.value if input_format else None,
-                               sheet=sheet)
+                               sheet=sheet, programme=programme)
     info(f"Read {c['rows']} row(s): {c['marked']} mark(s) in {c['sessions']} session(s), {c['changed']} changed.")
 
 

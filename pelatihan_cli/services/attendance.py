@@ -134,10 +134,13 @@ ALIASES = {
 
 
 def import_file(db: Database, path: str | Path, *, input_format: str | None = None, sheet: str | None = None,
-                today: dt.date | None = None) -> dict:
+                today: dt.date | None = None, programme: str | None = None) -> dict:
     """Import attendance rows (nik, day, hadir, and session or kelurahan + skill), all or
     nothing: any bad row raises RowErrors listing every bad row and nothing is written.
-    Returns counts {'rows', 'marked', 'changed', 'sessions'}."""
+    A kelurahan + skill names the session of that programme (`programme`, default the
+    current one), never another year's. Returns counts {'rows', 'marked', 'changed',
+    'sessions', 'programme'}."""
+    from pelatihan_cli.services.programmes import choose
     from pelatihan_cli.importing.headers import match_headers
     from pelatihan_cli.importing.readers import open_rows
     from pelatihan_cli.importing.values import cell_int, cell_text
@@ -157,6 +160,8 @@ def import_file(db: Database, path: str | Path, *, input_format: str | None = No
                 f"{src.name}: missing column(s) {', '.join(missing)}; the header must have nik, day, hadir "
                 "and session (or kelurahan and skill).", field="file", value=str(path))
         session_cache: dict = {}
+        prog = choose(db, programme)
+        session_cache["programme"] = prog
         enrolled_cache: dict[int, dict[str, int]] = {}
 
         def err(row, column, value, message):
@@ -207,12 +212,12 @@ def import_file(db: Database, path: str | Path, *, input_format: str | None = No
         written, changed = _write(db, [(eid, day, v) for (eid, day), (v, _r) in planned.items()])
         counts = {"rows": n_rows, "marked": written, "changed": changed, "sessions": len(sessions_seen)}
         audit.record(db, "attendance.import", counts)
-    return counts
+    return {**counts, "programme": prog.name if prog else None}
 
 
 def _row_session(db: Database, row: dict, cache: dict, cell_int, cell_text) -> int:
-    """The session of an import row: its `session` id, else the one planned session of
-    its kelurahan and skill."""
+    """The session of an import row: its `session` id, else the one session (not cancelled)
+    of its kelurahan and skill in the import's programme (cache['programme'])."""
     sid = cell_int(row.get("session"), field="session") if row.get("session") not in (None, "") else None
     if sid is None:
         kel, skill = cell_text(row.get("kelurahan")), cell_text(row.get("skill"))
@@ -224,11 +229,14 @@ def _row_session(db: Database, row: dict, cache: dict, cell_int, cell_text) -> i
             from pelatihan_cli.services.kelurahan import resolve
 
             k = resolve(db, kel)
+            prog = cache.get("programme")
             ids = [r[0] for r in db.execute(
                 "SELECT s.id FROM session s JOIN skill sk ON sk.id = s.skill_id "
-                "WHERE s.kelurahan_id = ? AND sk.name_key = ? AND s.status = 'planned'", [k.id, name_key(skill)])]
+                "WHERE s.kelurahan_id = ? AND sk.name_key = ? AND s.status = 'planned' AND s.programme_id = ?",
+                [k.id, name_key(skill), prog.id if prog else -1])]
             if not ids:
-                raise NotFound(f"no planned {skill} session in {k.name}")
+                where = f" of {prog.name}" if prog else ""
+                raise NotFound(f"no {skill} session in {k.name}{where}; give the session id, or --programme")
             if len(ids) > 1:
                 raise ValidationError(
                     f"{k.name} has {len(ids)} planned {skill} sessions ({', '.join(map(str, ids))}); "

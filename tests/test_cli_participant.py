@@ -125,10 +125,10 @@ def test_list_json_keys_masked_and_filters(cli, sid, db):
     enroll(cli, sid, N3, "Cici")
     r = cli("participant", "list", "--format", "json")
     data = json.loads(r.stdout)
-    assert list(data[0]) == ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone", "session_id",
+    assert list(data[0]) == ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone", "session_id", "programme",
                              "status", "position", "ak1_number", "attended", "completed"]
     assert data[0] == {"nik": "337501******0001", "name": "Ani", "sex": "P", "birth_date": "1990-**-**", "age": 39,
-                       "kelurahan": "Bendan Kergon", "phone": "0812-****-7890", "session_id": sid,
+                       "kelurahan": "Bendan Kergon", "phone": "0812-****-7890", "session_id": sid, "programme": "Pelatihan Kewirausahaan 2030",
                        "status": "enrolled", "position": 1, "ak1_number": None, "attended": "0/2",
                        "completed": False}
     assert [(d["name"], d["status"], d["position"]) for d in data] == [

@@ -9,7 +9,7 @@ import socket
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from pelatihan_cli.domain.calendar import Calendar, national_holidays
+from pelatihan_cli.domain.calendar import Calendar, cuti_bersama, cuti_bersama_known, national_holidays
 
 D = dt.date
 
@@ -20,6 +20,29 @@ def test_christmas_2024_and_its_joint_holiday_are_both_national_holidays():
     assert D(2024, 12, 26) in h  # cuti bersama (category government)
     assert D(2024, 8, 17) in h   # Independence Day
     assert D(2024, 12, 24) not in h
+
+
+# the cuti bersama of 2026 (SKB 3 Menteri, September 2025) as holidays 0.99+ lists them; older
+# releases miss all eight, and 18 August 2025 (added in August 2025): pyproject asks >=0.99
+CUTI_BERSAMA_2026 = [D(2026, 2, 16), D(2026, 3, 18), D(2026, 3, 20), D(2026, 3, 23), D(2026, 3, 24),
+                     D(2026, 5, 15), D(2026, 5, 28), D(2026, 12, 24)]
+
+
+def test_the_2025_and_2026_cuti_bersama_are_not_working_days():
+    assert list(cuti_bersama(2026)) == CUTI_BERSAMA_2026
+    assert D(2025, 8, 18) in cuti_bersama(2025)  # Independence Day Joint Holiday, decreed in August 2025
+    cal = Calendar()
+    for day in [D(2025, 8, 18), *CUTI_BERSAMA_2026]:
+        assert day.weekday() < 5 and not cal.is_working_day(day), day
+        assert "Joint Holiday" in cal.reason(day)
+    # a two-day session from Friday 15 August 2025 runs Friday and Tuesday (17 Aug is a Sunday)
+    assert cal.working_days(D(2025, 8, 15), 2) == [D(2025, 8, 15), D(2025, 8, 19)]
+
+
+def test_cuti_bersama_known_until_the_package_runs_out():
+    assert cuti_bersama_known(2025) and cuti_bersama_known(2026)
+    assert cuti_bersama_known(1995)  # before 2002 there were none to know
+    assert cuti_bersama(2031) == {} and not cuti_bersama_known(2031)
 
 
 def test_two_day_session_from_tuesday_24_december_2024_runs_24th_and_27th():

@@ -256,7 +256,7 @@ def participant_list(
                                  programme_id=chosen.id if chosen else None)
     # the table leaves out the birth date (masked, and the age says what matters)
     emit(rows, fmt, columns=svc.LIST_COLUMNS, title=f"Participants · {chosen.name}" if chosen else "Participants",
-         table_columns=[c for c in svc.LIST_COLUMNS if c not in ("birth_date", "completed")],
+         table_columns=[c for c in svc.LIST_COLUMNS if c not in ("birth_date", "completed", "programme")],
          headers={"nik": "NIK", "session_id": "Session", "ak1_number": "AK1", "position": "Pos"},
          empty_message="No participants match. Enroll with `pelatihan participant enroll SESSION --nik N --name NAME`.")
 

@@ -280,6 +280,8 @@ def session_import(
     c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends, programme=programme,
                             allow_new=new)
     info(f"Read {c['read']} row(s): {c['planned']} session(s) planned, {c['unchanged']} unchanged.")
+    for w in c["warnings"]:
+        warn(w)
 
 
 @app.command(name="auto-plan")
@@ -318,3 +320,5 @@ def session_auto_plan(
         verb = "Would plan" if dry_run else "Planned"
         info(f"{verb} {len(r['sessions'])} session(s) for {r['events']} kelurahan; "
              f"{r['already_planned']} of {r['requests']} request(s) already had a session in {r['programme']}.")
+    for w in r["warnings"]:
+        warn(w)

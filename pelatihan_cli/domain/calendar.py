@@ -20,7 +20,13 @@ MAX_SESSION_DAYS = 60
 # how far ahead `next_working_day` looks before giving up (a long run of local days off)
 _SEARCH_LIMIT = 366
 
+# cuti bersama (joint leave days, the package's category "government") were first decreed in
+# 2002; each year's are set by a joint decree of three ministers, usually the autumn before,
+# and reach the `holidays` package in a later release
+CUTI_BERSAMA_SINCE = 2002
+
 _NATIONAL_CACHE: dict[int, dict[dt.date, str]] = {}
+_CUTI_CACHE: dict[int, dict[dt.date, str]] = {}
 
 
 def national_holidays(year: int) -> dict[dt.date, str]:
@@ -38,6 +44,26 @@ def national_holidays(year: int) -> dict[dt.date, str]:
             )
             _NATIONAL_CACHE[year] = {d: str(name) for d, name in sorted(days.items())}
     return _NATIONAL_CACHE[year]
+
+
+def cuti_bersama(year: int) -> dict[dt.date, str]:
+    """The cuti bersama of one year as the installed `holidays` package knows them
+    (category "government"), {date: English name}; also part of `national_holidays`."""
+    if year not in _CUTI_CACHE:
+        if not MIN_YEAR <= year <= MAX_YEAR:
+            _CUTI_CACHE[year] = {}
+        else:
+            import holidays
+
+            days = holidays.country_holidays("ID", years=year, categories=("government",), language="en_US")
+            _CUTI_CACHE[year] = {d: str(name) for d, name in sorted(days.items())}
+    return _CUTI_CACHE[year]
+
+
+def cuti_bersama_known(year: int) -> bool:
+    """False for a year whose cuti bersama the installed `holidays` package does not list
+    (a year too far ahead for its release): planning there counts them as working days."""
+    return year < CUTI_BERSAMA_SINCE or bool(cuti_bersama(year))
 
 
 def daterange(start: dt.date, end: dt.date) -> Iterator[dt.date]:

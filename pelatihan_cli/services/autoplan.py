@@ -123,7 +123,7 @@ def auto_plan(
 ) -> dict:
     """Plan every request that has no session yet in the programme. Returns {sessions
     (session objects; id None in a dry run), requests, already_planned, events, dry_run,
-    programme (its name)}.
+    programme (its name), warnings (the window's years whose cuti bersama are unknown)}.
 
     The programme is `programme`, else the one whose window covers --from..--to, else the
     programme of that year, created (not in a dry run). Only its own sessions (not
@@ -182,7 +182,8 @@ def auto_plan(
                 drafts.append((k, sessions.Draft(k.id, k.name, r["skill"].name, list(p.days), track.capacity,
                                                  where, [iid], [ins], weekends, programme_id=prog_id)))
         result = {"requests": len(reqs), "already_planned": already, "events": len(placements),
-                  "dry_run": dry_run, "sessions": [], "programme": prog_name}
+                  "dry_run": dry_run, "sessions": [], "programme": prog_name,
+                  "warnings": holidays.cuti_bersama_warnings(db, range(a.year, b.year + 1))}
         if dry_run:
             result["sessions"] = [
                 {"id": None, "programme": prog_name, "kelurahan": d.kelurahan, "kecamatan": k.kecamatan, "skill": d.skill,

@@ -4,11 +4,12 @@ them plus the national holidays."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
-from pelatihan_cli.domain.calendar import Calendar, national_holidays
+from pelatihan_cli.domain.calendar import Calendar, cuti_bersama_known, national_holidays
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.names import clean_name
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
@@ -24,6 +25,30 @@ def local_days(db: Database) -> dict[dt.date, str]:
 def calendar(db: Database, *, weekends: bool = False) -> Calendar:
     """The working-day calendar: weekdays minus national and local holidays."""
     return Calendar(local=local_days(db), weekends=weekends)
+
+
+def cuti_bersama_warnings(db: Database, years: Iterable[int]) -> list[str]:
+    """One warning (or none) for the years whose cuti bersama the installed `holidays`
+    package does not know yet, so a plan there may put training on them. A year is no
+    longer warned about once a local holiday of that year is named 'Cuti bersama ...'."""
+    unknown = sorted(y for y in set(years) if not cuti_bersama_known(y))
+    if not unknown:
+        return []
+    added = {d.year for d, name in local_days(db).items() if "cuti bersama" in name.casefold()}
+    unknown = [y for y in unknown if y not in added]
+    if not unknown:
+        return []
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        package = f"holidays {version('holidays')}"
+    except PackageNotFoundError:  # pragma: no cover - a dependency
+        package = "holidays"
+    years_text = str(unknown[0]) if len(unknown) == 1 else ", ".join(map(str, unknown[:-1])) + f" and {unknown[-1]}"
+    return [f"the cuti bersama of {years_text} are not known to the installed {package} package, so they count "
+            "as working days here; once they are decreed, add each with "
+            "`pelatihan holiday add DATE \"Cuti bersama ...\"` (this warning then stops), or upgrade the package: "
+            "pip install -U holidays."]
 
 
 def sessions_on(db: Database, day: dt.date) -> list[int]:

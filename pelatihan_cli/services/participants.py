@@ -25,7 +25,7 @@ from pelatihan_cli.services import ak1, audit
 from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
 
 LIST_COLUMNS = ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone",
-                "session_id", "status", "position", "ak1_number", "attended", "completed"]
+                "session_id", "programme", "status", "position", "ak1_number", "attended", "completed"]
 # 'cancelled': an enrollment kept as history in a cancelled session (enrollment.cancelled)
 STATUSES = ("enrolled", "waitlisted", "withdrawn", "cancelled")
 
@@ -106,23 +106,24 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
     sql = f"""
         WITH r AS ({_POSITIONED})
         SELECT p.nik, p.name, p.sex, p.birth_date, k.name, p.phone, r.session_id, r.shown_status, r.position,
-               {ak1.latest_sql('number')}, s.start_date, r.present_days, s.days
+               {ak1.latest_sql('number')}, s.start_date, r.present_days, s.days, pr.name
         FROM participant p
         LEFT JOIN r ON r.participant_id = p.id
         LEFT JOIN session s ON s.id = r.session_id
+        LEFT JOIN programme pr ON pr.id = s.programme_id
         LEFT JOIN kelurahan k ON k.id = p.kelurahan_id
         WHERE {' AND '.join(where)}
         ORDER BY r.session_id IS NULL, r.session_id,
                  CASE r.shown_status WHEN 'enrolled' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.position, p.name
     """
     rows = []
-    for nik, name, sex, birth, kname, phone, sid, st, pos, ak1_no, start, present, days in db.conn.execute(sql, params):
+    for nik, name, sex, birth, kname, phone, sid, st, pos, ak1_no, start, present, days, prog in db.conn.execute(sql, params):
         attended, completed, _note = _attendance(st, present, days)
         on = dt.date.fromisoformat(start) if start else today
         age = age_on(dt.date.fromisoformat(birth), on) if birth else None
         nik_out, birth_out, phone_out = _present(nik, birth, phone, show_nik)
         rows.append({"nik": nik_out, "name": name, "sex": sex, "birth_date": birth_out, "age": age,
-                     "kelurahan": kname, "phone": phone_out, "session_id": sid, "status": st,
+                     "kelurahan": kname, "phone": phone_out, "session_id": sid, "programme": prog, "status": st,
                      "position": pos, "ak1_number": ak1_no, "attended": attended, "completed": completed})
     if show_nik and rows:
         audit.record_reveal(db, "participant.list.show_nik", {"rows": len(rows)})

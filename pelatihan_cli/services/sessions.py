@@ -359,10 +359,11 @@ def plan(db: Database, kelurahan: str, skill: str, start: str | dt.date, **optio
 def plan_checked(db: Database, kelurahan: str, skill: str, start: str | dt.date, **options) -> dict:
     """Plan one session, as `plan`. Returns {session, warnings}: a planned session with the
     same kelurahan, skill and first day does not stop it (two groups of one skill can be
-    legitimate) but gives a warning naming it."""
+    legitimate) but gives a warning naming it; so does a year whose cuti bersama are unknown."""
     with write_transaction(db):
         draft = prepare(db, kelurahan, skill, start, **options)
         warnings = _same_start_warnings(db, draft)
+        warnings += holidays.cuti_bersama_warnings(db, {d.year for d in draft.days})
         sid = write_draft(db, draft)
         audit.record(db, "session.plan", {"session": 1, "instructor_days": len(draft.instructor_ids) * len(draft.days),
                                           "programmes_created": int(draft.programme_created)})
@@ -710,7 +711,8 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
 
     A row that matches a planned session (same kelurahan, skill and start, same days,
     capacity, and venue/instructors when given) is unchanged. Raises RowErrors listing
-    every bad row. Returns counts {read, planned, unchanged} and the new session ids."""
+    every bad row. Returns counts {read, planned, unchanged}, the new session ids and
+    warnings (the years planned whose cuti bersama are unknown)."""
     from pelatihan_cli.importing.table_file import read_rows
 
     rows = read_rows(path, required=["kelurahan", "skill", "start"], known=IMPORT_COLUMNS)
@@ -718,6 +720,7 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
     created: list[int] = []
     unchanged = 0
     programmes_created = 0
+    years: set[int] = set()
     cal = holidays.calendar(db, weekends=weekends)
     with write_transaction(db):
         for rowno, raw in rows:
@@ -738,6 +741,7 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
                             f"{draft.days[0].isoformat()} already exists but {match[2]}"),
                             match[1], raw.get(match[1]))
                     created.append(write_draft(db, draft))
+                    years.update(d.year for d in draft.days)
                     programmes_created += int(draft.programme_created)
             except PelatihanError as e:
                 errors.append({"row": rowno, "column": _column(e), "value": getattr(e, "value", None),
@@ -751,7 +755,8 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
         if created:
             audit.record(db, "session.import", {"session": len(created),
                                                 "programmes_created": programmes_created})
-    return {"read": len(rows), "planned": len(created), "unchanged": unchanged, "ids": created}
+    return {"read": len(rows), "planned": len(created), "unchanged": unchanged, "ids": created,
+            "warnings": holidays.cuti_bersama_warnings(db, years)}
 
 
 def _tag(e: PelatihanError, column: str, value: object) -> PelatihanError:

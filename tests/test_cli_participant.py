@@ -139,7 +139,7 @@ def test_list_json_keys_masked_and_filters(cli, sid, db):
     assert [d["name"] for d in json.loads(cli("participant", "list", "--search", "bay", "--format", "json").stdout)] == ["Bayu"]
     assert json.loads(cli("participant", "list", "--session", sid, "--kelurahan", "bendan kergon", "--format", "json").stdout) == data
     csv_out = cli("participant", "list", "--format", "csv").stdout
-    assert csv_out.splitlines()[0] == ("nik,name,sex,birth_date,age,kelurahan,phone,session_id,status,position,ak1_number,"
+    assert csv_out.splitlines()[0] == ("nik,name,sex,birth_date,age,kelurahan,phone,session_id,programme,status,position,ak1_number,"
                                        "attended,completed")
     assert N1 not in csv_out and "337501******0001" in csv_out
     table = cli("participant", "list").stdout

@@ -220,6 +220,7 @@ LAZY_GROUPS = {
     "config": "pelatihan_cli.cli.config",
     "programme": "pelatihan_cli.cli.programme",
     "kelurahan": "pelatihan_cli.cli.kelurahan",
+    "region": "pelatihan_cli.cli.region",
     "skill": "pelatihan_cli.cli.skill",
     "instructor": "pelatihan_cli.cli.instructor",
     "holiday": "pelatihan_cli.cli.holiday",
@@ -239,7 +240,7 @@ LAZY_COMMANDS = {
     "log": "pelatihan_cli.cli.ops",
 }
 ORDER = [
-    "init", "info", "config", "programme", "kelurahan", "skill", "instructor", "holiday", "calendar",
+    "init", "info", "config", "programme", "kelurahan", "region", "skill", "instructor", "holiday", "calendar",
     "session", "participant", "attendance", "roster", "report", "backup", "restore", "export", "log",
 ]
 

@@ -90,6 +90,9 @@ def session_list(
     start: Annotated[Optional[str], typer.Option("--from", help="Only sessions with a training day from this day.")] = None,
     end: Annotated[Optional[str], typer.Option("--to", help="Only sessions with a training day up to this day.")] = None,
     kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Only this kelurahan.")] = None,
+    kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Only this kecamatan.")] = None,
+    kabupaten: Annotated[Optional[str], typer.Option(
+        "--kabupaten", help="Only this kabupaten/kota, e.g. 'Kota Semarang'.")] = None,
     status: Annotated[Optional[str], typer.Option("--status", help="planned, running, done or cancelled.")] = None,
     programme: ProgrammeOption = None,
     all_programmes: Annotated[bool, typer.Option("--all-programmes", help="Sessions of every programme.")] = False,
@@ -110,7 +113,7 @@ def session_list(
     by_dates = date is not None or start is not None or end is not None
     chosen = None if all_programmes or (by_dates and not programme) else programme_for(db, programme, fmt)
     rows = sessions.list_sessions(db, date=date, start=start, end=end, kelurahan=kelurahan, status=status,
-                                  programme_id=chosen.id if chosen else None)
+                                  programme_id=chosen.id if chosen else None, kecamatan=kecamatan, kabupaten=kabupaten)
     title = f"Sessions · {chosen.name}" if chosen else "Sessions"
     _emit_sessions(rows, fmt, title, "No sessions match. Plan one with `pelatihan session plan`.")
 

@@ -127,11 +127,17 @@ def list_sessions(
     status: str | None = None,
     skill: str | None = None,
     programme_id: int | None = None,
+    kecamatan: str | None = None,
+    kabupaten: str | None = None,
 ) -> list[dict]:
     """Session objects, ordered by first day. `date`: sessions training on that day;
     `start`/`end`: sessions with a training day in that range; `programme_id`: that
-    programme's sessions only."""
+    programme's sessions only; `kecamatan`/`kabupaten`: in that place (as `kelurahan list`)."""
     clauses, params = [], []
+    if kecamatan or kabupaten:
+        cond, p = kelurahan_service.place_filter(db, kecamatan, kabupaten, alias="k")
+        clauses.append(cond)
+        params += p
     if programme_id is not None:
         clauses.append("s.programme_id = ?")
         params.append(programme_id)

@@ -96,12 +96,16 @@ def is_typo_of(new: str, existing: str) -> bool:
     ka, kb = name_key(new), name_key(existing)
     if not ka or not kb or ka == kb:
         return False
-    if re.sub(r"\D", "", ka) != re.sub(r"\D", "", kb):
-        return False  # numbers name things: 'Blok 1' is not a typo of 'Blok 2'
     shorter = min(len(ka), len(kb))
     if shorter < 4:
         return False
     limit = 1 if shorter < 8 else 2
+    # the distance is at least the difference in length: the cheap tests first (a
+    # province file's kecamatan are each checked against hundreds)
+    if abs(len(ka) - len(kb)) > limit:
+        return False
+    if re.sub(r"\D", "", ka) != re.sub(r"\D", "", kb):
+        return False  # numbers name things: 'Blok 1' is not a typo of 'Blok 2'
     if edit_distance(ka, kb) > limit:
         return False
     ta, tb = _tokens(new), _tokens(existing)
@@ -129,3 +133,116 @@ def near_duplicate(new: str, existing: Iterable[str]) -> str | None:
 def new_name_message(kind: str, new: str, existing: str) -> str:
     """The refusal of a near-duplicate new name, with the fix."""
     return f"{kind} {new!r} is new; did you mean {existing!r}? Add --new to create it."
+
+
+# --- people's names: is the name on a row the name stored for its NIK? --------------------
+
+#: titles written before a name; dropped when dotted ('H.') or longer than a letter ('Hj')
+_TITLES = frozenset({
+    "h", "hj", "haji", "hajjah", "kh", "dr", "drs", "dra", "ir", "prof", "ust", "ustadz", "ustadzah",
+    "ns", "bd", "apt", "drg", "rm", "raden", "r", "ra", "nyai", "ny", "tn", "sdr", "sdri", "bpk",
+})
+#: academic degrees (compared without dots and spaces: 'S. Pd.', 'S.Pd' and 'SPd' are 'spd');
+#: dropped anywhere, except the short ones that could be a name, which need a dot or a comma
+_DEGREES = frozenset({
+    "spd", "spdi", "spdsd", "sei", "shi", "sti", "skom", "ssos", "sag", "sip", "sikom",
+    "skep", "sked", "ssi", "spsi", "sfarm", "sgz", "sth", "sak", "ssit", "sst", "ssn", "shum", "sipol",
+    "sstp", "stp", "spt", "sfil", "sds", "ssy", "sky", "skm", "str", "stat",
+    "amd", "amdkeb", "amdkep", "amdkom", "amdak", "amdfarm", "amdgz", "amdpar", "amdtra", "amk", "amkeb",
+    "mpd", "mpdi", "msi", "mkes", "mag", "msc", "mba", "mkom", "mhum", "mak", "phd", "dipl",
+})
+_SHORT_DEGREES = frozenset({"se", "sh", "st", "sp", "sn", "ma", "mm", "mh", "mt", "ba", "lc", "mei", "ak"})
+#: how the Muhammad family is written
+_MUHAMMAD = frozenset({
+    "muhammad", "muhamad", "mohammad", "mohamad", "mohammed", "muhammed", "mochammad", "mochamad",
+    "mokhammad", "mukhammad", "muchammad", "muchamad", "mohamed", "muhamat", "moch", "moh", "muh", "much",
+    "mhd", "mhmd", "mch", "mochd", "mohd", "muhd",
+})
+_CONNECTORS = frozenset({"bin", "binti", "bt", "bte", "binte"})
+_NAME_TOKEN = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?|,", re.UNICODE)
+
+
+def _plain(text: str) -> str:
+    """Case folded, accents and apostrophes dropped: "Ma'ruf" -> 'maruf', 'Zoë' -> 'zoe'."""
+    text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return re.sub(r"['\u2019\u2018`\u02bc]", "", text)
+
+
+def _spelling(word: str) -> str:
+    """Old (Van Ophuijsen / Soewandi) spelling and doubled letters to one form:
+    'Soedjono' -> 'sujono', 'Tjahjono' and 'Cahyono' -> 'cahjono', 'Abdullah' -> 'abdulah'."""
+    w = word.replace("oe", "u").replace("dj", "j").replace("tj", "c").replace("y", "j").replace("ch", "kh")
+    return re.sub(r"(.)\1+", r"\1", w)
+
+
+def _is_degree(bare: str, dotted: bool) -> bool:
+    return bare in _DEGREES or (dotted and bare in _SHORT_DEGREES)
+
+
+def person_name_words(name: str) -> tuple[str, ...]:
+    """The words that identify a person: case, punctuation, titles and degrees, bin/binti
+    and spelling variants removed; the Muhammad family is one word ('muhamad').
+
+    'H. Moch. Soedjono bin Salim, S.Pd.' -> ('muhamad', 'sujono', 'salim')"""
+    tokens = _NAME_TOKEN.findall(_plain(name))
+    words: list[str] = []
+    after_comma = False
+    i = 0
+    while i < len(tokens):
+        tok = tokens[i]
+        i += 1
+        if tok == ",":
+            after_comma = True
+            continue
+        bare = tok.replace(".", "")
+        dotted = "." in tok or after_comma
+        # a degree typed with spaces: 'S. Pd.', 'A. Md.'
+        if len(bare) == 1 and tok.endswith(".") and i < len(tokens) and tokens[i] != ",":
+            joined = bare + tokens[i].replace(".", "")
+            if _is_degree(joined, True):
+                i += 1
+                continue
+        if _is_degree(bare, dotted) or (bare in _TITLES and (len(bare) > 1 or dotted)) or bare in _CONNECTORS:
+            continue
+        if after_comma and "." in tok and len(bare) <= 5:
+            continue  # 'Budi, S.Psi.': an abbreviation after the comma is a degree
+        if bare in _MUHAMMAD or (bare == "m" and dotted):
+            words.append("muhamad")
+        elif "." in tok.rstrip("."):
+            words.extend(_spelling(p) for p in tok.split(".") if p)   # initials run together: 'A.R.'
+        else:
+            words.append(_spelling(bare))
+    return tuple(words)
+
+
+def _covers(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
+    """Every word of `short` matches its own word of `long`: the same word, or an initial
+    ('A' for 'Abdul'); tried in every assignment (names are a few words long)."""
+    if len(short) > len(long):
+        return False
+
+    def match(a: str, b: str) -> bool:
+        return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+
+    def place(i: int, used: frozenset[int]) -> bool:
+        if i == len(short):
+            return True
+        return any(j not in used and match(short[i], long[j]) and place(i + 1, used | {j})
+                   for j in range(len(long)))
+
+    return place(0, frozenset())
+
+
+def same_person_name(a: str, b: str) -> bool:
+    """Can names `a` and `b` be one person's? After `person_name_words`, yes when the words
+    of one are all among the words of the other ('Siti' / 'Siti Aminah', 'A. Rahman' /
+    'Abdul Rahman'), or they are the same letters with the spaces moved ('Nurhayati' /
+    'Nur Hayati'); otherwise no ('Siti Aminah' / 'Siti Rahayu')."""
+    wa, wb = person_name_words(a), person_name_words(b)
+    if not wa or not wb:
+        return name_key(a) == name_key(b)
+    if "".join(wa) == "".join(wb):
+        return True
+    short, long = (wa, wb) if len(wa) <= len(wb) else (wb, wa)
+    return _covers(short, long)

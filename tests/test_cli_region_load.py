@@ -223,3 +223,17 @@ def test_session_list_filters_by_kabupaten_and_kecamatan(cli, monkeypatch):
     r = cli("session", "list", "-K", "Mijen")
     assert r.exit_code == 1
     assert "Kecamatan 'Mijen' exists in 2 kabupaten/kota (Kabupaten Demak, Kota Semarang); add --kabupaten" in r.stderr
+
+
+def test_a_refused_new_kecamatan_is_reported_on_each_of_its_rows(cli, db_path, tmp_path):
+    # the refusal is computed once per kecamatan and given to every row that names it
+    assert cli("kelurahan", "add", "Medono", "--kecamatan", "Pekalongan Barat").exit_code == 0
+    f = tmp_path / "k.csv"
+    f.write_text("name,kecamatan\nSatu,Pekalongan Bart\nDua,Pekalongan Utara\nTiga,pekalongan bart\n",
+                 encoding="utf-8")
+    r = cli("kelurahan", "import", f)
+    assert r.exit_code == 1
+    assert r.stderr.splitlines()[1:] == [
+        f"  row {n}, kecamatan {k!r}: kecamatan {k!r} is new; did you mean 'Pekalongan Barat'? Add --new to create it."
+        for n, k in ((2, "Pekalongan Bart"), (4, "pekalongan bart"))]
+    assert rows(db_path, "SELECT count(*) FROM kelurahan") == [(1,)]

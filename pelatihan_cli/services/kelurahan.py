@@ -202,6 +202,7 @@ def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool =
     plan: list[tuple] = []
     warnings: list[str] = []
     unchanged = 0
+    refused: dict[str, str | None] = {}  # kecamatan key -> the stored one it is close to
     with write_transaction(db):
         kecamatans = known_kecamatan(db)
         known_keys = {name_key(k) for k in kecamatans}
@@ -215,9 +216,16 @@ def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool =
                 official = _official(code)
                 is_official = official_rows or (
                     official is not None and name_key(official.kecamatan) == name_key(kecamatan))
-                if not is_official and name_key(kecamatan) not in known_keys:
+                key = name_key(kecamatan)
+                if not is_official and key not in known_keys and not allow_new:
                     # a kecamatan new in an earlier row counts as known for the rows after it
-                    kecamatan = check_kecamatan(kecamatan, kecamatans, allow_new=allow_new)
+                    # (check_kecamatan's rule); one refused is refused again without a second
+                    # search: a province file without codes names each hundreds of times
+                    if key not in refused:
+                        refused[key] = near_duplicate(kecamatan, kecamatans)
+                    if refused[key] is not None:
+                        raise ValidationError(new_name_message("kecamatan", kecamatan, refused[key]),
+                                              field="kecamatan", value=kecamatan)
                 if name_key(kecamatan) not in known_keys:
                     kecamatans.append(kecamatan)
                     known_keys.add(name_key(kecamatan))

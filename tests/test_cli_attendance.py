@@ -35,8 +35,11 @@ def test_mark_show_json(cli, db, db_path):
 
 
 def test_future_day_refused(cli, db):
-    tomorrow = dt.date.today() + dt.timedelta(days=1)
-    sid = setup(db, days=(dt.date.today().isoformat(), tomorrow.isoformat()))
+    from pelatihan_cli import clock
+
+    today = clock.today()  # the office's date (WIB), not the machine's UTC one
+    tomorrow = today + dt.timedelta(days=1)
+    sid = setup(db, days=(today.isoformat(), tomorrow.isoformat()))
     assert cli("attendance", "mark", sid, "--day", "1", "--all").exit_code == 0
     r = cli("attendance", "mark", sid, "--day", "2", "--all")
     assert r.exit_code == 1

@@ -100,7 +100,26 @@ def test_log_table_hides_nothing_at_80_columns(cli, db, monkeypatch):
     r = cli("log")
     assert r.exit_code == 0, r.stderr
     assert "…" not in r.stdout  # long words are folded, not cut
-    assert "At (UTC)" in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 80
+    assert "At (WIB)" in r.stdout and max(len(line) for line in r.stdout.splitlines()) <= 80
+
+
+def test_log_times_are_stored_in_utc_and_shown_in_the_offices_zone(cli, db):
+    db.execute("INSERT INTO audit_log (at, os_user, command, action) VALUES "
+               "('2024-07-02T03:15:00', 'op', 'pelatihan x', 'kelurahan.add')")
+    db.conn.commit()
+    r = cli("log", "--format", "json")
+    assert json.loads(r.stdout)[0]["at"] == "2024-07-02T10:15:00+07:00"  # WIB, UTC+7
+    assert "2024-07-02\n10:15:00" not in r.stdout
+    assert cli("config", "set", "timezone", "Asia/Makassar").exit_code == 0
+    r = cli("log", "--action", "kelurahan", "--format", "json")
+    assert json.loads(r.stdout)[0]["at"] == "2024-07-02T11:15:00+08:00"  # WITA
+    assert "At (WITA)" in cli("log", "--action", "kelurahan").stdout
+    r = cli("config", "set", "timezone", "Asia/Jakrta")
+    assert r.exit_code == 1 and "unknown time zone 'Asia/Jakrta'" in r.stderr
+    r = cli("log", "--action", "nothing")
+    assert r.exit_code == 0 and "No audit entries for action 'nothing'" in r.stderr
+    # the stored value stays UTC
+    assert db.execute("SELECT at FROM audit_log WHERE os_user = 'op'").fetchone()[0] == "2024-07-02T03:15:00"
 
 
 NIK_A = "3375014107900001"  # enrolled by the fixture below

@@ -37,12 +37,15 @@ class InputFormat(str, enum.Enum):
     json = "json"
     jsonl = "jsonl"
     xlsx = "xlsx"
+    xls = "xls"
+    ods = "ods"
 
 
 # options of every command that reads an input file through importing.readers
-SheetOption = Annotated[Optional[str], typer.Option("--sheet", help="xlsx: the sheet to read (default: the first).")]
+SheetOption = Annotated[Optional[str], typer.Option(
+    "--sheet", help="xlsx/xls/ods: the sheet to read (default: the first with the expected header).")]
 InputFormatOption = Annotated[Optional[InputFormat], typer.Option(
-    "--input-format", help="csv, tsv, json, jsonl or xlsx when the extension does not say (required for -).")]
+    "--input-format", help="csv, tsv, json, jsonl, xlsx, xls or ods when the extension does not say (required for -).")]
 ShowNikOption = Annotated[
     bool,
     typer.Option(
@@ -110,11 +113,26 @@ def get_db(ctx: typer.Context, *, create: bool = False):
     db = open_db(path, create=create)
     # close when the command ends, so that the WAL is checkpointed and nothing lingers
     root.call_on_close(db.conn.close)
+    _use_office_timezone(db)
     if not db.read_only:
         from pelatihan_cli.services.backup import reconcile
 
         reconcile(db)  # a backup killed before its file was in place gets its log entry
     return db
+
+
+def _use_office_timezone(db) -> None:
+    """Today and the times shown follow the office's `timezone` setting (pelatihan_cli/clock.py)."""
+    row = db.execute("SELECT value FROM setting WHERE key = 'timezone'").fetchone()
+    if row:
+        from pelatihan_cli import clock
+        from pelatihan_cli.errors import ValidationError
+
+        try:
+            clock.set_timezone(row[0])
+        except clock.ClockError as e:
+            raise ValidationError(f"Setting timezone: {e}. Fix it with `pelatihan config set timezone Asia/Jakarta`.") \
+                from None
 
 
 # --- formula-safe plain output --------------------------------------------------------

@@ -119,7 +119,9 @@ def ops_log(
     if fmt is OutputFormat.table and rows:
         _log_table(rows)
         return
-    emit(rows, fmt, columns=LOG_COLUMNS, title="Audit log (newest first)", empty_message="The audit log is empty.")
+    empty = f"No audit entries for action {action!r} (e.g. 'participant', 'session.plan')." if action \
+        else "The audit log is empty."
+    emit(rows, fmt, columns=LOG_COLUMNS, title="Audit log (newest first)", empty_message=empty)
 
 
 def _log_table(rows: list[dict]) -> None:
@@ -128,17 +130,18 @@ def _log_table(rows: list[dict]) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from pelatihan_cli import clock
     from pelatihan_cli.cli._common import console
 
     table = Table(title="Audit log (newest first)")
     table.add_column("Id", justify="right", no_wrap=True)
-    table.add_column("At (UTC)", no_wrap=True)
+    table.add_column(f"At ({clock.label()})", no_wrap=True)
     table.add_column("User", overflow="fold")
     table.add_column("Action", overflow="fold", min_width=11)
     table.add_column("Changes", overflow="fold", ratio=2)
     table.add_column("Command", overflow="fold", ratio=3)
     for r in rows:
-        table.add_row(str(r["id"]), r["at"].replace("T", "\n", 1), escape(r["user"]), escape(r["action"]),
+        table.add_row(str(r["id"]), r["at"][:19].replace("T", "\n", 1), escape(r["user"]), escape(r["action"]),
                       escape(r["changes"]), escape(r["command"]))
     console().print(table)
 

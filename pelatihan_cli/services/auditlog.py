@@ -29,8 +29,12 @@ def entries(db: Database, limit: int = 50, action: str | None = None) -> list[di
         f"SELECT id, at, os_user, command, action, changes FROM audit_log {where} ORDER BY id DESC LIMIT ?",
         [*params, limit],
     ).fetchall()
+    from pelatihan_cli.clock import local_iso
+
+    # stored in UTC, shown in the office's time zone (with its offset: 2024-07-02T10:15:00+07:00)
     return [
-        {"id": r[0], "at": r[1], "user": r[2], "command": r[3], "action": r[4], "changes": json.loads(r[5] or "{}")}
+        {"id": r[0], "at": local_iso(r[1]), "user": r[2], "command": r[3], "action": r[4],
+         "changes": json.loads(r[5] or "{}")}
         for r in rows
     ]
 

@@ -49,7 +49,11 @@ class BackupResult:
 
 
 def timestamp(now: dt.datetime | None = None) -> str:
-    return (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    if now is None:
+        from pelatihan_cli import clock
+
+        now = clock.now()  # the office's local time, as the file name is read
+    return now.strftime("%Y%m%d-%H%M%S")
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -109,7 +109,7 @@ def collect(db: Database, *, show_nik: bool = False, programme_id: int | None = 
     try:
         data: dict = {
             "meta": {
-                "exported_at": dt.datetime.now().replace(microsecond=0).isoformat(),
+                "exported_at": _now_local(),
                 "pelatihan_version": __version__,
                 "schema_version": schema_version(db),
                 "personal_data_masked": not show_nik,
@@ -176,3 +176,9 @@ def export(db: Database, output: Path | str, fmt: str = "json", *, show_nik: boo
             audit.record(db, "ops.export", {"format": fmt, "show_nik": show_nik, "programme_id": programme_id,
                                             **counts})
     return counts
+
+
+def _now_local() -> str:
+    from pelatihan_cli import clock
+
+    return clock.now().replace(microsecond=0).isoformat()

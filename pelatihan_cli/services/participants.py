@@ -21,7 +21,7 @@ from pelatihan_cli.domain.phone import parse_phone
 from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_display
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.region_codes import nik_regions
-from pelatihan_cli.services import ak1, audit
+from pelatihan_cli.services import ak1, audit, clock
 from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
 
 LIST_COLUMNS = ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone",
@@ -75,7 +75,7 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
     Keys: LIST_COLUMNS. `age` is on the session's first day (today without a session)."""
     from pelatihan_cli.services import kelurahan as kel
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     # one session's list shows its erased people too (no name, no NIK), so that its count
     # agrees with `session show` and the roster; other lists leave them out
     where, params = ["p.erased_at IS NULL"] if session_id is None else [], []
@@ -194,7 +194,7 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
         raise ValidationError(
             "Nothing to update: give at least one of --name, --phone, --address, --birth-date, --sex, --kelurahan, "
             "--new-nik.")
-    today = today or dt.date.today()
+    today = today or clock.today()
     with write_transaction(db):
         pid = find(db, nik_text)[0]
         cols = ["name", "birth_date", "sex", "address", "kelurahan_id", "phone", "nik_mismatch_accepted", "age_band", "nik"]

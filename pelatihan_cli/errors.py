@@ -16,10 +16,14 @@ class PelatihanError(Exception):
 class ValidationError(PelatihanError):
     """A value is malformed or breaks a rule (bad NIK, age out of range, ...)."""
 
-    def __init__(self, message: str, *, field: str | None = None, value: object = None):
+    def __init__(self, message: str, *, field: str | None = None, value: object = None,
+                 override: str | None = None):
         super().__init__(message)
         self.field = field
         self.value = value
+        #: the escape hatch that would let this through, when there is one
+        #: ('accept_nik_mismatch', 'allow_outside', 'accept_name_change')
+        self.override = override
 
 
 class NotFound(PelatihanError):

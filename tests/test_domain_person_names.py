@@ -87,3 +87,10 @@ def test_words(name, words):
 
 def test_a_name_of_only_titles_compares_as_typed():
     assert same_person_name("H.", "h.") and not same_person_name("H.", "Hj.")
+
+
+def test_person_name_key_is_one_full_name():
+    from pelatihan_cli.domain.names import person_name_key
+
+    assert person_name_key("Hj. Siti Aminah") == person_name_key("SITI AMINAH, S.Pd.") == "sitiaminah"
+    assert person_name_key("Tri") != person_name_key("Tri Wulandari")

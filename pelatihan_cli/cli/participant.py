@@ -38,6 +38,8 @@ AllowOutside = Annotated[bool, typer.Option("--allow-outside", help="Allow a per
 NoWaitlist = Annotated[bool, typer.Option("--no-waitlist", help="Refuse instead of waitlisting when the session is full.")]
 AcceptMismatch = Annotated[bool, typer.Option(
     "--accept-nik-mismatch", help="Keep a birth date/sex that differs from the NIK's (recorded).")]
+AcceptNameChange = Annotated[bool, typer.Option(
+    "--accept-name-change", help="The NIK is registered under another person's name: store this name (recorded).")]
 
 
 def _emit_result(obj: dict, message: str, fmt: OutputFormat, warnings: list[str]) -> None:
@@ -72,16 +74,18 @@ def participant_enroll(
     allow_outside: AllowOutside = False,
     no_waitlist: NoWaitlist = False,
     accept_nik_mismatch: AcceptMismatch = False,
+    accept_name_change: AcceptNameChange = False,
     show_nik: ShowNikOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Register (or update) a person and enroll them in a session, or waitlist them when it is full."""
+    """Register (or update) a person and enroll them in a session, or waitlist them when it is full.
+    A NIK registered under another person's name is refused (see --accept-name-change)."""
     from pelatihan_cli.services import enrollment as svc
 
     person = svc.PersonInput(nik=nik, name=name, birth_date=birth_date, sex=sex, address=address,
                              kelurahan=kelurahan, phone=phone)
     opts = svc.EnrollOptions(allow_outside=allow_outside, no_waitlist=no_waitlist,
-                             accept_nik_mismatch=accept_nik_mismatch)
+                             accept_nik_mismatch=accept_nik_mismatch, accept_name_change=accept_name_change)
     result = svc.enroll(get_db(ctx), session_id, person, opts)
     _emit_result(_enroll_obj(result, show_nik), result.message() + ".", fmt, result.warnings)
 

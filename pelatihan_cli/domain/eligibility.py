@@ -20,6 +20,20 @@ WITHDRAWN = "withdrawn"
 ACTIVE = (ENROLLED, WAITLISTED)
 
 
+class Note(str):
+    """A warning: its text, and the field and value it is about (so an import can report
+    it with the row's column and cell)."""
+
+    field: str | None = None
+    value: object = None
+
+    def __new__(cls, text: str, field: str | None = None, value: object = None) -> "Note":
+        note = super().__new__(cls, text)
+        note.field = field
+        note.value = value
+        return note
+
+
 @dataclass(frozen=True)
 class SessionFacts:
     """What the rules need to know about a session."""
@@ -56,11 +70,11 @@ def check_session_open(session: SessionFacts, today: dt.date) -> list[str]:
             field="session", value=session.id,
         )
     if is_done(session, today):
-        return [f"{session.label} is done (its last day was {session.last_day.isoformat()}); "
-                "recording a late enrollment from the paper records (recorded)."]
+        return [Note(f"{session.label} is done (its last day was {session.last_day.isoformat()}); "
+                     "recording a late enrollment from the paper records (recorded).", "session", session.id)]
     if session.first_day < today:
-        return [f"{session.label} started on {session.first_day.isoformat()}; "
-                "recording the enrollment afterwards."]
+        return [Note(f"{session.label} started on {session.first_day.isoformat()}; "
+                     "recording the enrollment afterwards.", "session", session.id)]
     return []
 
 
@@ -71,9 +85,11 @@ def is_done(session: SessionFacts, today: dt.date) -> bool:
 
 def check_nik_agreement(nik: Nik, birth_date: dt.date | None, sex: str | None, *,
                         accept_mismatch: bool = False, nik_text: object = None,
-                        birth_text: object = None, sex_text: object = None) -> tuple[dt.date, str, list[str]]:
+                        birth_text: object = None, sex_text: object = None,
+                        flag: str = "--accept-nik-mismatch") -> tuple[dt.date, str, list[str]]:
     """The birth date and sex to store: taken from the NIK when omitted; when given they
-    must agree with it unless the mismatch is accepted. Returns (birth, sex, warnings)."""
+    must agree with it unless the mismatch is accepted. Returns (birth, sex, warnings).
+    `flag`: the option that accepts it, as the operator types it (an import names the row)."""
     shown = nik_text if nik_text is not None else nik.value
     warnings: list[str] = []
     if birth_date is not None and birth_date != nik.birth_date:
@@ -81,17 +97,17 @@ def check_nik_agreement(nik: Nik, birth_date: dt.date | None, sex: str | None, *
         msg = f"Birth date {given} does not match NIK {shown!r}, which encodes {nik.birth_date.isoformat()}"
         if not accept_mismatch:
             raise ValidationError(msg + "; the usual cause is a typo in one of them. Fix it, or pass "
-                                  "--accept-nik-mismatch if the KTP really differs (it is recorded).",
-                                  field="birth_date", value=given)
-        warnings.append(msg + "; accepted (--accept-nik-mismatch, recorded).")
+                                  f"{flag} if the KTP really differs (it is recorded).",
+                                  field="birth_date", value=given, override="accept_nik_mismatch")
+        warnings.append(Note(msg + f"; accepted ({flag}, recorded).", "birth_date", given))
     if sex is not None and sex != nik.sex:
         msg = (f"Sex {sex_text if sex_text is not None else sex!s} does not match NIK {shown!r}, which encodes "
                f"{'P (day + 40)' if nik.sex == 'P' else 'L'}")
         if not accept_mismatch:
-            raise ValidationError(msg + "; the usual cause is a typo. Fix it, or pass --accept-nik-mismatch "
+            raise ValidationError(msg + f"; the usual cause is a typo. Fix it, or pass {flag} "
                                   "if the KTP really differs (it is recorded).", field="sex",
-                                  value=sex_text if sex_text is not None else sex)
-        warnings.append(msg + "; accepted (--accept-nik-mismatch, recorded).")
+                                  value=sex_text if sex_text is not None else sex, override="accept_nik_mismatch")
+        warnings.append(Note(msg + f"; accepted ({flag}, recorded).", "sex", sex_text if sex_text is not None else sex))
     return (birth_date or nik.birth_date), (sex or nik.sex), warnings
 
 
@@ -110,7 +126,7 @@ def check_age(birth: dt.date, session: SessionFacts, age_min: int, age_max: int,
 
 
 def check_domicile(domicile_id: int, domicile_name: str, session: SessionFacts, *,
-                   allow_outside: bool = False, value: object = None) -> bool:
+                   allow_outside: bool = False, value: object = None, flag: str = "--allow-outside") -> bool:
     """The domicile kelurahan must be the session's, unless allowed (recorded).
     Returns True when the enrollment is outside the domicile."""
     if domicile_id == session.kelurahan_id:
@@ -118,10 +134,29 @@ def check_domicile(domicile_id: int, domicile_name: str, session: SessionFacts, 
     if not allow_outside:
         raise ValidationError(
             f"Domicile rule: the person lives in {domicile_name}, but {session.label} is for residents of "
-            f"{session.kelurahan}. Choose a session in {domicile_name}, or pass --allow-outside (it is recorded).",
-            field="kelurahan", value=value if value is not None else domicile_name,
+            f"{session.kelurahan}. Choose a session in {domicile_name}, or pass {flag} (it is recorded).",
+            field="kelurahan", value=value if value is not None else domicile_name, override="allow_outside",
         )
     return True
+
+
+def check_same_person(stored_name: str | None, name: str, *, nik_text: object, accept: bool = False,
+                      flag: str = "--accept-name-change") -> bool:
+    """A NIK is one person: a row whose name is not the stored person's (domain.names.
+    same_person_name: titles, degrees, spelling and a shorter form allowed) is refused,
+    naming both and the ways forward, unless the change is accepted (recorded).
+    Returns True when an accepted change of name lets it through."""
+    from pelatihan_cli.domain.names import same_person_name
+
+    if stored_name is None or same_person_name(stored_name, name):
+        return False
+    if accept:
+        return True
+    raise ValidationError(
+        f"Identity: NIK {nik_text!s} is registered to {stored_name!r}, not {name!r}. If the NIK is right and "
+        f"the name was corrected, run `pelatihan participant update {nik_text!s} --name \"{name}\"` first or "
+        f"pass {flag} (recorded); otherwise the NIK on this row is someone else's: check it against the KTP.",
+        field="name", value=name, override="accept_name_change")
 
 
 def check_one_per_year(active_other: list[tuple[int, str]], session: SessionFacts, *, who: str) -> None:

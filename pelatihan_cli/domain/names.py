@@ -216,6 +216,12 @@ def person_name_words(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+def person_name_key(name: str) -> str:
+    """One key for the ways of writing one full name ('Hj. Siti Aminah' and 'SITI AMINAH,
+    S.Pd.'); unlike same_person_name a shorter name has another key."""
+    return "".join(person_name_words(name)) or name_key(name)
+
+
 def _covers(short: tuple[str, ...], long: tuple[str, ...]) -> bool:
     """Every word of `short` matches its own word of `long`: the same word, or an initial
     ('A' for 'Abdul'); tried in every assignment (names are a few words long)."""

@@ -23,8 +23,9 @@ from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import eligibility as rules
 from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.dates import parse_date
-from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, SessionFacts
-from pelatihan_cli.domain.names import did_you_mean, name_key
+from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, Note, SessionFacts
+from pelatihan_cli.domain.names import did_you_mean, name_key, person_name_key
+from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik, region_warning
 from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
@@ -54,6 +55,13 @@ class EnrollOptions:
     allow_outside: bool = False
     no_waitlist: bool = False
     accept_nik_mismatch: bool = False
+    accept_name_change: bool = False
+    #: an import's row: refusals then name the row's own option (--allow-outside-for 12)
+    override_for: str | None = None
+
+    def flag(self, option: str) -> str:
+        """How the operator accepts this: '--allow-outside', or '--allow-outside-for 12'."""
+        return option if self.override_for is None else f"{option}-for {self.override_for}"
 
 
 @dataclass
@@ -71,6 +79,8 @@ class EnrollResult:
     outside_domicile: bool = False
     nik_mismatch_accepted: bool = False
     late_record: bool = False     # the session was done: a late enrollment from paper records
+    name_change_accepted: bool = False   # the NIK's stored name was another person's name: accepted
+    previous_name: str | None = None     # the stored name, when the name changed
 
     def message(self) -> str:
         """The one line shown to the operator."""
@@ -231,6 +241,9 @@ class Enroller:
         # AK1 number key -> (participant id, nik, name) of its holder, or None: read per
         # chunk (_load_ak1) and kept up to date by this Enroller's own writes
         self._ak1: dict[str, tuple | None] = {}
+        # birth date -> [(nik, name)] of every registered person, for the possible-duplicate
+        # warning; read once by a batch (enroll_many), kept up to date by its new people
+        self._born: dict[str, list[tuple[str, str]]] | None = None
 
     # --- cached look-ups -------------------------------------------------------------
 
@@ -295,9 +308,10 @@ class Enroller:
         birth, sex, mismatch = rules.check_nik_agreement(
             nik, birth_in, sex_in, accept_mismatch=opts.accept_nik_mismatch, nik_text=person.nik,
             birth_text=person.birth_date if isinstance(person.birth_date, str) else None,
-            sex_text=person.sex)
+            sex_text=person.sex, flag=opts.flag("--accept-nik-mismatch"))
+        region = region_warning(nik.value, regions)
         return _Checked(nik, name, birth_in, sex_in, phone, address, ak1_number, ak1_date, birth, sex, mismatch,
-                        region_warning(nik.value, regions))
+                        None if region is None else Note(region, "nik", person.nik))
 
     def _decide(self, person: PersonInput, c: _Checked, s: SessionFacts, opts: EnrollOptions,
                 stored: _Stored | None, enrollments, warnings: list[str]) -> _Plan:
@@ -307,6 +321,17 @@ class Enroller:
         if c.region:
             warnings.append(c.region)
         birth, sex = c.birth, c.sex
+        # identity: the NIK is one person; another person's name is refused unless accepted
+        name_changed = stored is not None and rules.check_same_person(
+            stored.name, c.name, nik_text=c.nik.value, accept=opts.accept_name_change,
+            flag=opts.flag("--accept-name-change"))
+        if stored is not None and stored.name is not None and stored.name != c.name:
+            how = "accepted (--accept-name-change" if opts.override_for is None else \
+                f"accepted ({opts.flag('--accept-name-change')}"
+            warnings.append(Note(
+                f"NIK {mask_nik(c.nik.value)}: name {stored.name!r} -> {c.name!r}"
+                + (f"; another person's name, {how}, recorded)." if name_changed else "."),
+                "name", person.name))
         if stored is not None:
             # omitted facts keep what is stored (including an accepted mismatch)
             if c.birth_in is None and stored.birth_date:
@@ -326,9 +351,26 @@ class Enroller:
         else:
             dom_id, dom_name = s.kelurahan_id, s.kelurahan
         outside = rules.check_domicile(dom_id, dom_name, s, allow_outside=opts.allow_outside,
-                                       value=person.kelurahan)
+                                       value=person.kelurahan, flag=opts.flag("--allow-outside"))
         if outside:
-            warnings.append(f"{c.name} lives in {dom_name}, outside {s.kelurahan}; allowed (--allow-outside, recorded).")
+            warnings.append(Note(f"{c.name} lives in {dom_name}, outside {s.kelurahan}; allowed "
+                                 f"({opts.flag('--allow-outside')}, recorded).", "kelurahan", person.kelurahan))
+        if stored is not None and stored.kelurahan_id is not None and dom_id != stored.kelurahan_id:
+            warnings.append(Note(f"NIK {mask_nik(c.nik.value)}: domicile {self.kelurahan_name(stored.kelurahan_id)} "
+                                 f"-> {dom_name}.", "kelurahan", person.kelurahan))
+        if stored is None:
+            key = None
+            for other_nik, other_name in self._same_birth(birth.isoformat()):
+                if other_nik == c.nik.value or not other_name:
+                    continue
+                key = key or person_name_key(c.name)
+                if person_name_key(other_name) == key:
+                    warnings.append(Note(
+                        f"possible duplicate: {other_name!r}, born {birth.isoformat()}, is registered with NIK "
+                        f"{mask_nik(other_nik)}; if they are one person, one NIK is wrong (correct it with "
+                        "`pelatihan participant update NIK --new-nik`, or `pelatihan participant merge`).",
+                        "nik", person.nik))
+                    break
 
         new = {
             "name": c.name,
@@ -349,7 +391,8 @@ class Enroller:
                               warnings=warnings, name=c.name, session_label=s.label,
                               participant_created=stored is None, outside_domicile=outside,
                               nik_mismatch_accepted=bool(c.mismatch),
-                              late_record=rules.is_done(s, self.today))
+                              late_record=rules.is_done(s, self.today), name_change_accepted=name_changed,
+                              previous_name=stored.name if stored is not None and stored.name != c.name else None)
         stored_id = stored.id if stored is not None else None
 
         same = None
@@ -428,6 +471,22 @@ class Enroller:
                 by_id[pid][1].append(tuple(enrollment))
         return out
 
+    def _same_birth(self, birth_iso: str) -> list[tuple[str, str]]:
+        """(nik, name) of the registered people born on that day: from the batch's table
+        when there is one, else one query."""
+        if self._born is not None:
+            return self._born.get(birth_iso, ())
+        return self.conn.execute("SELECT nik, name FROM participant WHERE birth_date = ? AND nik IS NOT NULL",
+                                 [birth_iso]).fetchall()
+
+    def _load_born(self) -> None:
+        if self._born is None:
+            born: dict[str, list[tuple[str, str]]] = {}
+            for birth, nik, name in self.conn.execute(
+                    "SELECT birth_date, nik, name FROM participant WHERE nik IS NOT NULL AND birth_date IS NOT NULL"):
+                born.setdefault(birth, []).append((nik, name))
+            self._born = born
+
     def _took_seat(self, plan: _Plan, session_id: int) -> None:
         counts = self._counts(session_id)
         counts[0 if plan.status == ENROLLED else 1] += 1
@@ -503,6 +562,7 @@ class Enroller:
             except ValidationError:
                 pass
         known = self._facts(niks)
+        self._load_born()
         self._load_ak1([ak1_cards.ak1_key(str(p.ak1_number)) for p, _s, _o in items if not _blank(p.ak1_number)])
         next_pid, next_eid = self.conn.execute(
             "SELECT (SELECT coalesce(max(id), 0) FROM participant), (SELECT coalesce(max(id), 0) FROM enrollment)"
@@ -515,6 +575,7 @@ class Enroller:
         out: list[tuple[object, EnrollResult | PelatihanError]] = []
         for person, session, opts in items:
             sid = session
+            warnings: list[str] = []
             try:
                 sid = _chosen(session)
                 s = self.session(sid)
@@ -524,6 +585,7 @@ class Enroller:
                 stored, enrollments = known.get(key) or (None, ())
                 plan = self._decide(person, c, s, opts, stored, enrollments, warnings)
             except PelatihanError as e:
+                e.warnings = warnings  # type: ignore[attr-defined]  # what was found before the refusal
                 out.append((sid, e))
                 continue
             out.append((sid, plan.result))
@@ -541,6 +603,7 @@ class Enroller:
                 stored = _Stored(pid, n["name"], n["birth_date"], n["sex"], n.get("address"), n["kelurahan_id"],
                                  n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
                                  n["nik_mismatch_accepted"], n["age_band"])
+                self._born.setdefault(n["birth_date"], []).append((key, n["name"]))
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)
@@ -683,6 +746,7 @@ def enroll(db: Database, session_id: int, person: PersonInput, opts: EnrollOptio
                 "outside_domicile": int(result.outside_domicile),
                 "nik_mismatch_accepted": int(result.nik_mismatch_accepted),
                 "late_record": int(result.late_record and result.status in (ENROLLED, WAITLISTED)),
+                **({"name_change_accepted": 1} if result.name_change_accepted else {}),
             })
     return result
 

@@ -233,6 +233,7 @@ LAZY_COMMANDS = {
     "init": "pelatihan_cli.cli.core",
     "info": "pelatihan_cli.cli.core",
     "calendar": "pelatihan_cli.cli.calendar",
+    "today": "pelatihan_cli.cli.today",
     "roster": "pelatihan_cli.cli.roster",
     "backup": "pelatihan_cli.cli.ops",
     "restore": "pelatihan_cli.cli.ops",
@@ -240,7 +241,7 @@ LAZY_COMMANDS = {
     "log": "pelatihan_cli.cli.ops",
 }
 ORDER = [
-    "init", "info", "config", "programme", "kelurahan", "region", "skill", "instructor", "holiday", "calendar",
+    "init", "info", "today", "config", "programme", "kelurahan", "region", "skill", "instructor", "holiday", "calendar",
     "session", "participant", "attendance", "roster", "report", "backup", "restore", "export", "log",
 ]
 

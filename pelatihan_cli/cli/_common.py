@@ -266,3 +266,26 @@ def programme_for(db, programme: Optional[str], fmt: "OutputFormat | str | None"
         sys.stderr.write(f"Programme: {chosen.name} (the default; choose another with --programme)\n")
         sys.stderr.flush()
     return chosen
+
+
+# --- days as operators say them ------------------------------------------------------------
+
+DAY_WORDS = {"today": 0, "hari-ini": 0, "hari ini": 0, "hariini": 0, "tomorrow": 1, "besok": 1,
+             "yesterday": -1, "kemarin": -1, "lusa": 2}
+
+
+def day_words(value: Optional[str]) -> Optional[str]:
+    """Typer callback for date options and arguments: today, tomorrow, yesterday (and
+    hari-ini, besok, kemarin, lusa) become the date by the one clock; other text is left
+    for the service to parse (YYYY-MM-DD, DD/MM/YYYY, 2 Juli 2024)."""
+    if value is None or not isinstance(value, str):
+        return value
+    shift = DAY_WORDS.get(" ".join(value.strip().lower().split()))
+    if shift is None:
+        return value
+    from pelatihan_cli import clock
+
+    try:
+        return (clock.today() + dt.timedelta(days=shift)).isoformat()
+    except clock.ClockError as e:
+        raise typer.BadParameter(str(e)) from None

@@ -6,13 +6,13 @@ from typing import Annotated
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, day_words
 
 
 def calendar_show(
     ctx: typer.Context,
-    start: Annotated[str, typer.Option("--from", help="First day, e.g. 2024-07-01.")],
-    end: Annotated[str, typer.Option("--to", help="Last day, e.g. 2024-08-31.")],
+    start: Annotated[str, typer.Option("--from", callback=day_words, help="First day, e.g. 2024-07-01.")],
+    end: Annotated[str, typer.Option("--to", callback=day_words, help="Last day, e.g. 2024-08-31.")],
     weekends: Annotated[bool, typer.Option("--weekends", help="Count Saturdays and Sundays as working days.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, warn
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, warn, day_words
 
 app = typer.Typer(help="Add, list and remove local non-working days.", no_args_is_help=True)
 
@@ -14,7 +14,7 @@ app = typer.Typer(help="Add, list and remove local non-working days.", no_args_i
 @app.command(name="add")
 def holiday_add(
     ctx: typer.Context,
-    date: Annotated[str, typer.Argument(help="The day, e.g. 2024-07-15.")],
+    date: Annotated[str, typer.Argument(callback=day_words, help="The day, e.g. 2024-07-15.")],
     name: Annotated[str, typer.Argument(help="What it is, e.g. 'Hari Jadi Kota Pekalongan'.")],
 ) -> None:
     """Add a local non-working day; sessions are no longer planned on it."""

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, ProgrammeOption, emit, get_db, programme_for
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, ProgrammeOption, emit, get_db, programme_for, day_words
 from pelatihan_cli.cli.report import app
 
 
@@ -21,8 +21,8 @@ def _report_group() -> None:
 @app.command(name="schedule")
 def report_schedule(
     ctx: typer.Context,
-    start: Annotated[Optional[str], typer.Option("--from", help="First day, e.g. 2024-07-01.")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Last day, e.g. 2024-08-31.")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", callback=day_words, help="First day, e.g. 2024-07-01.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", callback=day_words, help="Last day, e.g. 2024-08-31.")] = None,
     programme: ProgrammeOption = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:

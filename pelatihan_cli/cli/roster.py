@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import ShowNikOption, get_db, info, to_json, warn, write_csv
+from pelatihan_cli.cli._common import ShowNikOption, get_db, info, to_json, warn, write_csv, day_words
 
 
 class RosterFormat(str, enum.Enum):
@@ -28,7 +28,7 @@ TABLE_HEADERS = {"no": "No", "name": "Name", "nik": "NIK", "sex": "L/P", "addres
 
 def roster(
     ctx: typer.Context,
-    date: Annotated[str, typer.Argument(help="Training day: YYYY-MM-DD or DD/MM/YYYY.", show_default=False)],
+    date: Annotated[str, typer.Argument(callback=day_words, help="Training day: YYYY-MM-DD, DD/MM/YYYY, today or besok.", show_default=False, metavar="DATE")],
     kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Only sessions in this kelurahan.")] = None,
     session: Annotated[Optional[int], typer.Option("--session", "-s", help="Only this session (id).")] = None,
     fmt: Annotated[RosterFormat, typer.Option(

@@ -9,6 +9,7 @@ import typer
 
 from pelatihan_cli.cli._common import (
     FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, to_json, warn,
+    day_words,
 )
 from pelatihan_cli.cli._guards import NewOption, YesOption, confirm_or_fail
 
@@ -19,7 +20,7 @@ COLUMNS = ["id", "programme", "kelurahan", "kecamatan", "skill", "days", "capaci
            "instructors", "status"]
 TABLE_COLUMNS = ["id", "kelurahan", "skill", "dates", "seats", "waitlisted", "instructors", "status"]
 
-StartOption = Annotated[str, typer.Option("--start", help="First training day, e.g. 2024-07-02.")]
+StartOption = Annotated[str, typer.Option("--start", callback=day_words, help="First training day, e.g. 2024-07-02.")]
 DaysOption = Annotated[int, typer.Option("--days", help="Number of training days (working days).")]
 CapacityOption = Annotated[int, typer.Option("--capacity", help="Places in the session.")]
 WeekendsOption = Annotated[bool, typer.Option("--weekends", help="Let Saturdays and Sundays count as training days.")]
@@ -86,9 +87,9 @@ def session_plan(
 @app.command(name="list")
 def session_list(
     ctx: typer.Context,
-    date: Annotated[Optional[str], typer.Option("--date", help="Only sessions training on this day.")] = None,
-    start: Annotated[Optional[str], typer.Option("--from", help="Only sessions with a training day from this day.")] = None,
-    end: Annotated[Optional[str], typer.Option("--to", help="Only sessions with a training day up to this day.")] = None,
+    date: Annotated[Optional[str], typer.Option("--date", callback=day_words, help="Only sessions training on this day (or today, besok).")] = None,
+    start: Annotated[Optional[str], typer.Option("--from", callback=day_words, help="Only sessions with a training day from this day.")] = None,
+    end: Annotated[Optional[str], typer.Option("--to", callback=day_words, help="Only sessions with a training day up to this day.")] = None,
     kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Only this kelurahan.")] = None,
     kecamatan: Annotated[Optional[str], typer.Option("--kecamatan", "-K", help="Only this kecamatan.")] = None,
     kabupaten: Annotated[Optional[str], typer.Option(

@@ -31,7 +31,7 @@ class SummaryFormat(str, enum.Enum):
 @app.command(name="import")
 def participant_import(
     ctx: typer.Context,
-    file: Annotated[str, typer.Argument(help="The list to import (.csv .tsv .json .jsonl .xlsx), or - for stdin.",
+    file: Annotated[str, typer.Argument(help="The list to import (.csv .tsv .txt .json .jsonl .xlsx .xls .ods), or - for stdin.",
                                         show_default=False)],
     session: Annotated[Optional[int], typer.Option("--session", help="Enroll every row in this session id.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the summary; write nothing.")] = False,
@@ -48,6 +48,12 @@ def participant_import(
     allow_outside: AllowOutside = False,
     accept_nik_mismatch: AcceptMismatch = False,
     programme: ProgrammeOption = None,
+    include_hidden: Annotated[bool, typer.Option(
+        "--include-hidden", help="Also import the rows (and read the columns) hidden in the spreadsheet; "
+                                 "by default they are skipped and listed.")] = False,
+    all_sheets: Annotated[bool, typer.Option(
+        "--all-sheets", help="Import every sheet that has a participant header (one sheet per kelurahan: "
+                             "a sheet without a kelurahan column gives its name as the kelurahan).")] = False,
 ) -> None:
     """Import a participant list: every row is enrolled with the rules of `participant enroll`.
 
@@ -63,7 +69,8 @@ def participant_import(
             db, file, input_format=input_format.value if input_format else None, sheet=sheet,
             session_id=session, on_error=on_error.value, dry_run=dry_run,
             rejects=rejects, progress=progress, allow_outside=allow_outside,
-            accept_nik_mismatch=accept_nik_mismatch, programme=programme)
+            accept_nik_mismatch=accept_nik_mismatch, programme=programme,
+            include_hidden=include_hidden, all_sheets=all_sheets)
     if summary.programme and not programme:
         from pelatihan_cli.services.programmes import count
 
@@ -92,6 +99,8 @@ WARNINGS_SHOWN = 10
 
 
 def _print_summary(s) -> None:
+    for line in getattr(s, "notes", ()):
+        sys.stderr.write(f"Note: {line}\n")
     for w in s.warnings[:WARNINGS_SHOWN]:
         warn(w)
     if len(s.warnings) > WARNINGS_SHOWN:

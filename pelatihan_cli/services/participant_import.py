@@ -50,6 +50,7 @@ from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import name_key
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, match_headers
+from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import cell_date, cell_int, cell_text, is_number
 from pelatihan_cli.services import audit
@@ -92,6 +93,8 @@ class ImportSummary:
     rejects_path: str | None = None
     source: str = ""
     programme: str | None = None
+    #: what the reader skipped and why (title rows, column numbers, footer, sheets)
+    notes: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The summary object: exactly the keys of SUMMARY_KEYS."""
@@ -241,6 +244,8 @@ def import_participants(
     allow_outside: bool = False,
     accept_nik_mismatch: bool = False,
     programme: str | None = None,
+    include_hidden: bool = False,
+    all_sheets: bool = False,
 ) -> ImportSummary:
     """Import a participant list; see the module doc. Returns the summary; the caller
     decides the exit code (errors + abort -> 1, rejected rows with skip -> 3)."""
@@ -250,10 +255,13 @@ def import_participants(
         raise ValidationError(f"--on-error must be abort or skip, not {on_error!r}.", field="on_error", value=on_error)
     summary = ImportSummary(dry_run=dry_run, on_error=on_error, source=str(source))
     warnings = _Warnings()
-    src = open_rows(source, input_format, sheet)
+    # locate (importing.readers): the header under a title block, hidden rows left out,
+    # merged cells filled, the table's end (totals, signature) not read as participants
+    src = open_rows(source, input_format, sheet, expect=PARTICIPANT_TABLE, include_hidden=include_hidden,
+                    all_sheets=all_sheets)
     rejects_writer = None
     try:
-        for w in src.warnings:
+        for w in src.take_warnings():
             warnings.add(w)
         mapping, unknown = match_headers(src.columns, PARTICIPANT_ALIASES)
         for f in ("nik", "name"):
@@ -464,6 +472,9 @@ def import_participants(
                     if len(chunk) >= CHUNK_ROWS:
                         enroll_chunk()
                 enroll_chunk()
+                for w in src.take_warnings():  # found while reading: hidden rows, later sheets
+                    warnings.add(w)
+                summary.notes = list(src.notes)
                 summary.read = n
                 if progress is not None:
                     progress(src.done, total, src.unit)

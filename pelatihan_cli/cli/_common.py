@@ -114,10 +114,13 @@ def get_db(ctx: typer.Context, *, create: bool = False):
     # close when the command ends, so that the WAL is checkpointed and nothing lingers
     root.call_on_close(db.conn.close)
     _use_office_timezone(db)
-    if not db.read_only:
+    # a backup killed before its file was in place gets its log entry; the module is
+    # imported only when a note is pending (start-up: bench/startup.py)
+    if not db.read_only and db.execute(
+            "SELECT 1 FROM setting WHERE key LIKE 'backup.pending.%' LIMIT 1").fetchone():
         from pelatihan_cli.services.backup import reconcile
 
-        reconcile(db)  # a backup killed before its file was in place gets its log entry
+        reconcile(db)
     return db
 
 

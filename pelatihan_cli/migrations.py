@@ -373,3 +373,123 @@ def m003_kelurahan_keyed_by_code(db: Database) -> None:
             if p is not None:
                 db.execute("UPDATE kelurahan SET kabupaten = ?, provinsi = ? WHERE id = ?",
                            [p.kabupaten, p.provinsi, kid])
+
+
+@migrations()
+def m004_certificates_and_followup(db: Database) -> None:
+    # m004: after the training — numbered certificates (never renumbered, never deleted,
+    # only revoked), the person's birthplace and work status at registration, and
+    # follow-ups (tracer study: several per person over time, the latest counts).
+    _run_script(
+        db,
+        """
+        ALTER TABLE participant ADD COLUMN birth_place TEXT;
+        -- at registration: a *new* entrepreneur is one who was not self-employed before
+        ALTER TABLE participant ADD COLUMN work_status TEXT CHECK (work_status IS NULL OR
+            work_status IN ('employed', 'self-employed', 'seeking', 'studying'));
+
+        CREATE TABLE certificate (
+            id INTEGER PRIMARY KEY,
+            enrollment_id INTEGER NOT NULL UNIQUE REFERENCES enrollment(id),
+            programme_id INTEGER NOT NULL REFERENCES programme(id),
+            seq INTEGER NOT NULL CHECK (seq >= 1),
+            number TEXT NOT NULL UNIQUE CHECK (length(trim(number)) > 0),
+            -- the verification code printed in the QR code
+            code TEXT NOT NULL UNIQUE CHECK (length(code) >= 8),
+            issued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+            revoked_at TEXT,
+            revoke_reason TEXT,
+            UNIQUE (programme_id, seq)
+        );
+        CREATE TRIGGER certificate_number_never_changes
+        BEFORE UPDATE OF enrollment_id, programme_id, seq, number, code ON certificate
+        BEGIN SELECT RAISE(ABORT, 'a certificate number never changes'); END;
+        CREATE TRIGGER certificate_never_deleted
+        BEFORE DELETE ON certificate
+        BEGIN SELECT RAISE(ABORT, 'a certificate is revoked, never deleted'); END;
+
+        CREATE TABLE followup (
+            id INTEGER PRIMARY KEY,
+            participant_id INTEGER NOT NULL REFERENCES participant(id),
+            answered_on TEXT NOT NULL CHECK (answered_on GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            status TEXT NOT NULL CHECK (status IN ('employed', 'self-employed', 'seeking', 'studying')),
+            business TEXT,
+            -- since when in this status (a business started after the training is a new one)
+            since TEXT CHECK (since IS NULL OR since GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'),
+            income_band TEXT,
+            note TEXT,
+            source TEXT NOT NULL DEFAULT 'manual',
+            created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+        );
+        CREATE INDEX followup_participant ON followup (participant_id, answered_on);
+        """
+    )
+
+
+@migrations()
+def m005_budget_and_receipts(db: Database) -> None:
+    # m005: the money — a programme's ceiling (pagu) and cost lines in whole rupiah, the
+    # instructors' tax data, and frozen receipt lists (what people signed and were paid).
+    _run_script(
+        db,
+        """
+        CREATE TABLE budget (
+            programme_id INTEGER PRIMARY KEY REFERENCES programme(id),
+            ceiling INTEGER NOT NULL CHECK (ceiling >= 0 AND typeof(ceiling) = 'integer'),
+            updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now'))
+        );
+
+        -- one rate per kind of cost and programme, in whole rupiah
+        CREATE TABLE budget_line (
+            programme_id INTEGER NOT NULL REFERENCES programme(id),
+            kind TEXT NOT NULL CHECK (kind IN ('honorarium', 'transport', 'meals', 'materials_participant',
+                'materials_session', 'venue', 'printing')),
+            rate INTEGER NOT NULL CHECK (rate >= 0 AND typeof(rate) = 'integer'),
+            -- honorarium: lesson hours (JP) per training day; meals: staff fed per session
+            per_day INTEGER CHECK (per_day IS NULL OR per_day >= 0),
+            staff INTEGER CHECK (staff IS NULL OR staff >= 0),
+            label TEXT,
+            PRIMARY KEY (programme_id, kind)
+        );
+
+        -- PPh 21 category: 'non-pns' (default), 'no-npwp', 'pns' with golongan I-IV
+        ALTER TABLE instructor ADD COLUMN tax_category TEXT NOT NULL DEFAULT 'non-pns'
+            CHECK (tax_category IN ('non-pns', 'no-npwp', 'pns'));
+        ALTER TABLE instructor ADD COLUMN golongan TEXT CHECK (golongan IS NULL OR golongan IN ('I', 'II', 'III', 'IV'));
+        ALTER TABLE instructor ADD COLUMN bank_account TEXT;
+        ALTER TABLE participant ADD COLUMN bank_account TEXT;
+
+        -- a printed receipt list, frozen with its lines: a later attendance change makes it
+        -- superseded (never rewritten); --reissue makes the next version
+        CREATE TABLE receipt_list (
+            id INTEGER PRIMARY KEY,
+            programme_id INTEGER NOT NULL REFERENCES programme(id),
+            kind TEXT NOT NULL CHECK (kind IN ('transport', 'honorarium')),
+            session_id INTEGER REFERENCES session(id),
+            day_no INTEGER,
+            version INTEGER NOT NULL CHECK (version >= 1),
+            total INTEGER NOT NULL CHECK (typeof(total) = 'integer'),
+            frozen_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%S', 'now')),
+            superseded_at TEXT,
+            reissue_reason TEXT,
+            UNIQUE (programme_id, kind, session_id, day_no, version)
+        );
+        CREATE TABLE receipt_line (
+            receipt_id INTEGER NOT NULL REFERENCES receipt_list(id),
+            line_no INTEGER NOT NULL CHECK (line_no >= 1),
+            participant_id INTEGER REFERENCES participant(id),
+            instructor_id INTEGER REFERENCES instructor(id),
+            name TEXT NOT NULL,
+            jp INTEGER,
+            rate INTEGER,
+            gross INTEGER NOT NULL CHECK (typeof(gross) = 'integer'),
+            tax INTEGER NOT NULL DEFAULT 0 CHECK (typeof(tax) = 'integer'),
+            net INTEGER NOT NULL CHECK (typeof(net) = 'integer' AND net = gross - tax),
+            PRIMARY KEY (receipt_id, line_no)
+        );
+        CREATE TRIGGER receipt_line_frozen_update BEFORE UPDATE ON receipt_line
+        BEGIN SELECT RAISE(ABORT, 'a printed receipt list is frozen'); END;
+        CREATE TRIGGER receipt_line_frozen_delete BEFORE DELETE ON receipt_line
+        BEGIN SELECT RAISE(ABORT, 'a printed receipt list is frozen'); END;
+        """
+    )

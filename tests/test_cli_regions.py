@@ -69,6 +69,8 @@ def test_both_purwosari_are_planned_enrolled_and_reported_apart(semarang, db_pat
     assert r.exit_code == 0, r.stderr
     assert rows(db_path, "SELECT k.code, count(*) FROM participant p JOIN kelurahan k ON k.id = p.kelurahan_id "
                          "GROUP BY k.code ORDER BY k.code") == [(PURWOSARI_UTARA, 1), (PURWOSARI_MIJEN, 1)]
+    people = json.loads(cli("participant", "list", "-f", "json").stdout)
+    assert sorted(p["kelurahan"] for p in people) == ["Purwosari (Mijen)", "Purwosari (Semarang Utara)"]
     summary = json.loads(cli("report", "summary", "-f", "json").stdout)
     assert [(d["kelurahan"], d["kecamatan"], d["enrolled"]) for d in summary] == [
         ("Purwosari (Mijen)", "Mijen", 1), ("Purwosari (Semarang Utara)", "Semarang Utara", 1)]

@@ -105,7 +105,7 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
         where.append(f"({cond})")
     sql = f"""
         WITH r AS ({_POSITIONED})
-        SELECT p.nik, p.name, p.sex, p.birth_date, k.name, p.phone, r.session_id, r.shown_status, r.position,
+        SELECT p.nik, p.name, p.sex, p.birth_date, k.id, p.phone, r.session_id, r.shown_status, r.position,
                {ak1.latest_sql('number')}, s.start_date, r.present_days, s.days, pr.name
         FROM participant p
         LEFT JOIN r ON r.participant_id = p.id
@@ -117,7 +117,9 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
                  CASE r.shown_status WHEN 'enrolled' THEN 0 WHEN 'waitlisted' THEN 1 ELSE 2 END, r.position, p.name
     """
     rows = []
-    for nik, name, sex, birth, kname, phone, sid, st, pos, ak1_no, start, present, days, prog in db.conn.execute(sql, params):
+    places = _place_names(db)
+    for nik, name, sex, birth, kid, phone, sid, st, pos, ak1_no, start, present, days, prog in db.conn.execute(sql, params):
+        kname = places.get(kid)
         attended, completed, _note = _attendance(st, present, days)
         on = dt.date.fromisoformat(start) if start else today
         age = age_on(dt.date.fromisoformat(birth), on) if birth else None
@@ -128,6 +130,15 @@ def list_participants(db: Database, *, session_id: int | None = None, kelurahan:
     if show_nik and rows:
         audit.record_reveal(db, "participant.list.show_nik", {"rows": len(rows)})
     return rows
+
+
+def _place_names(db: Database) -> dict[int, str]:
+    """{kelurahan id: shown name}: 'Purwosari (Mijen)' where the name alone is ambiguous."""
+    from pelatihan_cli.services.kelurahan import display_names
+
+    names = dict(db.execute("SELECT id, name FROM kelurahan").fetchall())
+    names.update(display_names(db))
+    return names
 
 
 def show(db: Database, nik_text: str, *, show_nik: bool = False) -> dict:

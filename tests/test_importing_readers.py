@@ -199,8 +199,9 @@ def test_header_aliases_and_unknown():
     assert mapping == {
         "nik": "No. KTP", "name": "NAMA LENGKAP", "birth_date": "Tgl_Lahir", "sex": "L/P", "address": "Alamat",
         "kelurahan": "Kel.", "phone": "No HP", "session": "Sesi", "skill": "Keterampilan", "ak1_number": "No AK1",
+        "birth_place": "Tempat Lahir",
     }
-    assert unknown == ["Tempat Lahir", "name"]   # 'name' repeats the name column; 'No' is ignored
+    assert unknown == ["name"]   # 'name' repeats the name column; 'No' is ignored
     assert header_key(" Jenis_Kelamin ") == header_key("jenis kelamin") == "jeniskelamin"
 
 

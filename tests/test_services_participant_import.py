@@ -71,11 +71,13 @@ def test_xlsx_rejects_and_missing_name_column(pekalongan_db, session_id, tmp_pat
 
 def test_unknown_columns_one_warning_naming_them(pekalongan_db, session_id, tmp_path):
     f = tmp_path / "p.csv"
-    f.write_text(f"No,nik,nama,Tempat Lahir,Agama\n1,{SITI},Siti,Batang,Islam\n", encoding="utf-8")
+    f.write_text(f"No,nik,nama,Tempat Lahir,Agama,HP,No. HP (aktif)\n1,{SITI},Siti,Batang,Islam,,\n",
+                 encoding="utf-8")
     s = import_participants(pekalongan_db, f, session_id=session_id)
     assert s.enrolled == 1
-    assert s.warnings == ["Column(s) not used: 'Tempat Lahir', 'Agama' (see `pelatihan participant import "
-                          "--help` for the accepted headers).", SYNTHETIC + " (row 2)"]
+    assert s.warnings == ["Column(s) not used: 'Agama' (not a known header), 'No. HP (aktif)' (a second phone "
+                          "column; 'HP' is used); see `pelatihan participant import --help` for the accepted "
+                          "headers.", SYNTHETIC + " (row 2)"]
 
 
 def test_duplicate_nik_found_across_chunks(pekalongan_db, session_id, tmp_path, monkeypatch):

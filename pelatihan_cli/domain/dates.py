@@ -1,7 +1,9 @@
 """Dates as operators write them, and as Indonesian documents print them.
 
 Accepted: YYYY-MM-DD, DD/MM/YYYY, DD-MM-YYYY, D/M/YYYY, DD.MM.YYYY, and '2 Juli 1990'
-(Indonesian or English month names, full or 3-letter). Month-first is never assumed.
+(Indonesian or English month names, full or 3-letter, and the abbreviations of Indonesian
+forms: 'Sept', 'Agus', 'Agt', 'Nop', 'Peb', 'Mrt'), also as '12-Okt-1990' or '12/Okt/1990'.
+Month-first is never assumed.
 """
 
 from __future__ import annotations
@@ -26,11 +28,15 @@ for _i, _m in enumerate(
      "september", "october", "november", "december"], start=1):
     _MONTH_WORDS.setdefault(_m, _i)
     _MONTH_WORDS.setdefault(_m[:3], _i)
-_MONTH_WORDS.update({"agu": 8, "agt": 8, "ags": 8, "okt": 10, "des": 12, "nop": 11, "pebruari": 2, "peb": 2})
+# abbreviations and old spellings on Indonesian forms: 'Sept', 'Agus', 'Nop(ember)', 'Peb(ruari)', 'Mrt'
+_MONTH_WORDS.update({
+    "agu": 8, "agt": 8, "ags": 8, "agus": 8, "agust": 8, "agst": 8, "okt": 10, "des": 12, "nop": 11,
+    "nopember": 11, "pebruari": 2, "peb": 2, "pebr": 2, "febr": 2, "mrt": 3, "sept": 9, "jun": 6, "jul": 7,
+})
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
-_WORDS = re.compile(r"^(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{4})$")
+_WORDS = re.compile(r"^(\d{1,2})[\s\-/.]*([A-Za-z]+)\.?[\s\-/]+(\d{4})$")
 
 FORMATS_HINT = "write it as YYYY-MM-DD or DD/MM/YYYY (e.g. 1990-07-02, 02/07/1990 or 2 Juli 1990)"
 

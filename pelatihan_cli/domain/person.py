@@ -7,8 +7,11 @@ from pelatihan_cli.errors import ValidationError
 
 SEX_WORDS = {
     "l": "L", "laki-laki": "L", "laki laki": "L", "lakilaki": "L", "laki": "L", "lk": "L", "pria": "L",
-    "m": "L", "male": "L", "man": "L",
-    "p": "P", "perempuan": "P", "wanita": "P", "pr": "P", "f": "P", "female": "P", "woman": "P",
+    "laki2": "L", "m": "L", "male": "L", "man": "L",
+    "p": "P", "perempuan": "P", "wanita": "P", "pr": "P", "w": "P", "prp": "P", "f": "P", "female": "P",
+    "woman": "P",
+    # the civil registry's (Dukcapil) codes
+    "1": "L", "2": "P",
 }
 SEX_LABEL = {"L": "Laki-laki", "P": "Perempuan"}
 NAME_MAX = 120
@@ -19,12 +22,13 @@ AGE_BANDS = ((15, 24), (25, 34), (35, 44), (45, 54), (55, 64))
 
 
 def parse_sex(text: object) -> str:
-    """'L'/'P' from L/P, Laki-laki/Perempuan, M/F, male/female (any case)."""
-    key = " ".join(str(text).replace(".", " ").split()).casefold() if text is not None else ""
+    """'L'/'P' from L/P, Laki-laki/Perempuan (also 'LAKI - LAKI', 'Laki2', 'Lk', 'Pr', 'W',
+    'Wanita'), M/F, male/female (any case) and the civil registry's codes 1 (L) / 2 (P)."""
+    key = " ".join(str(text).replace(".", " ").replace("-", " ").split()).casefold() if text is not None else ""
     sex = SEX_WORDS.get(key)
     if sex is None:
         raise ValidationError(
-            f"Sex {text!r} is not understood; write L or P (also Laki-laki/Perempuan, M/F, male/female).",
+            f"Sex {text!r} is not understood; write L or P (also Laki-laki/Perempuan, M/F, male/female, 1/2).",
             field="sex", value=text,
         )
     return sex

@@ -21,6 +21,9 @@ CODE_RE = re.compile(r"^\d{2}\.\d{2}\.\d{2}\.\d{4}$")
 _IN_PARENS = re.compile(r"^(.*\S)\s*\(([^()]+)\)\s*$")
 _AFTER_COMMA = re.compile(r"^(.*\S)\s*,\s*([^,]+)$")
 _REGENCY_PREFIX = re.compile(r"^(kota|kabupaten|kab\.?)\s+", re.IGNORECASE)
+# 'Kel. Medono', 'Kelurahan Medono', 'Desa Kali', 'Ds. Kali', 'Kel/Desa Medono'
+_PLACE_PREFIX = re.compile(r"^(?:kel(?:urahan)?|desa|ds)(?:\s*/\s*(?:kel(?:urahan)?|desa|ds))?(?:\.\s*|\s+)",
+                           re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -80,11 +83,25 @@ def ambiguous(text: str, candidates: Sequence[Place], *, field: str = "kelurahan
         field=field, value=text)
 
 
+def without_place_prefix(text: str) -> str | None:
+    """'Kel. Medono', 'Kelurahan Medono', 'Desa Kali', 'Ds. Kali' -> the name after the
+    prefix; None when there is no prefix or nothing after it. Callers try the text as
+    typed first: 'Desa Baru' (Sumatera Barat, Riau, Jambi) and 'Kelurahan' (Kabupaten
+    Semarang) are official names."""
+    m = _PLACE_PREFIX.match(text)
+    if m is None:
+        return None
+    rest = text[m.end():].strip()
+    return rest or None
+
+
 def resolve_place(text: str, *, by_code: Callable[[str], Place | None],
                   by_name: Callable[[str], list[Place]], all_names: Callable[[], Iterable[str]],
                   field: str = "kelurahan", what: str = "kelurahan") -> Place:
     """The one place `text` names. `by_code(code)` and `by_name(name_key)` look places up
-    (in the database, or in memory for a batch); `all_names()` feeds 'did you mean'."""
+    (in the database, or in memory for a batch); `all_names()` feeds 'did you mean'.
+    A text naming no place as typed is tried once more without a `Kel.` / `Kelurahan` /
+    `Desa` prefix (`without_place_prefix`)."""
     typed = " ".join(str(text or "").split())
     if not typed:
         raise ValidationError(f"The {what} is empty; give its name or Kemendagri code.", field=field, value=text)
@@ -94,13 +111,27 @@ def resolve_place(text: str, *, by_code: Callable[[str], Place | None],
             raise NotFound(f"No {what} with code {typed}. See `pelatihan kelurahan list`, or add it "
                            f"(`pelatihan kelurahan add --code {typed}`).")
         return hit
-    literal = by_name(name_key(typed))
+    hit = _by_name_or_qualified(typed, typed, by_name, field)
+    if hit is None:
+        bare = without_place_prefix(typed)
+        if bare is not None:
+            hit = _by_name_or_qualified(bare, typed, by_name, field)
+    if hit is not None:
+        return hit
+    hint = did_you_mean(without_place_prefix(typed) or typed, all_names()) or " See `pelatihan kelurahan list`."
+    raise NotFound(f"Unknown {what} {typed!r}.{hint}")
+
+
+def _by_name_or_qualified(name: str, typed: str, by_name: Callable[[str], list[Place]], field: str) -> Place | None:
+    """The place `name` names as a literal official name, then as `Name (Kecamatan)` /
+    `Name, Kabupaten`; None when none; an ambiguity error (quoting `typed`) when several."""
+    literal = by_name(name_key(name))
     if len(literal) == 1:
         return literal[0]
     if len(literal) > 1:
         raise ambiguous(typed, literal, field=field)
     for pattern, test in ((_IN_PARENS, _kecamatan_or_regency), (_AFTER_COMMA, _kecamatan_or_regency)):
-        m = pattern.match(typed)
+        m = pattern.match(name)
         if not m:
             continue
         narrowed = [p for p in by_name(name_key(m.group(1))) if test(m.group(2), p)]
@@ -108,8 +139,7 @@ def resolve_place(text: str, *, by_code: Callable[[str], Place | None],
             return narrowed[0]
         if len(narrowed) > 1:
             raise ambiguous(typed, narrowed, field=field)
-    hint = did_you_mean(typed, all_names()) or " See `pelatihan kelurahan list`."
-    raise NotFound(f"Unknown {what} {typed!r}.{hint}")
+    return None
 
 
 def _kecamatan_or_regency(qualifier: str, p: Place) -> bool:

@@ -39,6 +39,7 @@ chunk with executemany (no savepoint and no SELECT per row).
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 from dataclasses import dataclass, field
@@ -49,10 +50,11 @@ from sqlite_utils import Database
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.names import name_key
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
-from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, match_headers
+from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, map_headers, match_headers
 from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
+from pelatihan_cli.importing.participant_row import clean_participant_row
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
-from pelatihan_cli.importing.values import cell_date, cell_int, cell_text, is_number
+from pelatihan_cli.importing.values import SUSPECT_SCAN_ROWS, cell_int, cell_text, nik_source, suspect_number_column
 from pelatihan_cli.services import audit
 
 if TYPE_CHECKING:
@@ -263,13 +265,14 @@ def import_participants(
     try:
         for w in src.take_warnings():
             warnings.add(w)
-        mapping, unknown = match_headers(src.columns, PARTICIPANT_ALIASES)
+        header_map = map_headers(src.columns, PARTICIPANT_ALIASES)
+        mapping, unknown = header_map.mapping, header_map.unknown
         for f in ("nik", "name"):
             if f not in mapping:
                 raise _missing_column_error(f, src.columns, src.name)
         if unknown:
-            warnings.add(f"Column(s) not used: {', '.join(repr(c) for c in unknown)} "
-                         "(see `pelatihan participant import --help` for the accepted headers).")
+            warnings.add(f"Column(s) not used: {', '.join(header_map.reasons())}; "
+                         "see `pelatihan participant import --help` for the accepted headers.")
         if rejects is not None:
             rp = os.path.abspath(os.fspath(rejects))
             if str(source) != "-" and os.path.exists(rp) and os.path.samefile(rp, os.fspath(source)):
@@ -283,13 +286,12 @@ def import_participants(
             summary.rejects_path = str(rejects)
 
         col = mapping.get
-        c_nik, c_name = mapping["nik"], mapping["name"]
-        c_birth, c_sex, c_addr, c_kel = col("birth_date"), col("sex"), col("address"), col("kelurahan")
-        c_phone, c_sess, c_skill = col("phone"), col("session"), col("skill")
-        c_ak1, c_ak1_date = col("ak1_number"), col("ak1_date")
+        c_nik = mapping["nik"]
+        c_sess, c_skill = col("session"), col("skill")   # the other cells: importing.participant_row
         field_column = {f: h for f, h in mapping.items()}
         ncols = len(src.columns)
-        numeric_nik_rows = 0
+        numeric_nik_rows = 0   # JSON numbers accepted as their digits
+        nik_kind = nik_source(src.format)
         opts = EnrollOptions(allow_outside=allow_outside, accept_nik_mismatch=accept_nik_mismatch)
         counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
         exceptions = {"outside_domicile": 0, "nik_mismatch_accepted": 0}
@@ -416,7 +418,14 @@ def import_participants(
                             reject(rowno, row, [problem(rowno, None, None, str(result))])
                     chunk.clear()
 
-                for rowno, row in src:
+                # a NIK column saved from a Number column (most NIKs end in 0): judged on its first rows
+                head = []
+                for item in src:
+                    head.append(item)
+                    if len(head) >= SUSPECT_SCAN_ROWS:
+                        break
+                suspect_zeros = suspect_number_column(r.get(c_nik) for _, r in head)
+                for rowno, row in itertools.chain(head, src):
                     n += 1
                     if progress is not None and n % PROGRESS_EVERY == 0:
                         progress(src.done, total, src.unit)
@@ -437,34 +446,17 @@ def import_participants(
                             warnings.add(f"Key(s) not used: {', '.join(repr(c) for c in new)}.")
                         field_column = dict(mapping)
                         col = mapping.get
-                        c_birth, c_sex, c_addr, c_kel = col("birth_date"), col("sex"), col("address"), col("kelurahan")
-                        c_phone, c_sess, c_skill = col("phone"), col("session"), col("skill")
-                        c_ak1, c_ak1_date = col("ak1_number"), col("ak1_date")
-                    raw_nik = row.get(c_nik)
-                    if raw_nik.__class__ is not str and is_number(raw_nik):
-                        numeric_nik_rows += 1
-                    nik = cell_text(raw_nik)
-                    name = cell_text(row.get(c_name))
-                    birth = ak1_date = None
-                    if c_birth:
-                        try:
-                            birth = cell_date(row.get(c_birth), field="birth_date")
-                        except ValidationError as e:
-                            problems.append(problem(rowno, "birth_date", e.value, str(e)))
-                    if c_ak1_date:
-                        try:
-                            ak1_date = cell_date(row.get(c_ak1_date), field="ak1_date")
-                        except ValidationError as e:
-                            problems.append(problem(rowno, "ak1_date", e.value, str(e)))
-                    kel = cell_text(row.get(c_kel)) if c_kel else None
+                        c_sess, c_skill = col("session"), col("skill")
+                    cells = clean_participant_row(row, field_column, source=nik_kind, suspect_zeros=suspect_zeros)
+                    for issue in cells.problems:
+                        problems.append(problem(rowno, issue.field, issue.value, issue.message))
+                    for issue in cells.warnings:
+                        warnings.add(issue.message, rowno)
+                    numeric_nik_rows += cells.nik_was_number
+                    nik, kel = cells.nik, cells.kelurahan
                     person = PersonInput(
-                        nik or "", name or "", birth,
-                        cell_text(row.get(c_sex)) if c_sex else None,
-                        cell_text(row.get(c_addr)) if c_addr else None,
-                        kel,
-                        cell_text(row.get(c_phone)) if c_phone else None,
-                        cell_text(row.get(c_ak1)) if c_ak1 else None,
-                        ak1_date,
+                        nik or "", cells.name or "", cells.birth_date, cells.sex, cells.address, kel,
+                        cells.phone, cells.ak1_number, cells.ak1_date,
                     )
                     key = None if nik is None else _nik_key(nik)
                     session = session_id if session_id is not None else resolver(row, kel, c_sess, c_skill, key)
@@ -478,12 +470,7 @@ def import_participants(
                 summary.read = n
                 if progress is not None:
                     progress(src.done, total, src.unit)
-                if numeric_nik_rows and src.format == "xlsx":
-                    warnings.add(
-                        f"{numeric_nik_rows} NIK cell(s) are numbers, not text; they were read as their 16 digits, "
-                        "but Excel keeps only 15 significant digits, so check them and format the NIK column "
-                        "as Text before typing NIKs.")
-                elif numeric_nik_rows:
+                if numeric_nik_rows:  # spreadsheet number cells are row errors (importing.values.nik_cell)
                     warnings.add(
                         f"{numeric_nik_rows} NIK value(s) are JSON numbers, not strings; they were read as their "
                         "digits, but JavaScript and spreadsheets keep only 15 significant digits, so check them "

@@ -84,10 +84,23 @@ class PelatihanGroup(TyperGroup):
     def invoke(self, ctx):  # type: ignore[override]
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # every write is one transaction: an interrupted one is rolled back
+            _fail("interrupted; nothing was changed.", 130)
         except Exception as e:  # noqa: BLE001
             if _is_misplaced_db(e):
                 _fail(_misplaced_db_message(ctx), 2)
             _handle(e)
+
+    def resolve_command(self, ctx, args):  # type: ignore[override]
+        name = args[0] if args else None
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=2, cutoff=0.6)
+            hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+            ctx.fail(f"No such command {name!r}.{hint} See `pelatihan --help`.")
+        return super().resolve_command(ctx, args)
 
 
 def _is_misplaced_db(e: Exception) -> bool:
@@ -135,13 +148,36 @@ def _handle(e: BaseException) -> None:
     if isinstance(e, sqlite3.Error):
         _fail(_sqlite_message(e))
     if isinstance(e, OSError):
-        where = f" ({e.filename})" if getattr(e, "filename", None) else ""
-        _fail(f"{e.strerror or e}{where}.")
+        _fail(os_message(e))
     # last line of defence: never a traceback
     _fail(
         f"unexpected internal error ({type(e).__name__}: {e}). Nothing more was saved. "
         "Run again with PELATIHAN_DEBUG=1 to see the details and report them."
     )
+
+
+#: what an operator can do about the usual OS errors
+_OS_FIXES = {
+    "ENOENT": ("does not exist", "check the path, or create the directory first"),
+    "EISDIR": ("is a directory", "give a file name"),
+    "ENOTDIR": ("is not inside a directory", "check the path"),
+    "EACCES": ("cannot be accessed (permission denied)", "choose a place you may write to, or ask for access"),
+    "EPERM": ("cannot be accessed (operation not permitted)", "choose another place"),
+    "EROFS": ("is on a read-only disk", "choose another place"),
+    "ENOSPC": ("cannot be written: the disk is full", "free some space and run the command again"),
+    "ENAMETOOLONG": ("has too long a name", "choose a shorter name"),
+    "EEXIST": ("already exists", "choose another name"),
+}
+
+
+def os_message(e: OSError) -> str:
+    """'PATH is a directory; give a file name.' — the path, what is wrong, the fix."""
+    import errno
+
+    code = errno.errorcode.get(e.errno or 0, "")
+    path = e.filename or "the file"
+    what, fix = _OS_FIXES.get(code, (f"cannot be used ({e.strerror or e})", "check the path"))
+    return f"{path} {what}; {fix}."
 
 
 def _is_usage_error(e: Exception) -> bool:

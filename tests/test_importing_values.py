@@ -41,7 +41,7 @@ def test_cell_text_strips_apostrophe_and_invisible_characters(raw, clean):
 
 @pytest.mark.parametrize("raw,expected", [
     ("-", (None, None)), ("\u2013", (None, None)), ("\u2014", (None, None)), ("tidak ada", (None, None)),
-    ("Tdk Ada", (None, None)), ("TIDAK  ADA", (None, None)), ("0", (None, None)), ("", (None, None)),
+    ("Tdk Ada", (None, None)), ("----", (None, None)), ("- -", (None, None)), ("TIDAK  ADA", (None, None)), ("0", (None, None)), ("", (None, None)),
     (None, (None, None)), ("'0812-3456-7890", ("0812-3456-7890", None)), (81234567890, ("81234567890", None)),
     ("0812-1111-2222 / 0857-3333-4444", ("0812-1111-2222", TWO_PHONES)),
     ("0812-1111-2222; 0857-3333-4444", ("0812-1111-2222", TWO_PHONES)),

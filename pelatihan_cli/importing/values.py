@@ -250,6 +250,10 @@ def nik_cell(value: Any, *, source: str = "text", suspect_zeros: bool = False) -
     text = cell_text(value)
     if text is None:
         return None, False
+    if text.isdigit():  # the common case: 16 plain digits
+        if suspect_zeros and len(text) == 16 and text.endswith("0"):
+            raise _suspect_zero(text)
+        return text, False
     if _SCIENTIFIC.match(text):
         raise ValidationError(
             f"NIK {text!r} is in scientific notation: the spreadsheet stored the NIK column as a Number and "
@@ -258,23 +262,29 @@ def nik_cell(value: Any, *, source: str = "text", suspect_zeros: bool = False) -
     if suspect_zeros:
         digits = _nik_digits(text)
         if len(digits) == 16 and digits.isdigit() and digits.endswith("0"):
-            raise ValidationError(
-                f"NIK {text!r} ends in 0, like most NIKs of this column: the column looks Number-formatted, "
-                f"where Excel keeps only 15 digits and the 16th became 0. {_FIX}",
-                field="nik", value=text)
+            raise _suspect_zero(text)
     return text, False
+
+
+def _suspect_zero(text: str) -> ValidationError:
+    return ValidationError(
+        f"NIK {text!r} ends in 0, like most NIKs of this column: the column looks Number-formatted, "
+        f"where Excel keeps only 15 digits and the 16th became 0. {_FIX}",
+        field="nik", value=text)
 
 
 # --- phone ------------------------------------------------------------------------------
 
 #: phone cells that mean 'no phone'
 PHONE_EMPTY = frozenset({
-    "-", "--", "---", "\u2013", "\u2014", "0", ".", "tidak ada", "tdk ada", "tidak punya", "tdk punya",
+    "-", "--", "---", "----", "- -", "\u2013", "\u2014", "0", ".", "tidak ada", "tdk ada", "tidak punya", "tdk punya",
     "belum ada", "blm ada", "ga ada", "gak ada", "nihil", "n/a", "na", "none",
 })
 # two numbers in one cell: '0812-1111-2222 / 0857-3333-4444', ';', ',', ' atau ', ' dan '
 _PHONE_SPLIT = re.compile(r"\s*(?:/|;|,|\||&|\batau\b|\bdan\b|\bor\b)\s*", re.IGNORECASE)
 TWO_PHONES = "Phone cell holds more than one number; the first was kept"
+#: a phone cell of these characters only holds one number (the common case: no regex)
+_PHONE_PLAIN = str.maketrans("", "", "0123456789 +-.()")
 
 
 def phone_cell(value: Any) -> tuple[str | None, str | None]:
@@ -284,6 +294,8 @@ def phone_cell(value: Any) -> tuple[str | None, str | None]:
     text = cell_text(value)
     if text is None:
         return None, None
+    if len(text) > 3 and text[-1].isdigit() and not text.translate(_PHONE_PLAIN):
+        return text, None
     if " ".join(text.split()).casefold() in PHONE_EMPTY:
         return None, None
     if text.isdigit():

@@ -125,7 +125,7 @@ def test_import_groups_the_warning_of_one_code(cli, sid, tmp_path, db_path):
     r = cli("participant", "import", f, "--session", sid)
     assert r.exit_code == 0, r.stderr
     nik_lines = [line for line in r.stderr.splitlines() if "NIK" in line]
-    assert nik_lines == [f"Warning: {KECAMATAN_99} (rows 2, 3, 4, 5)"]
+    assert nik_lines == [f"Warning: {KECAMATAN_99} (rows 2–5)"]
     assert len(participants(db_path)) == 5
 
 

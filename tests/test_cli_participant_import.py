@@ -140,15 +140,15 @@ def test_json_and_jsonl(cli, programme, tmp_path, db_path):
     r = cli("participant", "import", jl, "--format", "json")
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
-    assert out["enrolled"] == 2 and any("'hobi'" in w for w in out["warnings"])
-    assert not any("JSON numbers" in w for w in out["warnings"])
+    assert out["enrolled"] == 2 and any("'hobi'" in w["message"] for w in out["warnings"])
+    assert not any("JSON numbers" in w["message"] for w in out["warnings"])
     jl.write_text(json.dumps({"nik": int(ANI), "nama": "Ani", "sesi": programme["merajut"]}) + "\n")
     out = json.loads(cli("participant", "import", jl, "--format", "json").stdout)
     assert out["unchanged"] == 1
-    assert out["warnings"] == [SYNTHETIC + " (row 1)",
-                               "1 NIK value(s) are JSON numbers, not strings; they were read as their digits, but "
+    assert [(w["row"], w["message"]) for w in out["warnings"]] == [
+        (1, SYNTHETIC), (None, "1 NIK value(s) are JSON numbers, not strings; they were read as their digits, but "
                                "JavaScript and spreadsheets keep only 15 significant digits, so check them and "
-                               'write NIKs as strings ("3375...").']
+                               'write NIKs as strings ("3375...").')]
     assert counts(db_path)["enrolled"] == 4
 
 
@@ -187,7 +187,8 @@ def test_abort_lists_every_bad_row_and_writes_nothing(cli, programme, tmp_path, 
     r = cli("participant", "import", f, "--format", "json")
     assert r.exit_code == 1
     out = json.loads(r.stdout)
-    assert list(out) == ["programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors"]
+    assert list(out) == ["programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "sessions",
+                         "skills", "warnings", "errors"]
     assert (out["read"], out["enrolled"], out["rejected"]) == (6, 0, 5)
     by_row = {e["row"]: e for e in out["errors"]}
     assert sorted(by_row) == [3, 4, 5, 6, 7]
@@ -195,7 +196,9 @@ def test_abort_lists_every_bad_row_and_writes_nothing(cli, programme, tmp_path, 
     assert by_row[4]["column"] == "tanggal_lahir" and by_row[4]["value"] == "07/31/2001"
     assert by_row[5]["message"] == f"NIK '{SITI}' is a duplicate of row 2."
     assert by_row[6]["column"] == "kelurahan" and "Did you mean 'Bendan Kergon'" in by_row[6]["message"]
-    assert by_row[7]["column"] == "pelatihan" and "no planned session for skill 'Menjahit'" in by_row[7]["message"]
+    assert by_row[7]["column"] == "pelatihan" and by_row[7]["message"] == (
+        "skill 'Menjahit' names none of the tracks of Bendan Kergon (Desain Produk & Kemasan, Merajut); "
+        "write one of them in the cell.")
     assert "5 bad row(s) of 6; nothing was imported" in r.stderr and "  row 3, nik '12345':" in r.stderr
     assert counts(db_path) == {"participant": 0, "enrolled": 0, "waitlisted": 0, "audit": 0}
 
@@ -209,7 +212,7 @@ def test_skip_writes_good_rows_and_rejects_file(cli, programme, tmp_path, db_pat
     assert f"5 row(s) of 6 rejected, written to {rej}" in r.stderr
     assert counts(db_path) == {"participant": 1, "enrolled": 1, "waitlisted": 0, "audit": 1}
     lines = rej.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0] == "nik,nama,tanggal_lahir,kelurahan,pelatihan,error"
+    assert lines[0] == "nik,nama,tanggal_lahir,kelurahan,pelatihan,error,warnings"
     assert len(lines) == 6 and lines[1].startswith("12345,Budi,")
     assert lines[3].startswith(f"{SITI},'=Siti dua,") and "duplicate of row 2" in lines[3]   # formula-safe
     # the fixed rejects file imports cleanly (the error column is ignored)
@@ -290,7 +293,12 @@ def test_kelurahan_only_takes_first_free_seat_then_waitlists(cli, pekalongan_db,
                           capacity=1)
     f = write_csv(tmp_path / "p.csv", ["nik,nama,kelurahan", f"{SITI},Siti,Medono", f"{BUDI},Budi,medono",
                                        f"{ANI},Ani,Medono"])
-    r = cli("participant", "import", f, "--format", "json")
+    r = cli("participant", "import", f, "--format", "json")   # two tracks, no skill: refused naming them
+    assert r.exit_code == 1
+    assert [(e["row"], e["column"]) for e in json.loads(r.stdout)["errors"]] == [(2, "skill"), (3, "skill"), (4, "skill")]
+    assert "Kelurahan Medono has 2 tracks (Hantaran, Tas) and this row names none" in r.stderr
+    assert "--first-free-seat" in r.stderr and counts(db_path)["participant"] == 0
+    r = cli("participant", "import", f, "--format", "json", "--first-free-seat")
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
     assert (out["enrolled"], out["waitlisted"]) == (2, 1)
@@ -311,11 +319,11 @@ def test_second_import_of_first_free_seat_rows_is_unchanged(cli, pekalongan_db, 
     second = make_session(pekalongan_db, kelurahan="Medono", skill="Hantaran", days=("2030-07-08", "2030-07-09"),
                           capacity=2)
     f = write_csv(tmp_path / "p.csv", ["nik,nama,kelurahan", f"{SITI},Siti,Medono", f"{BUDI},Budi,Medono"])
-    assert cli("participant", "import", f).exit_code == 0
+    assert cli("participant", "import", f, "--first-free-seat").exit_code == 0
     placed = [(r[0], r[5]) for r in enrollments(db_path)]
     assert placed == [(SITI, first), (BUDI, second)]
     before = counts(db_path)
-    r = cli("participant", "import", f, "--format", "json")
+    r = cli("participant", "import", f, "--format", "json", "--first-free-seat")
     assert r.exit_code == 0, r.stderr
     out = json.loads(r.stdout)
     assert (out["enrolled"], out["waitlisted"], out["unchanged"], out["rejected"]) == (0, 0, 2, 0)
@@ -324,7 +332,7 @@ def test_second_import_of_first_free_seat_rows_is_unchanged(cli, pekalongan_db, 
     # column (it chose the session) in the refusal, not an empty column
     other = make_session(pekalongan_db, kelurahan="Bendan Kergon", skill="Merajut", days=START)
     assert cli("participant", "move", SITI, "--to", other, "--allow-outside").exit_code == 0
-    r = cli("participant", "import", f, "--format", "json")
+    r = cli("participant", "import", f, "--format", "json", "--first-free-seat")
     assert r.exit_code == 1
     err = json.loads(r.stdout)["errors"]
     assert [(e["row"], e["column"], e["value"]) for e in err] == [(2, "kelurahan", "Medono")]
@@ -346,7 +354,10 @@ def test_sample_participants_fill_the_2024_programme(cli, pekalongan_db, db_path
     out = json.loads(r.stdout)
     assert (out["read"], out["enrolled"], out["waitlisted"], out["rejected"]) == (1080, 1080, 0, 0)
     # the synthetic kecamatan code 99 of every row: one grouped warning, not 1,080
-    assert [w for w in out["warnings"] if "NIK" in w] == [SYNTHETIC + " (rows 2, 3, 4, 5, 6 and 1075 more)"]
+    assert {w["message"] for w in out["warnings"] if "NIK" in w["message"]} == {SYNTHETIC}
+    assert sum(1 for w in out["warnings"] if w["message"] == SYNTHETIC) == 1080   # one per row, none dropped
+    r = cli("participant", "import", data / "sample_participants.csv", "--dry-run")
+    assert f"Warning: {SYNTHETIC} (rows 2–1081)" in r.stderr   # the table: one line, every row
     db = open_db(db_path)
     try:
         assert db.execute("SELECT count(*) FROM participant WHERE nik NOT LIKE '337599%'").fetchone()[0] == 0
@@ -356,9 +367,10 @@ def test_sample_participants_fill_the_2024_programme(cli, pekalongan_db, db_path
         db.conn.close()
 
 
-def test_enroll_escape_hatches_apply_to_the_file_and_are_recorded(cli, programme, tmp_path, db_path):
-    """The refusals name --allow-outside / --accept-nik-mismatch, so import takes them too;
-    without them the row is refused with the value as the file holds it."""
+def test_escape_hatches_name_their_rows_and_are_recorded(cli, programme, tmp_path, db_path):
+    """The refusals name the row's own --allow-outside-for / --accept-nik-mismatch-for; the
+    bare flags of `participant enroll` are refused on an import, naming the rows they would
+    cover; each use is recorded (enrollment, participant, the audit row's masked list)."""
     f = write_csv(tmp_path / "p.csv", ["nik,nama,kelurahan,tgl_lahir",
                                        f"{SITI},Siti,Medono,",
                                        f"{BUDI},Budi,Bendan Kergon,14/12/1985"])
@@ -367,10 +379,19 @@ def test_enroll_escape_hatches_apply_to_the_file_and_are_recorded(cli, programme
     errors = json.loads(r.stdout)["errors"]
     assert [(e["row"], e["column"], e["value"]) for e in errors] == [
         (2, "kelurahan", "Medono"), (3, "tgl_lahir", "14/12/1985")]
-    assert "--allow-outside" in errors[0]["message"] and "--accept-nik-mismatch" in errors[1]["message"]
+    assert "--allow-outside-for 2" in errors[0]["message"] and "--accept-nik-mismatch-for 3" in errors[1]["message"]
     assert counts(db_path)["participant"] == 0
     r = cli("participant", "import", f, "--session", programme["merajut"], "--allow-outside",
             "--accept-nik-mismatch", "--format", "json")
+    assert r.exit_code == 1 and r.stdout == ""
+    lines = r.stderr.splitlines()
+    assert lines[0].startswith("Error: --allow-outside and --accept-nik-mismatch would cover every row of the file")
+    assert "It would cover --allow-outside row 2; --accept-nik-mismatch row 3 (below)" in lines[0]
+    assert "e.g. --allow-outside-for 2 --accept-nik-mismatch-for 3." in lines[0]
+    assert lines[1].startswith("  row 2, kelurahan 'Medono': Domicile rule") and lines[2].startswith("  row 3, tgl_lahir")
+    assert len(lines) == 3 and counts(db_path)["participant"] == 0
+    r = cli("participant", "import", f, "-s", programme["merajut"], "--allow-outside-for", "2",
+            "--accept-nik-mismatch-for", BUDI, "--format", "json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["enrolled"] == 2
     db = open_db(db_path)
@@ -381,5 +402,7 @@ def test_enroll_escape_hatches_apply_to_the_file_and_are_recorded(cli, programme
         details = json.loads(db.execute("SELECT changes FROM audit_log WHERE action = 'participant.import'")
                              .fetchone()[0])
         assert (details["outside_domicile"], details["nik_mismatch_accepted"]) == (1, 1)
+        assert details["allow_outside_for"] == [{"row": 2, "nik": "337599******0001"}]
+        assert details["accept_nik_mismatch_for"] == [{"row": 3, "nik": "337599******0001"}]
     finally:
         db.conn.close()

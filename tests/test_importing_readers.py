@@ -253,7 +253,8 @@ def test_rejects_csv_is_formula_safe_and_keeps_delimiter(tmp_path):
     with open_rejects(out, "csv", ["nik", "nama"], delimiter=";") as w:
         w.write({"nik": "12", "nama": "=HYPERLINK(\"x\")"}, "NIK '12' must have exactly 16 digits")
     text = out.read_text(encoding="utf-8-sig")
-    assert text.splitlines() == ['nik;nama;error', "12;\"'=HYPERLINK(\"\"x\"\")\";NIK '12' must have exactly 16 digits"]
+    assert text.splitlines() == ['nik;nama;error;warnings',
+                                 "12;\"'=HYPERLINK(\"\"x\"\")\";NIK '12' must have exactly 16 digits;"]
 
 
 def test_rejects_xlsx_and_jsonl(tmp_path):
@@ -264,10 +265,10 @@ def test_rejects_xlsx_and_jsonl(tmp_path):
         w.write({"nik": 3375014107900001, "nama": "+Siti", "lahir": dt.datetime(1990, 7, 2), "error": "old"}, "bad")
     ws = load_workbook(x).active
     values = [[c.value for c in r] for r in ws.iter_rows()]
-    assert values[0] == ["nik", "nama", "lahir", "error", "_error"]
+    assert values[0] == ["nik", "nama", "lahir", "error", "_error", "warnings"]
     assert values[1][:2] == [3375014107900001, "'+Siti"] and values[1][4] == "bad"
     assert values[1][2].date() == dt.date(1990, 7, 2)
     j = tmp_path / "rej.jsonl"
     with open_rejects(j, "jsonl", ["nik"]) as w:
         w.write({"nik": "1", "x": [1]}, "bad")
-    assert json.loads(j.read_text()) == {"nik": "1", "x": [1], "error": "bad"}
+    assert json.loads(j.read_text()) == {"nik": "1", "x": [1], "error": "bad", "warnings": ""}

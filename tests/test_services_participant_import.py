@@ -35,9 +35,13 @@ def test_started_session_warning_is_grouped(pekalongan_db, tmp_path):
     f = tmp_path / "p.csv"
     f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n", encoding="utf-8")
     s = import_participants(pekalongan_db, f, session_id=past, today=dt.date(2024, 8, 1))
-    assert s.enrolled == 2 and len(s.warnings) == 2
-    assert s.warnings[0].startswith("session ") and s.warnings[0].endswith("(rows 2, 3)")
-    assert s.warnings[1] == (SYNTHETIC + " (rows 2, 3)")  # the test NIKs' kecamatan 33.75.99, once
+    assert s.enrolled == 2 and len(s.warning_lines) == 2
+    assert s.warning_lines[0].startswith("session ") and s.warning_lines[0].endswith("(rows 2–3)")
+    assert s.warning_lines[1] == (SYNTHETIC + " (rows 2–3)")  # the test NIKs' kecamatan 33.75.99, once
+    # the JSON objects: every row, with the column and value
+    assert s.warnings[0]["rows"] == [2, 3] and s.warnings[0]["column"] == "--session"
+    assert [(w["row"], w["column"], w["message"]) for w in s.warnings[1:]] == [(2, "nik", SYNTHETIC),
+                                                                                (3, "nik", SYNTHETIC)]
 
 
 def test_errors_name_the_files_own_header(pekalongan_db, session_id, tmp_path):
@@ -61,7 +65,7 @@ def test_xlsx_rejects_and_missing_name_column(pekalongan_db, session_id, tmp_pat
     s = import_participants(pekalongan_db, f, session_id=session_id, on_error="skip", rejects=rej)
     assert (s.enrolled, s.rejected) == (1, 1)
     values = [[c.value for c in r] for r in load_workbook(rej).active.iter_rows()]
-    assert values[0] == ["NIK", "Nama", "error"] and values[1][:2] == ["123", "'@Siti"]
+    assert values[0] == ["NIK", "Nama", "error", "warnings"] and values[1][:2] == ["123", "'@Siti"]
     wb = Workbook()
     wb.active.append(["NIK", "Alamat"])
     wb.save(f)
@@ -75,7 +79,7 @@ def test_unknown_columns_one_warning_naming_them(pekalongan_db, session_id, tmp_
                  encoding="utf-8")
     s = import_participants(pekalongan_db, f, session_id=session_id)
     assert s.enrolled == 1
-    assert s.warnings == ["Column(s) not used: 'Agama' (not a known header), 'No. HP (aktif)' (a second phone "
+    assert s.warning_lines == ["Column(s) not used: 'Agama' (not a known header), 'No. HP (aktif)' (a second phone "
                           "column; 'HP' is used); see `pelatihan participant import --help` for the accepted "
                           "headers.", SYNTHETIC + " (row 2)"]
 

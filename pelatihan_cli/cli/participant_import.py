@@ -6,16 +6,19 @@ from __future__ import annotations
 import enum
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, List, Optional
 
 import typer
 
 from pelatihan_cli.cli._common import InputFormatOption, ProgrammeOption, SheetOption, get_db, info, to_json, warn
-from pelatihan_cli.cli.participant import AcceptMismatch, AllowOutside, app
+from pelatihan_cli.cli.participant import app
 from pelatihan_cli.errors import RowErrors
 
 #: a file at least this big gets a progress bar (when stderr is a terminal)
 PROGRESS_MIN_BYTES = 2_000_000
+
+#: the per-row overrides of an import: NIK or row number, repeatable
+RowsOption = List[str]
 
 
 class OnError(str, enum.Enum):
@@ -33,7 +36,14 @@ def participant_import(
     ctx: typer.Context,
     file: Annotated[str, typer.Argument(help="The list to import (.csv .tsv .txt .json .jsonl .xlsx .xls .ods), or - for stdin.",
                                         show_default=False)],
-    session: Annotated[Optional[int], typer.Option("--session", help="Enroll every row in this session id.")] = None,
+    session: Annotated[Optional[int], typer.Option(
+        "--session", "-s", help="Enroll every row in this session id (a skill cell must agree with it).")] = None,
+    kelurahan: Annotated[Optional[str], typer.Option(
+        "--kelurahan", "-k", help="The file's kelurahan: its sessions take the rows; rows without a kelurahan "
+                                  "live there, rows living elsewhere need --allow-outside-for.")] = None,
+    first_free_seat: Annotated[bool, typer.Option(
+        "--first-free-seat", help="A row naming no skill, in a kelurahan with several tracks, takes the first "
+                                  "session with a free seat (refused otherwise).")] = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the summary; write nothing.")] = False,
     on_error: Annotated[OnError, typer.Option(
         "--on-error", help="abort: any bad row and nothing is written (exit 1); "
@@ -45,8 +55,20 @@ def participant_import(
     input_format: InputFormatOption = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary as a table, or json for scripts.")]
     = SummaryFormat.table,
-    allow_outside: AllowOutside = False,
-    accept_nik_mismatch: AcceptMismatch = False,
+    accept_nik_mismatch_for: Annotated[Optional[RowsOption], typer.Option(
+        "--accept-nik-mismatch-for", metavar="NIK|ROW",
+        help="Keep this row's birth date/sex that differs from its NIK (recorded); repeatable.")] = None,
+    allow_outside_for: Annotated[Optional[RowsOption], typer.Option(
+        "--allow-outside-for", metavar="NIK|ROW",
+        help="Let this row's person, living in another kelurahan, join (recorded); repeatable.")] = None,
+    accept_name_change_for: Annotated[Optional[RowsOption], typer.Option(
+        "--accept-name-change-for", metavar="NIK|ROW",
+        help="This row's NIK is registered under another name: store the row's name (recorded); repeatable.")] = None,
+    allow_outside: Annotated[bool, typer.Option(
+        "--allow-outside", hidden=True, help="Refused on an import (it would cover every row): use --allow-outside-for.")] = False,
+    accept_nik_mismatch: Annotated[bool, typer.Option(
+        "--accept-nik-mismatch", hidden=True,
+        help="Refused on an import (it would cover every row): use --accept-nik-mismatch-for.")] = False,
     programme: ProgrammeOption = None,
     include_hidden: Annotated[bool, typer.Option(
         "--include-hidden", help="Also import the rows (and read the columns) hidden in the spreadsheet; "
@@ -56,6 +78,8 @@ def participant_import(
                              "a sheet without a kelurahan column gives its name as the kelurahan).")] = False,
 ) -> None:
     """Import a participant list: every row is enrolled with the rules of `participant enroll`.
+
+    A row goes to --session, its sesi cell, or the session of the track its skill cell names in its kelurahan (or the file's, --kelurahan). Overrides name their rows: --accept-nik-mismatch-for, --allow-outside-for, --accept-name-change-for NIK|ROW.
 
     Headers (any case; spaces, _ and . ignored): nik/no_ktp, nama/name, tanggal_lahir, jenis_kelamin/jk/l_p, alamat, kelurahan, no_hp/telepon, sesi/session, pelatihan/skill, no_ak1.
 
@@ -69,7 +93,9 @@ def participant_import(
             db, file, input_format=input_format.value if input_format else None, sheet=sheet,
             session_id=session, on_error=on_error.value, dry_run=dry_run,
             rejects=rejects, progress=progress, allow_outside=allow_outside,
-            accept_nik_mismatch=accept_nik_mismatch, programme=programme,
+            accept_nik_mismatch=accept_nik_mismatch, programme=programme, kelurahan=kelurahan,
+            first_free_seat=first_free_seat, accept_nik_mismatch_for=accept_nik_mismatch_for or (),
+            allow_outside_for=allow_outside_for or (), accept_name_change_for=accept_name_change_for or (),
             include_hidden=include_hidden, all_sheets=all_sheets)
     if summary.programme and not programme:
         from pelatihan_cli.services.programmes import count
@@ -94,17 +120,11 @@ def participant_import(
         raise e
 
 
-#: table output shows this many warnings; --format json has them all
-WARNINGS_SHOWN = 10
-
-
 def _print_summary(s) -> None:
     for line in getattr(s, "notes", ()):
         sys.stderr.write(f"Note: {line}\n")
-    for w in s.warnings[:WARNINGS_SHOWN]:
+    for w in s.warning_lines:   # every warning; identical ones in one line with their rows
         warn(w)
-    if len(s.warnings) > WARNINGS_SHOWN:
-        warn(f"... and {len(s.warnings) - WARNINGS_SHOWN} more warning(s); --format json lists them all.")
     if s.dry_run:
         head = "Dry run, nothing written. "
     elif s.errors and s.on_error == "abort":
@@ -113,6 +133,12 @@ def _print_summary(s) -> None:
         head = ""
     info(f"{head}Read {s.read} row(s): {s.enrolled} enrolled, {s.waitlisted} waitlisted, {s.updated} updated, "
          f"{s.unchanged} unchanged, {s.rejected} rejected.")
+    for k in s.skills:
+        value = "(no skill)" if k["value"] is None else repr(k["value"])
+        info(f"  skill {value} -> {k['track'] or 'first free seat'}: {k['rows']} row(s)")
+    for x in s.sessions:
+        info(f"  session {x['session_id']} ({x['kelurahan']} · {x['skill']}): {x['enrolled']} enrolled, "
+             f"{x['waitlisted']} waitlisted")
 
 
 class _progress:

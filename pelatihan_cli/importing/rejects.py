@@ -1,5 +1,6 @@
-"""Rejects files: the rows an import refused, with their original columns plus `error`,
-in the input's format family (csv for csv/tsv, xlsx for xlsx, jsonl for json/jsonl), so
+"""Rejects files: the rows an import refused, with their original columns plus `error`
+and `warnings` (what else was found on the row), in the input's format family (csv for
+csv/tsv, xlsx for xlsx, jsonl for json/jsonl), so
 the operator can fix them and import the file again.
 
 Spreadsheet formats are formula-safe: text starting with `=`, `+`, `-`, `@`, tab or
@@ -21,6 +22,7 @@ from pelatihan_cli.domain.cells import formula_safe, xml_legal
 from pelatihan_cli.importing.readers import EXTRA_CELLS
 
 ERROR_COLUMN = "error"
+WARNINGS_COLUMN = "warnings"
 
 
 
@@ -49,12 +51,15 @@ class RejectsWriter:
         self.error_column = ERROR_COLUMN
         while self.error_column in cols:
             self.error_column = "_" + self.error_column
+        self.warnings_column = WARNINGS_COLUMN
+        while self.warnings_column in cols:
+            self.warnings_column = "_" + self.warnings_column
         self.columns = cols
         self.count = 0
         if family == "csv":
             self._f = open(self.path, "w", encoding="utf-8-sig", newline="")
             self._csv = csv.writer(self._f, delimiter=delimiter or ",", lineterminator="\r\n")
-            self._csv.writerow([formula_safe(c) for c in cols] + [self.error_column])
+            self._csv.writerow([formula_safe(c) for c in cols] + [self.error_column, self.warnings_column])
         elif family == "jsonl":
             self._f = open(self.path, "w", encoding="utf-8", newline="\n")
         elif family == "xlsx":
@@ -62,7 +67,7 @@ class RejectsWriter:
 
             self._wb = Workbook(write_only=True)
             self._ws = self._wb.create_sheet("rejects")
-            self._ws.append([self._xl(c) for c in [*cols, self.error_column]])
+            self._ws.append([self._xl(c) for c in [*cols, self.error_column, self.warnings_column]])
         else:  # pragma: no cover - the readers only produce the three families
             raise ValueError(f"unknown rejects format {family!r}")
 
@@ -82,16 +87,18 @@ class RejectsWriter:
             cell.number_format = "DD/MM/YYYY"
         return cell
 
-    def write(self, row: dict, error: str) -> None:
+    def write(self, row: dict, error: str, warnings: str = "") -> None:
         self.count += 1
         if self.family == "csv":
-            self._csv.writerow([formula_safe(_text(row.get(c))) for c in self.columns] + [formula_safe(error)])
+            self._csv.writerow([formula_safe(_text(row.get(c))) for c in self.columns]
+                               + [formula_safe(error), formula_safe(warnings)])
         elif self.family == "jsonl":
             obj = {k: v for k, v in row.items() if k != EXTRA_CELLS}
             obj[self.error_column] = error
+            obj[self.warnings_column] = warnings
             self._f.write(json.dumps(obj, ensure_ascii=False, default=_text) + "\n")
         else:
-            self._ws.append([self._xl(row.get(c)) for c in self.columns] + [self._xl(error)])
+            self._ws.append([self._xl(row.get(c)) for c in self.columns] + [self._xl(error), self._xl(warnings)])
 
     def close(self) -> None:
         if self.family == "xlsx":

@@ -14,21 +14,26 @@ the value and the reason, in file order.
 - on_error='abort' (default): any bad row rolls everything back; every bad row is listed.
 - on_error='skip': the good rows are committed; bad rows go to the rejects file.
 - dry_run: everything is checked (capacity included) and then rolled back.
-- allow_outside / accept_nik_mismatch: the escape hatches of `participant enroll`, for
-  every row of the file; each use is recorded on the row's enrollment/participant and
-  counted in the audit row.
+- overrides name their rows: `accept_nik_mismatch_for`, `allow_outside_for` and
+  `accept_name_change_for` take row numbers or NIKs (importing.overrides); each use is
+  recorded on the row's enrollment/participant and listed (masked NIK, row) in the audit
+  row. The bare `allow_outside` / `accept_nik_mismatch` of `participant enroll` would
+  cover a whole file: they are refused, naming the rows that would need them.
+- warnings are data (importing.report.Warnings): never dropped, grouped for the table,
+  every one in the JSON with its row, column and value, and in the rejects file.
 
 Rows go only to sessions of one programme (`programme`, else the programme of --session,
 else the default programme): a row never lands in another programme, and a session id
 of another programme in a row is refused naming both.
 
-Which session a row goes to: `session_id` (the --session option); else the row's
-session column; else the planned session of the row's kelurahan for the row's skill;
-else the kelurahan's planned sessions in date order, the first with a free seat (the
-first one, waitlisted, when all are full). When the kelurahan (or the kelurahan and skill)
-offers several sessions and the person is already active in one of them, that one is the
-row's session, so importing the same file again finds them there ('unchanged') instead of
-offering them another session's free seat (which the one-per-year rule would refuse).
+Which session a row goes to is the resolve stage, services/import_routing.Router: the
+--session option or the row's session column (a skill cell must agree with it), else the
+session of the track the row's skill cell names among its kelurahan's (the row's, or the
+file's with --kelurahan); no skill where the kelurahan has several tracks is refused
+unless `first_free_seat`. When the track offers several sessions and the person is
+already active in one of them, that one is the row's session, so importing the same file
+again finds them there ('unchanged'). The summary says where rows went: `skills` (each
+skill value -> track, with its rows) and `sessions` (enrolled / waitlisted per session).
 
 Speed: kelurahan, skills and planned sessions are read once; the duplicate-NIK check
 uses a temporary table (constant memory for a million rows), read and written once per
@@ -43,31 +48,29 @@ import itertools
 import json
 import os
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable
+from typing import Any, Callable, Sequence
 
 from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
-from pelatihan_cli.domain.names import name_key
-from pelatihan_cli.errors import Conflict, NotFound, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
 from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, map_headers, match_headers
-from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
 from pelatihan_cli.importing.participant_row import clean_participant_row
+from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import SUSPECT_SCAN_ROWS, cell_int, cell_text, nik_source, suspect_number_column
+from pelatihan_cli.importing.overrides import RowOverride
+from pelatihan_cli.importing.report import Tally, Warnings
 from pelatihan_cli.services import audit
-
-if TYPE_CHECKING:
-    from pelatihan_cli.services.enrollment import Enroller
+from pelatihan_cli.services.import_routing import Router
 
 ON_ERROR = ("abort", "skip")
-SUMMARY_KEYS = ("programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "warnings", "errors")
+SUMMARY_KEYS = ("programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "sessions",
+                "skills", "warnings", "errors")
 #: how often the progress callback is called (rows)
 PROGRESS_EVERY = 1000
 #: rows enrolled together (Enroller.enroll_many): one prefetch and one executemany per chunk
 CHUNK_ROWS = 500
-#: identical warnings from many rows are reported once with the count and first rows
-_WARNING_ROWS_SHOWN = 5
 #: the sessions a chunk's registered NIKs are active in (for rows whose session is chosen)
 _ACTIVE_SQL = (
     "SELECT p.nik, e.session_id FROM participant p JOIN enrollment e ON e.participant_id = p.id "
@@ -86,7 +89,12 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     rejected: int = 0
-    warnings: list[str] = field(default_factory=list)
+    #: per session: [{session_id, kelurahan, skill, enrolled, waitlisted}]
+    sessions: list[dict] = field(default_factory=list)
+    #: each distinct skill value -> the track it named: [{value, track, rows}]
+    skills: list[dict] = field(default_factory=list)
+    #: every warning: [{row | rows, column, value, message}]
+    warnings: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
     # not part of the JSON summary
     written: bool = False
@@ -97,119 +105,16 @@ class ImportSummary:
     programme: str | None = None
     #: what the reader skipped and why (title rows, column numbers, footer, sheets)
     notes: list[str] = field(default_factory=list)
+    #: the warnings for the table: identical messages in one line with their rows as ranges
+    warning_lines: list[str] = field(default_factory=list)
+    #: the file's kelurahan (--kelurahan), as resolved
+    kelurahan: str | None = None
+    #: (row problem, the override that would let it through: 'allow_outside', ...)
+    overridable: list[tuple[dict, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         """The summary object: exactly the keys of SUMMARY_KEYS."""
         return {k: getattr(self, k) for k in SUMMARY_KEYS}
-
-
-class _Warnings:
-    """Row warnings grouped by text: 'text (rows 2, 5, 9 and 40 more)'."""
-
-    def __init__(self) -> None:
-        self._rows: dict[str, list[int]] = {}
-        self._counts: dict[str, int] = {}
-
-    def add(self, text: str, row: int | None = None) -> None:
-        n = self._counts.get(text)
-        if n is None:
-            self._counts[text] = 1
-            self._rows[text] = [] if row is None else [row]
-        else:
-            self._counts[text] = n + 1
-            if row is not None and len(self._rows[text]) < _WARNING_ROWS_SHOWN:
-                self._rows[text].append(row)
-
-    def render(self) -> list[str]:
-        out = []
-        for text, n in self._counts.items():
-            rows = self._rows[text]
-            if not rows:
-                out.append(text)
-                continue
-            shown = ", ".join(map(str, rows))
-            more = n - len(rows)
-            label = "row" if n == 1 else "rows"
-            out.append(f"{text} ({label} {shown}{f' and {more} more' if more > 0 else ''})")
-        return out
-
-
-class _Sessions:
-    """Planned sessions, kelurahan and skills, read once for the whole file."""
-
-    def __init__(self, db: Database, enroller: Enroller, programme):
-        self.db = db
-        self.programme = programme
-        self.enrolled = enroller.enrolled_count  # seats taken, counting the rows enrolled before this one
-        self.kelurahan = enroller.kelurahan      # name or code -> (id, name); the Enroller's cached look-up
-        self.skill_by_key: dict[str, tuple[int, str]] = {
-            key: (sid, name) for sid, name, key in db.execute("SELECT id, name, name_key FROM skill")}
-        self.by_kel: dict[int, list[tuple[int, int, int]]] = {}   # kel -> [(session, skill, capacity)] by date
-        for sid, kid, skid, cap in db.execute(
-            "SELECT id, kelurahan_id, skill_id, capacity FROM session WHERE status = 'planned' "
-            "AND programme_id = ? ORDER BY start_date, id", [programme.id if programme else -1]
-        ):
-            self.by_kel.setdefault(kid, []).append((sid, skid, cap))
-        #: whether some kelurahan offers a choice (then a person's active session matters)
-        self.has_choice = any(len(v) > 1 for v in self.by_kel.values())
-        self._resolved: dict[tuple[str, str | None], int] = {}
-
-    def _first_free(self, candidates: list[tuple[int, int, int]], active: tuple[int, ...]) -> int:
-        """The candidate the person is already active in, else the first with a free seat,
-        else the first."""
-        for sid, _skill, _cap in candidates if active else ():
-            if sid in active:
-                return sid
-        for sid, _skill, cap in candidates:
-            if self.enrolled(sid) < cap:
-                return sid
-        return candidates[0][0]
-
-    def resolve(self, kel_text: str, skill_text: str | None, active: tuple[int, ...] = ()) -> int:
-        """The session for a row's kelurahan (and skill); an unambiguous answer is cached.
-        `active`: the sessions the row's person is already enrolled or waitlisted in."""
-        sid = self._resolved.get((kel_text, skill_text))
-        if sid is not None:
-            return sid
-        kid, kname = self.kelurahan(kel_text)
-        sessions = self.by_kel.get(kid, [])
-        if not sessions:
-            where = f" in {self.programme.name}" if self.programme else ""
-            raise ValidationError(f"Kelurahan {kname} has no planned session{where}; plan one (`pelatihan session plan`), "
-                                  "give the session id in a sesi column or with --session, or choose the programme "
-                                  "with --programme.", field="kelurahan", value=kel_text)
-        if skill_text is None:
-            if len(sessions) == 1:
-                self._resolved[(kel_text, skill_text)] = sessions[0][0]
-                return sessions[0][0]
-            return self._first_free(sessions, active)
-        skill = self.skill_by_key.get(name_key(skill_text))
-        matching = [s for s in sessions if skill is not None and s[1] == skill[0]]
-        if not matching:
-            offered = sorted({self._skill_name(s[1]) for s in sessions})
-            raise ValidationError(f"Kelurahan {kname} has no planned session for skill {skill_text!r} in this programme; "
-                                  f"its sessions are for {', '.join(offered)}.", field="skill", value=skill_text)
-        if len(matching) == 1:
-            self._resolved[(kel_text, skill_text)] = matching[0][0]
-            return matching[0][0]
-        return self._first_free(matching, active)
-
-    def check_programme(self, sid: int) -> int:
-        """A session id given in the file or with --session must belong to the programme."""
-        row = self.db.execute("SELECT p.id, p.name FROM session s JOIN programme p ON p.id = s.programme_id "
-                              "WHERE s.id = ?", [sid]).fetchone()
-        if row is not None and self.programme is not None and row[0] != self.programme.id:
-            raise ValidationError(
-                f"session {sid} belongs to programme {row[1]!r}, not {self.programme.name!r}, which this import "
-                f"fills; give --programme {row[0]} to import into that programme, or fix the session id.",
-                field="session", value=sid)
-        return sid
-
-    def _skill_name(self, skill_id: int) -> str:
-        for sid, name in self.skill_by_key.values():
-            if sid == skill_id:
-                return name
-        return str(skill_id)
 
 
 def _programme(db: Database, programme: str | None, session_id: int | None):
@@ -246,6 +151,11 @@ def import_participants(
     allow_outside: bool = False,
     accept_nik_mismatch: bool = False,
     programme: str | None = None,
+    kelurahan: str | None = None,
+    first_free_seat: bool = False,
+    accept_nik_mismatch_for: Sequence[str] = (),
+    allow_outside_for: Sequence[str] = (),
+    accept_name_change_for: Sequence[str] = (),
     include_hidden: bool = False,
     all_sheets: bool = False,
 ) -> ImportSummary:
@@ -255,8 +165,23 @@ def import_participants(
 
     if on_error not in ON_ERROR:
         raise ValidationError(f"--on-error must be abort or skip, not {on_error!r}.", field="on_error", value=on_error)
+    overrides = {
+        "accept_nik_mismatch": RowOverride("--accept-nik-mismatch-for", accept_nik_mismatch_for),
+        "allow_outside": RowOverride("--allow-outside-for", allow_outside_for),
+        "accept_name_change": RowOverride("--accept-name-change-for", accept_name_change_for),
+    }
+    if allow_outside or accept_nik_mismatch:
+        _refuse_bare_overrides(db, source, allow_outside=allow_outside, accept_nik_mismatch=accept_nik_mismatch,
+                               again=dict(input_format=input_format, sheet=sheet, session_id=session_id, today=today,
+                                          programme=programme, include_hidden=include_hidden, all_sheets=all_sheets,
+                                          kelurahan=kelurahan, first_free_seat=first_free_seat,
+                                          accept_nik_mismatch_for=accept_nik_mismatch_for,
+                                          allow_outside_for=allow_outside_for,
+                                          accept_name_change_for=accept_name_change_for))
     summary = ImportSummary(dry_run=dry_run, on_error=on_error, source=str(source))
-    warnings = _Warnings()
+    warnings = Warnings()
+    tally = Tally()
+    placed = True   # False when the rows were rolled back: no session holds them
     # locate (importing.readers): the header under a title block, hidden rows left out,
     # merged cells filled, the table's end (totals, signature) not read as participants
     src = open_rows(source, input_format, sheet, expect=PARTICIPANT_TABLE, include_hidden=include_hidden,
@@ -292,16 +217,37 @@ def import_participants(
         ncols = len(src.columns)
         numeric_nik_rows = 0   # JSON numbers accepted as their digits
         nik_kind = nik_source(src.format)
-        opts = EnrollOptions(allow_outside=allow_outside, accept_nik_mismatch=accept_nik_mismatch)
-        counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
-        exceptions = {"outside_domicile": 0, "nik_mismatch_accepted": 0}
-        errors = summary.errors
+        ov_mismatch, ov_outside, ov_name = (overrides["accept_nik_mismatch"], overrides["allow_outside"],
+                                            overrides["accept_name_change"])
 
-        def reject(rowno: int, row: dict, problems: list[dict]) -> None:
+        def options(rowno: int, key: str | None) -> EnrollOptions:
+            """The row's options: the overrides that name it (its row number or NIK)."""
+            return EnrollOptions(accept_nik_mismatch=ov_mismatch.covers(rowno, key),
+                                 allow_outside=ov_outside.covers(rowno, key),
+                                 accept_name_change=ov_name.covers(rowno, key), override_for=str(rowno))
+        counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
+        exceptions = {"outside_domicile": 0, "nik_mismatch_accepted": 0, "name_change_accepted": 0}
+        errors = summary.errors
+        overridable = summary.overridable
+
+        def reject(rowno: int, row: dict, problems: list[dict], notes: list = ()) -> None:
             errors.extend(problems)
             summary.rejected += 1
+            for w in notes:  # found before the refusal: reported with the row's error
+                note(rowno, row, w)
             if rejects_writer is not None:
-                rejects_writer.write(row, "; ".join(p["message"] for p in problems))
+                rejects_writer.write(row, "; ".join(p["message"] for p in problems), "; ".join(notes))
+
+        def note(rowno: int, row: dict, w: str) -> None:
+            """A warning of the Enroller's (eligibility.Note: with its field and value) for this row."""
+            fld = getattr(w, "field", None)
+            col = None
+            if fld is not None:
+                col = "--session" if fld == "session" and session_id is not None else field_column.get(fld, fld)
+            value = row.get(col) if col in row else getattr(w, "value", None)
+            if value is not None and not isinstance(value, (str, int, float, bool)):
+                value = cell_text(value)
+            warnings.add(w, rowno, col, value)
 
         def problem(rowno: int, field_name: str | None, value: Any, message: str, column: str | None = None) -> dict:
             if column is None and field_name is not None:
@@ -345,7 +291,9 @@ def import_participants(
                     enroller.session(session_id)  # an unknown --session: one error, before any row
                 prog = _programme(db, programme, session_id)
                 summary.programme = prog.name if prog else None
-                sessions = _Sessions(db, enroller, prog)
+                sessions = Router(db, enroller, prog, kelurahan=kelurahan, first_free_seat=first_free_seat)
+                if sessions.bound is not None:
+                    summary.kelurahan = sessions.bound[1]
                 if session_id is not None:
                     sessions.check_programme(session_id)
                 total = src.total
@@ -356,18 +304,21 @@ def import_participants(
                 active_by_nik: dict[str, tuple[int, ...]] = {}   # this chunk's registered people
 
                 def resolver(row: dict, kel: str | None, sess_col: str | None, skill_col: str | None,
-                             key: str | None) -> Callable[[], int]:
-                    def resolve() -> int:  # called by the Enroller in row order: it sees the seats taken
+                             key: str | None, chosen: list) -> Callable[[], int]:
+                    """The row's session, chosen when its turn comes (it sees the seats taken);
+                    `chosen` receives (skill value, track) for the summary."""
+                    def resolve() -> int:
+                        skill = cell_text(row.get(skill_col)) if skill_col else None
+                        if session_id is not None:
+                            chosen[:] = [skill, sessions.given(session_id, skill, via="--session")]
+                            return session_id
                         sid = cell_int(row.get(sess_col), field="session") if sess_col else None
                         if sid is not None:
                             sessions.check_programme(sid)
-                        if sid is None:
-                            if kel is None:
-                                raise ValidationError(
-                                    "no session for this row: give --session, or a sesi (session id) or "
-                                    "kelurahan column (with pelatihan for the skill).", field="session", value=None)
-                            sid = sessions.resolve(kel, cell_text(row.get(skill_col)) if skill_col else None,
-                                                   active_by_nik.get(key, ()) if key is not None else ())
+                            chosen[:] = [skill, sessions.given(sid, skill, via=f"session column {sess_col!r}")]
+                            return sid
+                        sid, track = sessions.route(kel, skill, active_by_nik.get(key, ()) if key is not None else ())
+                        chosen[:] = [skill, track]
                         return sid
                     return resolve
 
@@ -380,7 +331,7 @@ def import_participants(
                         [json.dumps(keys)]).fetchall()) if keys else {}
                     fresh = []
                     items = []
-                    for rowno, row, problems, key, person, session in chunk:
+                    for rowno, row, problems, key, person, session, _chosen in chunk:
                         if key is not None:
                             first = first_row.get(key)
                             if first is None:
@@ -390,30 +341,46 @@ def import_participants(
                                 problems.append(problem(rowno, "nik", person.nik,
                                                         f"NIK {person.nik!r} is a duplicate of row {first}."))
                         if not problems:
-                            items.append((person, session, opts))
+                            items.append((person, session, options(rowno, key)))
                     if fresh:
                         conn.executemany("INSERT INTO _import_nik (nik, row) VALUES (?, ?)", fresh)
                     active_by_nik.clear()
-                    if session_id is None and sessions.has_choice and fresh:
+                    if sessions.has_choice and fresh:
                         for k, sid in conn.execute(_ACTIVE_SQL, [json.dumps([k for k, _ in fresh])]):
                             active_by_nik[k] = (*active_by_nik.get(k, ()), sid)
                     outcomes = iter(enroller.enroll_many(items))
-                    for rowno, row, problems, _key, _person, _session in chunk:
+                    for rowno, row, problems, key, _person, _session, chosen in chunk:
                         if problems:
                             reject(rowno, row, problems)
                             continue
                         sid, result = next(outcomes)
+                        if chosen:
+                            tally.skill(chosen[0], chosen[1])
                         if result.__class__ is EnrollResult:
                             counts[result.status] += 1
-                            if result.outside_domicile or result.nik_mismatch_accepted:
-                                exceptions["outside_domicile"] += result.outside_domicile
-                                exceptions["nik_mismatch_accepted"] += result.nik_mismatch_accepted
+                            if result.outside_domicile or result.nik_mismatch_accepted or result.name_change_accepted:
+                                for what, ov, used in (("outside_domicile", ov_outside, result.outside_domicile),
+                                                       ("nik_mismatch_accepted", ov_mismatch,
+                                                        result.nik_mismatch_accepted),
+                                                       ("name_change_accepted", ov_name, result.name_change_accepted)):
+                                    if used:
+                                        exceptions[what] += 1
+                                        ov.used(rowno, key)
+                            s = enroller.session(sid)
+                            tally.session(s.id, s.kelurahan, s.skill, result.status)
+                            if sessions.bound is not None and s.kelurahan_id != sessions.bound[0]:
+                                warnings.add(f"placed in {s.label}, outside the file's kelurahan "
+                                             f"{sessions.bound[1]} (--kelurahan)", rowno, "session", s.id)
                             for w in result.warnings:
-                                warnings.add(w, rowno)
+                                note(rowno, row, w)
                         elif isinstance(result, ValidationError):
-                            reject(rowno, row, [problem(rowno, result.field, _cell_value(row, result), str(result))])
+                            p = problem(rowno, result.field, _cell_value(row, result), str(result))
+                            if result.override:
+                                overridable.append((p, result.override))
+                            reject(rowno, row, [p], getattr(result, "warnings", ()))
                         elif isinstance(result, (Conflict, NotFound)):
-                            reject(rowno, row, [_session_problem(rowno, row, sid, str(result))])
+                            reject(rowno, row, [_session_problem(rowno, row, sid, str(result))],
+                                   getattr(result, "warnings", ()))
                         else:
                             reject(rowno, row, [problem(rowno, None, None, str(result))])
                     chunk.clear()
@@ -455,12 +422,14 @@ def import_participants(
                     numeric_nik_rows += cells.nik_was_number
                     nik, kel = cells.nik, cells.kelurahan
                     person = PersonInput(
-                        nik or "", cells.name or "", cells.birth_date, cells.sex, cells.address, kel,
+                        nik or "", cells.name or "", cells.birth_date, cells.sex, cells.address,
+                        kel if kel is not None or sessions.bound is None else kelurahan,
                         cells.phone, cells.ak1_number, cells.ak1_date,
                     )
                     key = None if nik is None else _nik_key(nik)
-                    session = session_id if session_id is not None else resolver(row, kel, c_sess, c_skill, key)
-                    chunk.append((rowno, row, problems, key, person, session))
+                    chosen: list = []
+                    session = resolver(row, kel, c_sess, c_skill, key, chosen)
+                    chunk.append((rowno, row, problems, key, person, session, chosen))
                     if len(chunk) >= CHUNK_ROWS:
                         enroll_chunk()
                 enroll_chunk()
@@ -477,6 +446,9 @@ def import_participants(
                         'and write NIKs as strings ("3375...").')
                 for k, v in counts.items():
                     setattr(summary, k, v)
+                for ov in overrides.values():
+                    for v in ov.unused():
+                        warnings.add(f"{ov.option} {v}: no row needed it there; nothing was accepted for it.")
                 conn.execute("DROP TABLE IF EXISTS temp._import_nik")
                 if dry_run or (errors and on_error == "abort"):
                     raise _Rollback
@@ -487,18 +459,57 @@ def import_participants(
                     "read": n, "enrolled": counts["enrolled"], "waitlisted": counts["waitlisted"],
                     "updated": counts["updated"], "unchanged": counts["unchanged"], "rejected": summary.rejected,
                     **{k: v for k, v in exceptions.items() if v},
+                    **{f"{k}_for": ov.applied for k, ov in overrides.items() if ov.applied},
+                    **({"kelurahan": summary.kelurahan} if summary.kelurahan else {}),
                 })
                 summary.written = True
         except _Rollback:
             if not dry_run and not nothing_to_write:
                 # nothing was written: only read and rejected keep their meaning
                 summary.enrolled = summary.waitlisted = summary.updated = summary.unchanged = 0
+                placed = False
     finally:
         if rejects_writer is not None:
             rejects_writer.close()
         src.close()
-    summary.warnings = warnings.render()
+    summary.warnings = warnings.objects()
+    summary.warning_lines = warnings.lines()
+    summary.sessions = tally.sessions() if placed else []
+    summary.skills = tally.skills()
     return summary
+
+
+#: the bare escape hatches of `participant enroll` and the import option that names rows
+_BARE = {"allow_outside": ("--allow-outside", "--allow-outside-for"),
+         "accept_nik_mismatch": ("--accept-nik-mismatch", "--accept-nik-mismatch-for")}
+
+
+def _refuse_bare_overrides(db: Database, source, *, allow_outside: bool, accept_nik_mismatch: bool,
+                           again: dict) -> None:
+    """--allow-outside / --accept-nik-mismatch would cover every row of a file (one flag
+    once let 12 swapped birth dates through): refused, naming the rows they would cover,
+    found by checking the file without them (nothing is written)."""
+    given = [k for k, on in (("allow_outside", allow_outside), ("accept_nik_mismatch", accept_nik_mismatch)) if on]
+    flags = " and ".join(_BARE[k][0] for k in given)
+    per_row = " / ".join(f"{_BARE[k][1]} ROW" for k in given)
+    head = (f"{flags} would cover every row of the file; an import names the rows (or NIKs) it accepts: "
+            f"{per_row} (repeatable).")
+    if str(source) == "-":
+        raise ValidationError(f"{head} Import without it to see which rows need it.", field=given[0], value=None)
+    checked = import_participants(db, source, on_error="skip", dry_run=True, **again)
+    needed = [(e, k) for e, k in checked.overridable if k in given]
+    if not needed:
+        raise ValidationError(f"{head} No row of this file needs it: drop {flags}.", field=given[0], value=None)
+    from pelatihan_cli.importing.report import row_ranges
+
+    by_flag = {k: sorted({e["row"] for e, o in needed if o == k}) for k in given}
+    covered = "; ".join(f"{_BARE[k][0]} row{'s' if len(r) > 1 else ''} {row_ranges(r)}"
+                        for k, r in by_flag.items() if r)
+    example = " ".join(f"{_BARE[k][1]} {min(e['row'] for e, o in needed if o == k)}" for k in given
+                       if any(o == k for _, o in needed))
+    raise RowErrors(f"{head} It would cover {covered} (below): check each row, and name only those whose KTP "
+                    f"really differs or who may train outside their kelurahan, e.g. {example}.",
+                    [e for e, _ in needed])
 
 
 def _nik_key(nik: str) -> str:

@@ -192,12 +192,15 @@ def emit(
     title: str | None = None,
     table_columns: Sequence[str] | None = None,
     empty_message: str | None = None,
+    drop: Sequence[str] = (),
+    wide: bool = False,
 ) -> None:
     """Print rows as a rich table, CSV or JSON.
 
     JSON is a list of objects with the rows' keys; CSV has the same columns (`columns`,
     default: the keys of the first row). The table shows `table_columns` (default
-    `columns`) with `headers` as titles."""
+    `columns`) with `headers` as titles; on a narrow terminal the columns of `drop` go
+    first (in that order) unless `wide` (see print_table)."""
     fmt = OutputFormat(fmt)
     rows = list(rows)
     if columns is None:
@@ -211,10 +214,46 @@ def emit(
     if not rows and empty_message:
         err_console().print(empty_message)
         return
-    print_table(rows, table_columns or columns, headers=headers, title=title)
+    print_table(rows, table_columns or columns, headers=headers, title=title, drop=drop, wide=wide)
 
 
-NO_WRAP_COLUMNS = {"nik", "phone", "code", "date", "start_date", "end_date", "seats", "at"}
+#: columns people compare: never wrapped, never cut (NIK, phone, codes, dates)
+NO_WRAP_COLUMNS = {"nik", "phone", "code", "date", "start_date", "end_date", "seats", "at", "dates", "from", "to",
+                   "issued_on", "number"}
+
+WideOption = Annotated[bool, typer.Option("--wide", help="Show every column, even on a narrow terminal.")]
+
+
+def min_width(column: str, natural: int, header: str) -> int:
+    """How narrow a column may get: whole for identifiers and dates; others wrap at
+    words, but never narrower than the longest word of their header."""
+    if column in NO_WRAP_COLUMNS:
+        return natural
+    longest_word = max((len(w) for w in header.split()), default=1)
+    return max(min(natural, 8), longest_word)
+
+
+def fit_columns(columns: Sequence[str], natural: dict[str, int], width: int, drop: Sequence[str],
+                labels: dict[str, str] | None = None) -> list[str]:
+    """The columns that fit `width`: those of `drop` go first, in that order, until the
+    whole columns (identifiers, dates) plus a readable share for the others fit."""
+    shown = list(columns)
+    labels = labels or {}
+
+    def need(cols: list[str]) -> int:
+        # borders and padding: 3 per column + 1
+        return 1 + sum(3 + min_width(c, natural[c], labels.get(c, c)) for c in cols)
+
+    for c in drop:
+        if need(shown) <= width:
+            break
+        if c in shown:
+            shown.remove(c)
+    # still too wide: text columns from the right go, but never the first one (the name)
+    text_cols = [c for c in shown if c not in NO_WRAP_COLUMNS]
+    while need(shown) > width and len(text_cols) > 1:
+        shown.remove(text_cols.pop())
+    return shown
 
 
 def print_table(
@@ -224,22 +263,39 @@ def print_table(
     headers: dict[str, str] | None = None,
     title: str | None = None,
     caption: str | None = None,
+    drop: Sequence[str] = (),
+    wide: bool = False,
 ) -> None:
-    from rich.table import Table
+    """A table that reads at 80 columns and stays usable at 60: NIK, phone, codes and
+    dates are never wrapped or cut; names and other text wrap at words (never '…');
+    numbers are right-aligned; when the terminal is too narrow the columns of `drop` are
+    left out first, in that order (`wide`: keep them all)."""
     from rich.markup import escape
+    from rich.table import Table
 
     headers = headers or {}
+    rows = list(rows)
+    label = {c: headers.get(c, c.replace("_", " ").capitalize()) for c in columns}
+    text = [[_cell(row.get(c)) for c in columns] for row in rows]
+    natural = {c: max([len(label[c])] + [len(line) for r in text for line in (r[i].splitlines() or [""])])
+               for i, c in enumerate(columns)}
+    shown = list(columns) if wide else fit_columns(columns, natural, console().width, drop, label)
+    numeric = {c for c in shown if rows and all(isinstance(r.get(c), (int, float)) and not isinstance(r.get(c), bool)
+                                               or r.get(c) is None for r in rows)}
     table = Table(title=title, caption=caption)
-    wide = console().width >= 100
-    for c in columns:
-        # identifiers and dates must stay whole: on a wide screen other columns give way;
-        # on a narrow one they fold onto a second line rather than lose their end to "…"
-        keep = c in NO_WRAP_COLUMNS
-        table.add_column(headers.get(c, c.replace("_", " ").capitalize()),
-                         no_wrap=keep and wide, overflow="fold" if keep else "ellipsis")
-    for row in rows:
-        table.add_row(*[escape(_cell(row.get(c))) for c in columns])
-    console().print(table)
+    for c in shown:
+        if c in NO_WRAP_COLUMNS:
+            table.add_column(label[c], no_wrap=True, min_width=natural[c])
+        else:
+            table.add_column(label[c], overflow="fold", justify="right" if c in numeric else "left",
+                             min_width=min_width(c, natural[c], label[c]))
+    index = [columns.index(c) for c in shown]
+    for r in text:
+        table.add_row(*[escape(r[i]) for i in index])
+    if wide:  # every column at its natural width, wider than the terminal if need be
+        console().print(table, width=max(console().width, 1 + sum(3 + natural[c] for c in shown)), crop=False)
+    else:
+        console().print(table)
 
 
 # --- programmes ------------------------------------------------------------------------

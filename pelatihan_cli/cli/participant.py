@@ -10,6 +10,7 @@ import typer
 
 from pelatihan_cli.cli._common import (
     FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, print_table, to_json, warn,
+    WideOption,
 )
 from pelatihan_cli.cli._guards import YesOption, confirm_or_fail
 
@@ -230,13 +231,14 @@ def participant_ak1(
 @app.command(name="list")
 def participant_list(
     ctx: typer.Context,
-    session: Annotated[Optional[int], typer.Option("--session", help="Only this session.")] = None,
-    kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", help="Only people living in this kelurahan.")] = None,
+    session: Annotated[Optional[int], typer.Option("--session", "-s", help="Only this session.")] = None,
+    kelurahan: Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Only people living in this kelurahan.")] = None,
     status: Annotated[Optional[Status], typer.Option("--status", help="Only this enrollment status.")] = None,
     search: Annotated[Optional[str], typer.Option("--search", help="Part of a name or NIK.")] = None,
     programme: Annotated[Optional[str], typer.Option(
         "--programme", "-p", help="Only enrollments in this programme (name, year or id); default: everyone.")] = None,
     show_nik: ShowNikOption = False,
+    wide: WideOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List participants with their enrollments (NIK, phone and birth date masked).
@@ -261,7 +263,8 @@ def participant_list(
     # the table leaves out the birth date (masked, and the age says what matters)
     emit(rows, fmt, columns=svc.LIST_COLUMNS, title=f"Participants · {chosen.name}" if chosen else "Participants",
          table_columns=[c for c in svc.LIST_COLUMNS if c not in ("birth_date", "completed", "programme")],
-         headers={"nik": "NIK", "session_id": "Session", "ak1_number": "AK1", "position": "Pos"},
+         headers={"nik": "NIK", "session_id": "Sesi", "ak1_number": "AK1", "position": "Pos", "attended": "Days"},
+         drop=["ak1_number", "position", "attended", "sex", "age", "kelurahan", "session_id"], wide=wide,
          empty_message="No participants match. Enroll with `pelatihan participant enroll SESSION --nik N --name NAME`.")
 
 

@@ -105,9 +105,8 @@ def _print_tables(sessions, blank) -> None:
     import datetime as dt
 
     from rich.markup import escape
-    from rich.table import Table
 
-    from pelatihan_cli.cli._common import console
+    from pelatihan_cli.cli._common import print_table
     from pelatihan_cli.domain.dates import format_long_id
     from pelatihan_cli.render.tables import rows_with_blanks
 
@@ -116,16 +115,11 @@ def _print_tables(sessions, blank) -> None:
         title = (f"Session {s['session_id']}: {s['skill']}, {s['kelurahan']} ({s['kecamatan']})\n"
                  f"{day}, day {s['day']} of {s['of_days']}; {s['venue'] or 'no venue'}; "
                  f"instructors: {', '.join(s['instructors']) or '-'}")
-        table = Table(title=escape(title), caption=f"{len(s['participants'])} enrolled")
-        table.add_column("No", justify="right", no_wrap=True)
-        table.add_column("Name", ratio=3)
-        table.add_column("NIK", no_wrap=True, min_width=16)
-        table.add_column("L/P", no_wrap=True)
-        table.add_column("Address", ratio=4)
-        table.add_column("Phone", no_wrap=True, min_width=14)
-        for p in rows_with_blanks(s["participants"], blank, erased_name="(erased)"):
-            table.add_row(*[escape(str(p.get(c) or "")) for c in TABLE_COLUMNS])
-        console().print(table)
+        rows = [{c: (p.get(c) if p.get(c) is not None else "") for c in TABLE_COLUMNS}
+                for p in rows_with_blanks(s["participants"], blank, erased_name="(erased)")]
+        # on a narrow screen the address goes first, then L/P; NIK and phone stay whole
+        print_table(rows, TABLE_COLUMNS, headers=TABLE_HEADERS, title=escape(title),
+                    caption=f"{len(s['participants'])} enrolled", drop=["address", "sex"])
 
 
 def _nothing(day, before, after, fmt, output, *, kelurahan, session) -> None:

@@ -9,7 +9,7 @@ import typer
 
 from pelatihan_cli.cli._common import (
     FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, to_json, warn,
-    day_words,
+    day_words, WideOption,
 )
 from pelatihan_cli.cli._guards import NewOption, YesOption, confirm_or_fail
 
@@ -32,7 +32,7 @@ def _summary(s: dict) -> str:
     return f"session {s['id']}: {s['kelurahan']}, {s['skill']}, {days}, capacity {s['capacity']}{who}"
 
 
-def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str) -> None:
+def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str, wide: bool = False) -> None:
     if fmt is OutputFormat.table:
         # a table for people: compact dates and seats, so it reads in 80 columns
         from pelatihan_cli.domain.dates import format_days_compact
@@ -40,7 +40,7 @@ def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str) 
         rows = [{**r, "dates": format_days_compact(r["days"]), "seats": f"{r['enrolled']}/{r['capacity']}"}
                 for r in rows]
     emit(rows, fmt, columns=COLUMNS, table_columns=TABLE_COLUMNS, title=title, empty_message=empty,
-         headers={"waitlisted": "Wait"})
+         headers={"waitlisted": "Wait"}, drop=["waitlisted", "instructors", "status"], wide=wide)
 
 
 @app.command(name="plan")
@@ -97,6 +97,7 @@ def session_list(
     status: Annotated[Optional[str], typer.Option("--status", help="planned, running, done or cancelled.")] = None,
     programme: ProgrammeOption = None,
     all_programmes: Annotated[bool, typer.Option("--all-programmes", help="Sessions of every programme.")] = False,
+    wide: WideOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List sessions by first training day: those of one programme (--programme, default the
@@ -116,7 +117,7 @@ def session_list(
     rows = sessions.list_sessions(db, date=date, start=start, end=end, kelurahan=kelurahan, status=status,
                                   programme_id=chosen.id if chosen else None, kecamatan=kecamatan, kabupaten=kabupaten)
     title = f"Sessions · {chosen.name}" if chosen else "Sessions"
-    _emit_sessions(rows, fmt, title, "No sessions match. Plan one with `pelatihan session plan`.")
+    _emit_sessions(rows, fmt, title, "No sessions match. Plan one with `pelatihan session plan`.", wide)
 
 
 @app.command(name="show")

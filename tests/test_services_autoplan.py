@@ -166,3 +166,19 @@ def test_venue_from_the_template_or_the_request(demo_db, tmp_path):
     assert venues == {"Medono": "Aula Kelurahan Medono", "Klego": "Balai RW 3 Klego"}
     rows = demo_db.execute("SELECT venue FROM session ORDER BY venue").fetchall()
     assert rows == [("Aula Kelurahan Medono",), ("Balai RW 3 Klego",)]
+
+
+def test_archived_instructors_plan_nothing_and_a_skill_typo_gets_did_you_mean(demo_db, tmp_path, monkeypatch):
+    # Lina Marlina taught a 2023 session, then was removed: archived, kept on that session
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")
+    old = sessions.plan(demo_db, "Medono", "Merajut", "2023-07-03", instructors=["Lina Marlina"])
+    instructors.remove(demo_db, "Lina Marlina")
+    assert demo_db.execute("SELECT archived_at IS NOT NULL FROM instructor WHERE name = 'Lina Marlina'").fetchone() == (1,)
+    r = plan_demo(demo_db)
+    assert "Lina Marlina" not in {n for s in r["sessions"] for n in s["instructors"]}
+    assert sessions.get_session(demo_db, old["id"])["instructors"] == ["Lina Marlina"]
+    f = tmp_path / "req.csv"
+    f.write_text("kelurahan,skill\nMedono,Merajutt\n", encoding="utf-8")
+    with pytest.raises(RowErrors) as e:
+        autoplan.auto_plan(demo_db, "2025-07-01", "2025-08-27", f)
+    assert "no instructor teaches 'Merajutt'. Did you mean 'Merajut'?" in e.value.errors[0]["message"]

@@ -4,6 +4,7 @@ one, using the pure algorithm in domain/autoplan.py."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import defaultdict
 from pathlib import Path
 
@@ -26,7 +27,10 @@ def _read_requests(db: Database, path: Path | str, default_capacity: int) -> lis
     from pelatihan_cli.importing.table_file import read_rows
 
     rows = read_rows(path, required=["kelurahan", "skill"], known=REQUEST_COLUMNS)
-    taught = {r[0] for r in db.execute("SELECT DISTINCT skill_id FROM instructor_skill")}
+    # archived instructors (who taught sessions now done, then were removed) plan nothing
+    taught = {r[0] for r in db.execute(
+        "SELECT DISTINCT x.skill_id FROM instructor_skill x JOIN instructor i ON i.id = x.instructor_id "
+        "WHERE i.archived_at IS NULL")}
     if rows and not taught:
         # one line instead of the same complaint on every row
         raise ValidationError(
@@ -44,9 +48,15 @@ def _read_requests(db: Database, path: Path | str, default_capacity: int) -> lis
             name = skills_service.clean_skill(value)
             skill = skills_service.find(db, name)
             if skill is None or skill.id not in taught:
+                from pelatihan_cli.domain.names import did_you_mean
+
+                known = [r[0] for r in db.execute(
+                    "SELECT s.name FROM skill s WHERE s.id IN (SELECT value FROM json_each(?))",
+                    [json.dumps(sorted(taught))])]
+                hint = did_you_mean(name, known) if skill is None else ""
                 raise ValidationError(
-                    f"no instructor teaches {name!r}; add one (pelatihan instructor add NAME --skill {name!r}) "
-                    "or import data/instructors_2024.csv first")
+                    f"no instructor teaches {name!r}.{hint} Fix the row, or add an instructor "
+                    f"(pelatihan instructor add NAME --skill {name!r}) or import data/instructors_2024.csv first")
             column, value = "capacity", raw.get("capacity") or default_capacity
             cap = sessions.positive_int(value, "Capacity", "capacity")
             if (k.id, skill.id) in seen:
@@ -88,7 +98,7 @@ def _problem(db: Database, wd: list[dt.date], days: int, max_per_day: int) -> al
         teaches[iid].add(str(sid))
     instructors = [
         algo.Instructor(name=r[1], skills=frozenset(teaches.get(r[0], ())), sort_key=r[2])
-        for r in db.execute("SELECT id, name, name_key FROM instructor ORDER BY name_key")
+        for r in db.execute("SELECT id, name, name_key FROM instructor WHERE archived_at IS NULL ORDER BY name_key")
     ]
     return algo.Problem(working_days=wd, days=days, max_per_day=max_per_day, instructors=instructors,
                         events_on_day=events_on_day, busy=busy, load=load)

@@ -215,7 +215,7 @@ app = typer.Typer(
     help="Run a city's short job-training programme (kelurahan, sessions, participants, rosters) from one SQLite file.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion (bash, zsh, fish, PowerShell)
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 

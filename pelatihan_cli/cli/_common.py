@@ -300,8 +300,14 @@ def print_table(
 
 # --- programmes ------------------------------------------------------------------------
 
+def _complete_programme(ctx, incomplete):
+    from pelatihan_cli.cli import _complete
+
+    return _complete.programme(ctx, incomplete)
+
+
 ProgrammeOption = Annotated[Optional[str], typer.Option(
-    "--programme", "-p",
+    "--programme", "-p", autocompletion=_complete_programme,
     help="Programme: name, year or id (default: the pinned current_programme, else the one running "
          "today, else the most recent; see `pelatihan programme list`).")]
 

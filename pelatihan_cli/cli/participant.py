@@ -27,7 +27,14 @@ class Status(str, enum.Enum):
     cancelled = "cancelled"
 
 
-SessionArg = Annotated[int, typer.Argument(help="Session number (see `pelatihan session list`).", show_default=False)]
+def _complete_session(ctx, incomplete):
+    from pelatihan_cli.cli import _complete
+
+    return _complete.session(ctx, incomplete)
+
+
+SessionArg = Annotated[int, typer.Argument(help="Session number (see `pelatihan session list`).", show_default=False,
+                                           autocompletion=_complete_session)]
 NikArg = Annotated[str, typer.Argument(help="NIK, 16 digits (spaces and dots allowed).", show_default=False)]
 # the person's details, as enroll takes them and update corrects them
 BirthDateOpt = Annotated[Optional[str], typer.Option("--birth-date", help="Birth date; must match the NIK (default: from the NIK).")]

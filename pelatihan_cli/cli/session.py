@@ -7,6 +7,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
+from pelatihan_cli.cli import _complete
 from pelatihan_cli.cli._common import (
     FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, to_json, warn,
     day_words, WideOption,
@@ -46,13 +47,15 @@ def _emit_sessions(rows: list[dict], fmt: OutputFormat, title: str, empty: str, 
 @app.command(name="plan")
 def session_plan(
     ctx: typer.Context,
-    kelurahan: Annotated[str, typer.Argument(help="Kelurahan name (or code).")],
-    skill: Annotated[str, typer.Option("--skill", "-S", help="The skill taught, e.g. Merajut.")],
+    kelurahan: Annotated[str, typer.Argument(help="Kelurahan name (or code).", autocompletion=_complete.kelurahan)],
+    skill: Annotated[str, typer.Option("--skill", "-S", help="The skill taught, e.g. Merajut.",
+                                       autocompletion=_complete.skill)],
     start: StartOption,
     days: DaysOption = 2,
     capacity: CapacityOption = 20,
     venue: Annotated[Optional[str], typer.Option("--venue", help="Where it takes place.")] = None,
-    instructor: Annotated[Optional[List[str]], typer.Option("--instructor", "-i", help="Instructor; repeat for several.")] = None,
+    instructor: Annotated[Optional[List[str]], typer.Option("--instructor", "-i", help="Instructor; repeat for several.",
+                                                            autocompletion=_complete.instructor)] = None,
     weekends: WeekendsOption = False,
     any_skill: Annotated[bool, typer.Option("--any-skill", help="Allow instructors who do not teach the skill.")] = False,
     programme: Annotated[Optional[str], typer.Option(

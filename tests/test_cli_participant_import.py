@@ -355,7 +355,8 @@ def test_sample_participants_fill_the_2024_programme(cli, pekalongan_db, db_path
     assert (out["read"], out["enrolled"], out["waitlisted"], out["rejected"]) == (1080, 1080, 0, 0)
     # the synthetic kecamatan code 99 of every row: one grouped warning, not 1,080
     assert {w["message"] for w in out["warnings"] if "NIK" in w["message"]} == {SYNTHETIC}
-    assert sum(1 for w in out["warnings"] if w["message"] == SYNTHETIC) == 1080   # one per row, none dropped
+    (synthetic,) = [w for w in out["warnings"] if w["message"] == SYNTHETIC]
+    assert synthetic["rows"] == list(range(2, 1082)) and synthetic["column"] == "NIK"   # every row, none dropped
     r = cli("participant", "import", data / "sample_participants.csv", "--dry-run")
     assert f"Warning: {SYNTHETIC} (rows 2–1081)" in r.stderr   # the table: one line, every row
     db = open_db(db_path)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from typing import Iterable
@@ -216,6 +217,7 @@ def person_name_words(name: str) -> tuple[str, ...]:
     return tuple(words)
 
 
+@functools.lru_cache(maxsize=65536)
 def person_name_key(name: str) -> str:
     """One key for the ways of writing one full name ('Hj. Siti Aminah' and 'SITI AMINAH,
     S.Pd.'); unlike same_person_name a shorter name has another key."""

@@ -13,6 +13,7 @@ Pure data, no I/O.
 
 from __future__ import annotations
 
+from array import array
 from typing import Any, Iterable
 
 
@@ -44,7 +45,7 @@ class Warnings:
         key = (str(message), column, _hashable(value))
         rows = self._groups.get(key)
         if rows is None:
-            rows = self._groups[key] = []
+            rows = self._groups[key] = array("l")   # 8 bytes a row: a million rows' warning stays small
         if row is not None:
             rows.append(row)
 
@@ -60,16 +61,16 @@ class Warnings:
         for several rows with the same message, column and value."""
         out = []
         for (message, column, value), rows in self._groups.items():
-            obj: dict[str, Any] = {"rows": rows} if len(rows) > 1 else {"row": rows[0] if rows else None}
+            obj: dict[str, Any] = {"rows": list(rows)} if len(rows) > 1 else {"row": rows[0] if rows else None}
             obj.update(column=column, value=value, message=message)
             out.append(obj)
         return out
 
     def lines(self) -> list[str]:
         """Table output: one line per message, with every row it concerns as ranges."""
-        by_message: dict[str, list[int]] = {}
+        by_message: dict[str, array] = {}
         for (message, _column, _value), rows in self._groups.items():
-            by_message.setdefault(message, []).extend(rows)
+            by_message.setdefault(message, array("l")).extend(rows)
         out = []
         for message, rows in by_message.items():
             if not rows:

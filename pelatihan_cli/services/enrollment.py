@@ -241,9 +241,12 @@ class Enroller:
         # AK1 number key -> (participant id, nik, name) of its holder, or None: read per
         # chunk (_load_ak1) and kept up to date by this Enroller's own writes
         self._ak1: dict[str, tuple | None] = {}
-        # birth date -> [(nik, name)] of every registered person, for the possible-duplicate
-        # warning; read once by a batch (enroll_many), kept up to date by its new people
-        self._born: dict[str, list[tuple[str, str]]] | None = None
+        # the possible-duplicate warning: a batch (enroll_many) copies (birth date, name key,
+        # nik, name) of every registered person into an indexed temporary table once
+        # (constant Python memory), adds each chunk's new people, and looks a new person up
+        # by (birth date, name key); one `enroll` reads the people born that day
+        self._born = False
+        self._born_chunk: dict[tuple[str, str], tuple[str, str]] = {}
 
     # --- cached look-ups -------------------------------------------------------------
 
@@ -311,7 +314,7 @@ class Enroller:
             sex_text=person.sex, flag=opts.flag("--accept-nik-mismatch"))
         region = region_warning(nik.value, regions)
         return _Checked(nik, name, birth_in, sex_in, phone, address, ak1_number, ak1_date, birth, sex, mismatch,
-                        None if region is None else Note(region, "nik", person.nik))
+                        None if region is None else Note(region, "nik"))   # the same text for every row of a code
 
     def _decide(self, person: PersonInput, c: _Checked, s: SessionFacts, opts: EnrollOptions,
                 stored: _Stored | None, enrollments, warnings: list[str]) -> _Plan:
@@ -359,18 +362,13 @@ class Enroller:
             warnings.append(Note(f"NIK {mask_nik(c.nik.value)}: domicile {self.kelurahan_name(stored.kelurahan_id)} "
                                  f"-> {dom_name}.", "kelurahan", person.kelurahan))
         if stored is None:
-            key = None
-            for other_nik, other_name in self._same_birth(birth.isoformat()):
-                if other_nik == c.nik.value or not other_name:
-                    continue
-                key = key or person_name_key(c.name)
-                if person_name_key(other_name) == key:
-                    warnings.append(Note(
-                        f"possible duplicate: {other_name!r}, born {birth.isoformat()}, is registered with NIK "
-                        f"{mask_nik(other_nik)}; if they are one person, one NIK is wrong (correct it with "
-                        "`pelatihan participant update NIK --new-nik`, or `pelatihan participant merge`).",
-                        "nik", person.nik))
-                    break
+            twin = self._same_person(birth.isoformat(), c.name, c.nik.value)
+            if twin is not None:
+                warnings.append(Note(
+                    f"possible duplicate: {twin[1]!r}, born {birth.isoformat()}, is registered with NIK "
+                    f"{mask_nik(twin[0])}; if they are one person, one NIK is wrong (correct it with "
+                    "`pelatihan participant update NIK --new-nik`, or `pelatihan participant merge`).",
+                    "nik", person.nik))
 
         new = {
             "name": c.name,
@@ -471,21 +469,40 @@ class Enroller:
                 by_id[pid][1].append(tuple(enrollment))
         return out
 
-    def _same_birth(self, birth_iso: str) -> list[tuple[str, str]]:
-        """(nik, name) of the registered people born on that day: from the batch's table
-        when there is one, else one query."""
-        if self._born is not None:
-            return self._born.get(birth_iso, ())
-        return self.conn.execute("SELECT nik, name FROM participant WHERE birth_date = ? AND nik IS NOT NULL",
-                                 [birth_iso]).fetchall()
+    def _same_person(self, birth_iso: str, name: str, nik: str) -> tuple[str, str] | None:
+        """(nik, name) of a registered person with another NIK, born that day, whose full
+        name is this one (domain.names.person_name_key), or None."""
+        key = person_name_key(name)
+        if self._born:
+            hit = self._born_chunk.get((birth_iso, key))
+            if hit is not None and hit[0] != nik:
+                return hit
+            return self.conn.execute("SELECT nik, name FROM temp._pelatihan_born WHERE birth = ? AND key = ? "
+                                     "AND nik != ? LIMIT 1", [birth_iso, key, nik]).fetchone()
+        for other_nik, other_name in self.conn.execute(
+                "SELECT nik, name FROM participant WHERE birth_date = ? AND nik IS NOT NULL AND nik != ?",
+                [birth_iso, nik]):
+            if other_name and person_name_key(other_name) == key:
+                return other_nik, other_name
+        return None
 
     def _load_born(self) -> None:
-        if self._born is None:
-            born: dict[str, list[tuple[str, str]]] = {}
-            for birth, nik, name in self.conn.execute(
-                    "SELECT birth_date, nik, name FROM participant WHERE nik IS NOT NULL AND birth_date IS NOT NULL"):
-                born.setdefault(birth, []).append((nik, name))
-            self._born = born
+        if self._born:
+            return
+        conn = self.conn
+        conn.create_function("pelatihan_person_key", 1, person_name_key, deterministic=True)
+        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _pelatihan_born (birth TEXT, key TEXT, nik TEXT, name TEXT)")
+        conn.execute("CREATE INDEX IF NOT EXISTS temp._pelatihan_born_key ON _pelatihan_born (birth, key)")
+        conn.execute("DELETE FROM temp._pelatihan_born")
+        conn.execute("INSERT INTO temp._pelatihan_born SELECT birth_date, pelatihan_person_key(name), nik, name "
+                     "FROM participant WHERE nik IS NOT NULL AND birth_date IS NOT NULL AND name IS NOT NULL")
+        self._born = True
+
+    def _flush_born(self) -> None:
+        if self._born_chunk:
+            self.conn.executemany("INSERT INTO temp._pelatihan_born (birth, key, nik, name) VALUES (?, ?, ?, ?)",
+                                  [(b, k, n, nm) for (b, k), (n, nm) in self._born_chunk.items()])
+            self._born_chunk.clear()
 
     def _took_seat(self, plan: _Plan, session_id: int) -> None:
         counts = self._counts(session_id)
@@ -603,7 +620,7 @@ class Enroller:
                 stored = _Stored(pid, n["name"], n["birth_date"], n["sex"], n.get("address"), n["kelurahan_id"],
                                  n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
                                  n["nik_mismatch_accepted"], n["age_band"])
-                self._born.setdefault(n["birth_date"], []).append((key, n["name"]))
+                self._born_chunk.setdefault((n["birth_date"], person_name_key(n["name"])), (key, n["name"]))
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)
@@ -629,6 +646,7 @@ class Enroller:
 
         if not (new_people or updates or new_enrollments or rejoins or cards):
             return out
+        self._flush_born()
         conn = self.conn
         # A savepoint costs SQLite a sub-journal of every page the chunk touches (it made
         # imports ~40% slower). A chunk that only adds rows needs none: should the database

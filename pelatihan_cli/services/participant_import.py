@@ -244,7 +244,9 @@ def import_participants(
             col = None
             if fld is not None:
                 col = "--session" if fld == "session" and session_id is not None else field_column.get(fld, fld)
-            value = row.get(col) if col in row else getattr(w, "value", None)
+            value = getattr(w, "value", None)
+            if value is not None and col in row:
+                value = row[col]   # as the file holds it
             if value is not None and not isinstance(value, (str, int, float, bool)):
                 value = cell_text(value)
             warnings.add(w, rowno, col, value)

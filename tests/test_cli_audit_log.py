@@ -165,6 +165,13 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("participant.ak1", ["participant", "ak1", NIK_A, "--number", "AK1-1", "--date", "2024-07-03"]),
         ("attendance.mark", ["attendance", "mark", "1", "--day", "1", "--all"]),
         ("attendance.import", ["attendance", "import", tmp_path / "att.csv"]),
+        ("participant.update", ["participant", "update", NIK_A, "--birth-place", "Pekalongan",
+                                "--work-status", "belum bekerja"]),
+        ("certificate.issue", ["certificate", "issue", "1"]),
+        ("certificate.print", ["certificate", "print", "1", "-o", tmp_path / "sertifikat.pdf"]),
+        ("certificate.revoke", ["certificate", "revoke", "0001/PKW/DINPERINAKER/2024", "--reason", "uji"]),
+        ("followup.record", ["followup", "record", NIK_A, "--status", "wirausaha", "--since", "2024-07-10"]),
+        ("followup.import", ["followup", "import", tmp_path / "survey.csv"]),
         ("participant.move", ["participant", "move", NIK_B, "--to", "2", "--force", "--yes"]),
         ("participant.withdraw", ["participant", "withdraw", "2", NIK_B]),
         ("participant.erase", ["participant", "erase", NIK_B, "--yes"]),
@@ -173,6 +180,7 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("ops.restore", ["restore", tmp_path / "copy.db"]),
     ]
     (tmp_path / "att.csv").write_text(f"session,nik,day,hadir\n1,{NIK_A},2,ya\n")
+    (tmp_path / "survey.csv").write_text(f"Timestamp,NIK,Status pekerjaan\n2024/07/12 10:00:00,{NIK_A},Bekerja\n")
     (tmp_path / "people.csv").write_text(
         "nik,nama,kelurahan,session\n3375016203920003,Rina Lestari,Medono,1\n")
     for action, args in steps:

@@ -264,6 +264,8 @@ LAZY_GROUPS = {
     "participant": "pelatihan_cli.cli.participant",
     "attendance": "pelatihan_cli.cli.attendance",
     "report": "pelatihan_cli.cli.report",
+    "certificate": "pelatihan_cli.cli.certificate",
+    "followup": "pelatihan_cli.cli.followup",
 }
 LAZY_COMMANDS = {
     "init": "pelatihan_cli.cli.core",
@@ -278,7 +280,7 @@ LAZY_COMMANDS = {
 }
 ORDER = [
     "init", "info", "today", "config", "programme", "kelurahan", "region", "skill", "instructor", "holiday", "calendar",
-    "session", "participant", "attendance", "roster", "report", "backup", "restore", "export", "log",
+    "session", "participant", "attendance", "roster", "report", "certificate", "followup", "backup", "restore", "export", "log",
 ]
 
 

@@ -42,6 +42,11 @@ SexOpt = Annotated[Optional[str], typer.Option("--sex", help="L/P; must match th
 AddressOpt = Annotated[Optional[str], typer.Option("--address", help="Street address ('' clears it on update).")]
 KelurahanOpt = Annotated[Optional[str], typer.Option("--kelurahan", help="Kelurahan of domicile (default: as stored, else the session's).")]
 PhoneOpt = Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890 ('' clears it on update).")]
+BirthPlaceOpt = Annotated[Optional[str], typer.Option(
+    "--birth-place", help="Place of birth (tempat lahir), printed on certificates ('' clears it on update).")]
+WorkStatusOpt = Annotated[Optional[str], typer.Option(
+    "--work-status", help="Work status at registration: employed/bekerja, self-employed/wirausaha, "
+                          "seeking/belum bekerja, studying/melanjutkan ('' clears it on update).")]
 AllowOutside = Annotated[bool, typer.Option("--allow-outside", help="Allow a person living in another kelurahan (recorded).")]
 NoWaitlist = Annotated[bool, typer.Option("--no-waitlist", help="Refuse instead of waitlisting when the session is full.")]
 AcceptMismatch = Annotated[bool, typer.Option(
@@ -79,6 +84,8 @@ def participant_enroll(
     address: AddressOpt = None,
     kelurahan: KelurahanOpt = None,
     phone: PhoneOpt = None,
+    birth_place: BirthPlaceOpt = None,
+    work_status: WorkStatusOpt = None,
     allow_outside: AllowOutside = False,
     no_waitlist: NoWaitlist = False,
     accept_nik_mismatch: AcceptMismatch = False,
@@ -91,7 +98,7 @@ def participant_enroll(
     from pelatihan_cli.services import enrollment as svc
 
     person = svc.PersonInput(nik=nik, name=name, birth_date=birth_date, sex=sex, address=address,
-                             kelurahan=kelurahan, phone=phone)
+                             kelurahan=kelurahan, phone=phone, birth_place=birth_place, work_status=work_status)
     opts = svc.EnrollOptions(allow_outside=allow_outside, no_waitlist=no_waitlist,
                              accept_nik_mismatch=accept_nik_mismatch, accept_name_change=accept_name_change)
     result = svc.enroll(get_db(ctx), session_id, person, opts)
@@ -172,6 +179,8 @@ def participant_update(
     birth_date: BirthDateOpt = None,
     sex: SexOpt = None,
     kelurahan: KelurahanOpt = None,
+    birth_place: BirthPlaceOpt = None,
+    work_status: WorkStatusOpt = None,
     accept_nik_mismatch: AcceptMismatch = False,
     allow_outside: AllowOutside = False,
     new_nik: Annotated[Optional[str], typer.Option(
@@ -183,7 +192,8 @@ def participant_update(
 
     result = svc.update(get_db(ctx), nik, name=name, phone=phone, address=address, birth_date=birth_date,
                         sex=sex, kelurahan=kelurahan, accept_nik_mismatch=accept_nik_mismatch,
-                        allow_outside=allow_outside, new_nik=new_nik)
+                        allow_outside=allow_outside, new_nik=new_nik, birth_place=birth_place,
+                        work_status=work_status)
     _emit_result({"name": result.name, "changed": result.changed}, result.message(), fmt, result.warnings)
 
 

@@ -60,6 +60,8 @@ PARTICIPANT_ALIASES: dict[str, tuple[str, ...]] = {
               "pilihan_ketrampilan", "keterampilan_yang_dipilih", "sub_kejuruan"),
     "ak1_number": ("no_ak1", "ak1", "nomor_ak1", "ak1_number", "no_kartu_ak1", "kartu_kuning"),
     "ak1_date": ("tanggal_ak1", "tgl_ak1", "ak1_date"),
+    # at registration, for the tracer study ('pekerjaan' alone is an occupation, not a status)
+    "work_status": ("status_pekerjaan", "work_status", "status_kerja", "status_bekerja"),
 }
 
 #: headers that are known and deliberately ignored, with the reason the preview shows

@@ -37,7 +37,8 @@ class ParticipantCells:
     nik_was_number: bool = False     # a JSON number accepted as its digits (the caller warns)
     name: str | None = None
     birth_date: dt.date | None = None
-    birth_place: str | None = None   # carried for a later issue; not stored yet
+    birth_place: str | None = None   # tempat lahir (certificates)
+    work_status: str | None = None   # STATUS PEKERJAAN at registration, as typed (the Enroller reads it)
     sex: str | None = None
     address: str | None = None
     kelurahan: str | None = None
@@ -103,4 +104,5 @@ def clean_participant_row(row: Mapping[str, Any], mapping: Mapping[str, str], *,
     out.session = cell_text(raw("session"))
     out.skill = cell_text(raw("skill"))
     out.ak1_number = cell_text(raw("ak1_number"))
+    out.work_status = cell_text(raw("work_status"))
     return out

@@ -48,6 +48,8 @@ class PersonInput:
     phone: str | None = None
     ak1_number: str | None = None
     ak1_date: dt.date | None = None
+    birth_place: str | None = None   # tempat lahir, printed on certificates
+    work_status: str | None = None   # at registration: employed, self-employed, seeking, studying (or Indonesian)
 
 
 @dataclass
@@ -110,6 +112,8 @@ class _Stored:
     ak1_date: str | None
     nik_mismatch_accepted: int
     age_band: str | None
+    birth_place: str | None = None
+    work_status: str | None = None
 
 
 _SESSION_SQL = """
@@ -191,7 +195,7 @@ class _Plan:
 #: the participant's stored facts and enrollments, for one or many NIKs
 _FACTS_PARTICIPANT_SQL = (
     "SELECT id, nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, ak1_date, "
-    "nik_mismatch_accepted, age_band FROM participant WHERE nik IN (SELECT value FROM json_each(?))")
+    "nik_mismatch_accepted, age_band, birth_place, work_status FROM participant WHERE nik IN (SELECT value FROM json_each(?))")
 # an enrollment kept in a cancelled session reads as 'cancelled': history, not active
 _FACTS_ENROLLMENT_SQL = """
     SELECT e.participant_id, e.id, e.session_id, CASE WHEN e.cancelled = 1 THEN 'cancelled' ELSE e.status END,
@@ -204,7 +208,8 @@ _FACTS_ENROLLMENT_SQL = """
 """
 _PARTICIPANT_INSERT_SQL = (
     "INSERT INTO participant (id, nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, "
-    "ak1_date, nik_mismatch_accepted, age_band) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    "ak1_date, nik_mismatch_accepted, age_band, birth_place, work_status) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
 _ENROLLMENT_INSERT_SQL = (
     "INSERT INTO enrollment (id, participant_id, session_id, year, status, seq, outside_domicile) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -382,6 +387,13 @@ class Enroller:
             new["phone"] = c.phone
         if c.address is not None:
             new["address"] = c.address
+        # after the training (certificates, tracer study): given values only, like phone
+        if not _blank(person.birth_place):
+            new["birth_place"] = clean_text(person.birth_place, field="birth_place", limit=60)
+        if not _blank(person.work_status):
+            from pelatihan_cli.domain.outcomes import parse_work_status
+
+            new["work_status"] = parse_work_status(person.work_status, field="work_status")
         card = self._card(c, stored)
         changes = new if stored is None else {k: v for k, v in new.items() if getattr(stored, k) != v}
 
@@ -616,10 +628,12 @@ class Enroller:
                 n = plan.new
                 new_people.append((pid, key, n["name"], n["birth_date"], n["sex"], n.get("address"),
                                    n["kelurahan_id"], n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
-                                   n["nik_mismatch_accepted"], n["age_band"]))
+                                   n["nik_mismatch_accepted"], n["age_band"], n.get("birth_place"),
+                                   n.get("work_status")))
                 stored = _Stored(pid, n["name"], n["birth_date"], n["sex"], n.get("address"), n["kelurahan_id"],
                                  n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
-                                 n["nik_mismatch_accepted"], n["age_band"])
+                                 n["nik_mismatch_accepted"], n["age_band"], n.get("birth_place"),
+                                 n.get("work_status"))
                 self._born_chunk.setdefault((n["birth_date"], person_name_key(n["name"])), (key, n["name"]))
             elif plan.changes:
                 updates.append((pid, plan.changes))

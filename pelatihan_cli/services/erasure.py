@@ -1,9 +1,12 @@
 """Erasure of a participant's personal data (UU 27/2022, the right to deletion).
 
-Name, NIK, birth date, address and phone become NULL, and the AK1 card number is
+Name, NIK, birth date, birthplace, address and phone become NULL, the free texts of the
+person's follow-ups (business name, note) too, and the AK1 card number is
 replaced by '[erased]' (so that "AK1 made", which the summary counts, stays true);
 what the aggregate reports need stays: kelurahan, sex, age band, enrollments,
-attendance and the AK1 date. So report totals do not change. The age band is filled from the birth date before
+attendance, the AK1 date, certificates (numbers stay taken), the work status at
+registration and the follow-ups' status, dates and income band. So report totals,
+outcome counts included, do not change. The age band is filled from the birth date before
 the birth date goes. In the audit log, the command lines that name this person's
 (masked) NIK lose the values of --name, --address, --phone, --birth-date and --number.
 """
@@ -111,7 +114,7 @@ def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
         ).fetchone()
         band = band or _band_for(db, person.id, birth, today)
         db.execute(
-            """UPDATE participant SET nik = NULL, name = NULL, birth_date = NULL, address = NULL,
+            """UPDATE participant SET nik = NULL, name = NULL, birth_date = NULL, birth_place = NULL, address = NULL,
                    phone = NULL, nik_mismatch_accepted = 0, age_band = ?,
                    ak1_number = CASE WHEN ak1_number IS NULL THEN NULL ELSE ? END,
                    erased_at = strftime('%Y-%m-%dT%H:%M:%S', 'now'),
@@ -120,6 +123,8 @@ def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
             [band, ERASED_MARK, person.id],
         )
         ak1.erase_cards(db, person.id)  # numbers anonymised; cards and dates kept for the counts
+        # follow-ups stay counted (status, dates, band); their free texts may name the person
+        db.execute("UPDATE followup SET business = NULL, note = NULL WHERE participant_id = ?", [person.id])
         scrubbed = auditlog.scrub_person(db, person.nik, ERASED_MARK)
         counts = {"participants": 1, "enrollments_kept": person.enrollments, "withdrawn": len(withdrawn_from),
                   "promoted": len(promoted), "audit_entries_scrubbed": scrubbed}

@@ -1,7 +1,7 @@
 """`participant merge KEEP OTHER`: one person recorded twice (two NIKs) becomes one record.
 
-OTHER's enrollments (with their attendance, which hangs on the enrollment) and AK1 cards
-move to KEEP, then OTHER's participant row is deleted rather than anonymised: it never
+OTHER's enrollments (with their attendance and certificates, which hang on the
+enrollment), AK1 cards and follow-ups move to KEEP, then OTHER's participant row is deleted rather than anonymised: it never
 was a distinct person, and an anonymised row would still count as one in the reports.
 KEEP's values stay; KEEP's empty phone/address take OTHER's. Conflicts are refused before
 anything is written: both in one session, or both active in the same year.
@@ -67,12 +67,16 @@ def merge(db: Database, keep_nik: str, other_nik: str) -> dict:
                         "(SELECT number_key FROM ak1_card WHERE participant_id = ?)", [other, keep])
         cards = db.conn.execute("UPDATE ak1_card SET participant_id = ? WHERE participant_id = ?",
                                 [keep, other]).rowcount
+        followups = db.conn.execute("UPDATE followup SET participant_id = ? WHERE participant_id = ?",
+                                    [keep, other]).rowcount
         filled = [f for f in ("phone", "address") if p["keep"][f] is None and p["other"][f] is not None]
         for f in filled:
             db.conn.execute(f"UPDATE participant SET {f} = ? WHERE id = ?", [p["other"][f], keep])
         db.conn.execute("DELETE FROM participant WHERE id = ?", [other])
         audit.record(db, "participant.merge", {"participants_removed": 1, "enrollments": enrollments,
-                                               "attendance": attendance, "ak1_cards": cards, "filled": len(filled)})
+                                               "attendance": attendance, "ak1_cards": cards, "followups": followups,
+                                               "filled": len(filled)})
     return {"keep": p["keep"]["nik"], "merged": p["other"]["nik"], "name": p["keep"]["name"],
-            "enrollments": enrollments, "attendance": attendance, "ak1_cards": cards, "filled": filled,
+            "enrollments": enrollments, "attendance": attendance, "ak1_cards": cards, "followups": followups,
+            "filled": filled,
             "differences": p["differences"]}

@@ -427,6 +427,7 @@ def import_participants(
                         nik or "", cells.name or "", cells.birth_date, cells.sex, cells.address,
                         kel if kel is not None or sessions.bound is None else kelurahan,
                         cells.phone, cells.ak1_number, cells.ak1_date,
+                        birth_place=cells.birth_place, work_status=cells.work_status,
                     )
                     key = None if nik is None else _nik_key(nik)
                     chosen: list = []

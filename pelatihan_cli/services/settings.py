@@ -54,7 +54,7 @@ def _load_all_areas() -> None:
     # services register their own keys; import them so `config list` sees every key
     import importlib
 
-    for name in ("documents", "programmes", "clock"):
+    for name in ("documents", "programmes", "clock", "certificates", "followups"):
         try:
             importlib.import_module(f"pelatihan_cli.services.{name}")
         except ModuleNotFoundError:

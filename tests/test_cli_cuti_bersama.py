@@ -24,7 +24,7 @@ WARNING_END = ("package, so they count as working days here; once they are decre
 
 @pytest.fixture(autouse=True)
 def _today(monkeypatch):
-    monkeypatch.setenv("PELATIHAN_TODAY", "2025-06-02")
+    monkeypatch.setenv("PELATIHAN_TODAY", "2026-09-01")
 
 
 @pytest.fixture

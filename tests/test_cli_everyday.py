@@ -43,6 +43,7 @@ def test_ctrl_c_during_an_import_says_nothing_was_changed(tmp_path):
                               capture_output=True, text=True)
 
     assert run("init", "--pekalongan").returncode == 0
+    assert run("config", "set", "capacity_max", "100000").returncode == 0
     assert run("session", "plan", "Medono", "--skill", "Tas", "--start", "2024-07-02", "--capacity", "100000").returncode == 0
     lines = ["NIK,Nama,Kelurahan"]
     for i in range(1, 20001):
@@ -76,3 +77,29 @@ def test_ctrl_c_during_an_import_says_nothing_was_changed(tmp_path):
     assert conn.execute("SELECT count(*) FROM participant").fetchone()[0] == 0
     assert conn.execute("SELECT count(*) FROM audit_log WHERE action = 'participant.import'").fetchone()[0] == 0
     conn.close()
+
+
+@pytest.mark.parametrize("start, message", [
+    ("0001-01-01", "start 0001-01-01: dates of sessions, holidays and calendars must be in 2000–2100"),
+    ("2204-07-02", "start 2204-07-02: dates of sessions, holidays and calendars must be in 2000–2100"),
+    ("9999-12-30", "start 9999-12-30: dates of sessions, holidays and calendars must be in 2000–2100"),
+    ("2031-07-01", "start 2031-07-01 is more than 5 years after today (2024-06-03); check the year, or add --force"),
+])
+def test_session_dates_are_bounded(cli, pekalongan_db, monkeypatch, start, message):
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")
+    r = cli("session", "plan", "Medono", "--skill", "Tas", "--start", start)
+    assert r.exit_code == 1 and message in r.stderr and "internal error" not in r.stderr
+    assert pekalongan_db.execute("SELECT count(*) FROM session").fetchone()[0] == 0
+
+
+def test_far_plans_need_force_and_capacity_is_bounded(cli, pekalongan_db, monkeypatch):
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")
+    assert cli("session", "plan", "Medono", "--skill", "Tas", "--start", "2031-07-01", "--force").exit_code == 0
+    r = cli("session", "plan", "Medono", "--skill", "Buket", "--start", "2024-07-02", "--capacity", "100000000")
+    assert r.exit_code == 1
+    assert "Capacity 100000000 is more than 1000; check the number, or raise the limit" in r.stderr
+    assert cli("config", "set", "capacity_max", "5000").exit_code == 0
+    assert cli("session", "plan", "Medono", "--skill", "Buket", "--start", "2024-07-02", "--capacity", "5000").exit_code == 0
+    for args in (("holiday", "add", "1900-01-01", "x"), ("calendar", "--from", "2024-01-01", "--to", "9999-12-31")):
+        r = cli(*args)
+        assert r.exit_code == 1 and "must be in 2000–2100" in r.stderr

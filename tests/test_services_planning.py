@@ -24,6 +24,8 @@ def _before_the_2024_programme(monkeypatch):
 
 @pytest.fixture
 def pdb(pekalongan_db):
+    # today is pinned in 2024 and some tests plan in 2030: a wider planning horizon
+    settings.set_value(pekalongan_db, "plan_horizon_years", "10")
     instructors.add(pekalongan_db, "Siti Aminah", ["Merajut", "Kerajinan"], "0812-3456-7890")
     instructors.add(pekalongan_db, "Dewi Lestari", ["Desain Produk & Kemasan"])
     return pekalongan_db

@@ -61,6 +61,7 @@ def session_plan(
     programme: Annotated[Optional[str], typer.Option(
         "--programme", "-p", help="Programme (name, year or id); default: the one whose window covers the days, "
                                   "created for the year when there is none.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Plan more than 5 years ahead.")] = False,
     new: NewOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
@@ -74,7 +75,7 @@ def session_plan(
 
     r = sessions.plan_checked(get_db(ctx), kelurahan, skill, start, days=days, capacity=capacity, venue=venue,
                               instructors=instructor or [], weekends=weekends, any_skill=any_skill,
-                              programme=programme, allow_new=new)
+                              programme=programme, allow_new=new, force=force)
     s = r["session"]
     if fmt is OutputFormat.json:
         info(to_json(s))

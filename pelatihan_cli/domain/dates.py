@@ -103,3 +103,25 @@ def format_days_compact(days: list[str] | list[dt.date]) -> str:
         last_of_month = i == len(ds) - 1 or (ds[i + 1].month, ds[i + 1].year) != (d.month, d.year)
         parts.append(f"{d.day} {_MONTH_ABBR[d.month - 1]}" if last_of_month else str(d.day))
     return ", ".join(parts) + f" {ds[-1].year}"
+
+
+#: training, holiday and calendar dates must fall in these years (a typo like 0001 or 2204
+#: is refused, and no date arithmetic can overflow)
+PLAN_YEARS = (2000, 2100)
+#: planning further ahead than this needs --force
+PLAN_HORIZON_YEARS = 5
+
+
+def check_plan_date(day: dt.date, *, field: str, today: dt.date | None = None, force: bool = False,
+                    horizon_years: int = PLAN_HORIZON_YEARS) -> dt.date:
+    """Refuse a training, holiday or calendar date outside PLAN_YEARS; with `today`, one more
+    than `horizon_years` ahead unless `force`."""
+    lo, hi = PLAN_YEARS
+    if not lo <= day.year <= hi:
+        raise ValidationError(f"{field} {day.isoformat()}: dates of sessions, holidays and calendars must be in "
+                              f"{lo}–{hi}; check the year.", field=field, value=day.isoformat())
+    if today is not None and not force and (day - today).days > horizon_years * 366:
+        raise ValidationError(f"{field} {day.isoformat()} is more than {horizon_years} years after today "
+                              f"({today.isoformat()}); check the year, or add --force to plan that far ahead.",
+                              field=field, value=day.isoformat())
+    return day

@@ -12,10 +12,11 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import autoplan as algo
-from pelatihan_cli.domain.dates import parse_date
+from pelatihan_cli.domain.dates import check_plan_date, parse_date
 from pelatihan_cli.domain.names import name_key
 from pelatihan_cli.errors import PelatihanError, RowErrors, ValidationError
 from pelatihan_cli.services import audit, holidays, kelurahan as kelurahan_service, programmes, sessions
+from pelatihan_cli.services import clock
 from pelatihan_cli.services import skills as skills_service
 
 REQUEST_COLUMNS = ["kelurahan", "skill", "capacity", "venue"]
@@ -142,8 +143,8 @@ def auto_plan(
     The venue of a session is the request's `venue` cell, else `venue` with `{kelurahan}`
     replaced by the kelurahan's name (e.g. 'Aula Kelurahan {kelurahan}'), else none."""
     venue_template = " ".join((venue or "").split()) or None
-    a = parse_date(start, field="--from")
-    b = parse_date(end, field="--to")
+    a = sessions.check_start(db, parse_date(start, field="--from"), "--from")
+    b = check_plan_date(parse_date(end, field="--to"), field="--to")
     if b < a:
         raise ValidationError(f"--to {b.isoformat()} is before --from {a.isoformat()}; swap them.", field="--to")
     if (b - a).days > MAX_WINDOW_DAYS:

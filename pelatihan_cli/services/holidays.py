@@ -10,7 +10,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.calendar import Calendar, cuti_bersama_known, national_holidays
-from pelatihan_cli.domain.dates import parse_date
+from pelatihan_cli.domain.dates import check_plan_date, parse_date
 from pelatihan_cli.domain.names import clean_name
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.services import audit
@@ -64,7 +64,7 @@ def sessions_on(db: Database, day: dt.date) -> list[int]:
 def add(db: Database, date: str | dt.date, name: str) -> dict:
     """Add a local non-working day. Returns {date, name, sessions}: the planned sessions
     that already have a training day then (they keep it; move them if needed)."""
-    day = parse_date(date, field="date")
+    day = check_plan_date(parse_date(date, field="date"), field="date")
     name = clean_name(name or "")
     if not name:
         raise ValidationError("The holiday needs a name, e.g. pelatihan holiday add 2024-07-15 \"Hari jadi kota\".",
@@ -114,8 +114,8 @@ def list_holidays(db: Database, year: int | None = None) -> list[dict]:
 
 def calendar_days(db: Database, start: str | dt.date, end: str | dt.date, *, weekends: bool = False) -> list[dict]:
     """One row per day from start to end: date, weekday, working, reason."""
-    a = parse_date(start, field="--from")
-    b = parse_date(end, field="--to")
+    a = check_plan_date(parse_date(start, field="--from"), field="--from")
+    b = check_plan_date(parse_date(end, field="--to"), field="--to")
     if b < a:
         raise ValidationError(f"--to {b.isoformat()} is before --from {a.isoformat()}; swap them.", field="--to", value=b)
     if (b - a).days > MAX_CALENDAR_DAYS:

@@ -19,9 +19,10 @@ from sqlite_utils import Database
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.calendar import MAX_SESSION_DAYS, WEEKDAYS_EN, Calendar
-from pelatihan_cli.domain.dates import parse_date
+from pelatihan_cli.domain.dates import check_plan_date, parse_date
 from pelatihan_cli.domain.names import clean_name, name_key
 from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError
+from pelatihan_cli.services import settings
 from pelatihan_cli.services import audit, holidays, instructors as instructors_service, kelurahan as kelurahan_service
 from pelatihan_cli.services import clock, programmes as programmes_service
 from pelatihan_cli.services import skills as skills_service
@@ -183,6 +184,23 @@ def show_session(db: Database, session_id: int | str) -> dict:
 
 # --- planning rules -------------------------------------------------------------------
 
+settings.register("capacity_max", "1000", "Largest capacity a session may have (a typo like 100000000 is refused).",
+                  settings.int_between(1, 1_000_000))
+
+
+def capacity_max(db: Database) -> int:
+    return settings.get_int(db, "capacity_max")
+
+
+settings.register("plan_horizon_years", "5", "Planning a session more years ahead than this needs --force.",
+                  settings.int_between(1, 100))
+
+
+def check_start(db: Database, day: dt.date, field: str, *, force: bool = False) -> dt.date:
+    """A first training day in 2000-2100 and, unless `force`, within the planning horizon."""
+    return check_plan_date(day, field=field, today=clock.today(), force=force,
+                           horizon_years=settings.get_int(db, "plan_horizon_years"))
+
 @dataclass
 class Draft:
     """A checked session, ready to write."""
@@ -202,7 +220,8 @@ class Draft:
     programme_id: int | None = None  # already chosen (auto-plan): wins over `programme`
 
 
-def positive_int(value, what: str, option: str, *, upper: int | None = None) -> int:
+def positive_int(value, what: str, option: str, *, upper: int | None = None,
+                 too_big: str = "split it into shorter sessions") -> int:
     """A whole number of at least 1 (and at most `upper`), else ValidationError naming `option`."""
     try:
         n = int(str(value).strip())
@@ -212,7 +231,7 @@ def positive_int(value, what: str, option: str, *, upper: int | None = None) -> 
     if n < 1:
         raise ValidationError(f"{what} must be at least 1, got {n}; give {option} 1 or more.", field=option, value=value)
     if upper is not None and n > upper:
-        raise ValidationError(f"{what} {n} is more than {upper}; split it into shorter sessions.", field=option, value=value)
+        raise ValidationError(f"{what} {n} is more than {upper}; {too_big}.", field=option, value=value)
     return n
 
 
@@ -307,6 +326,7 @@ def prepare(
     check_clash: bool = True,
     programme: str | None = None,
     allow_new: bool = False,
+    force: bool = False,
 ) -> Draft:
     """Check a session against every rule of `session plan`; write nothing.
     (`check_clash=False` leaves checking the instructors' bookings to the caller.)
@@ -320,8 +340,9 @@ def prepare(
     else:
         skills_service.check_new(db, skill_name, allow_new=allow_new)
     n_days = positive_int(days, "Days", "--days", upper=MAX_SESSION_DAYS)
-    cap = positive_int(capacity, "Capacity", "--capacity")
-    first = parse_date(start, field="start")
+    cap = positive_int(capacity, "Capacity", "--capacity", upper=capacity_max(db),
+                       too_big="check the number, or raise the limit with `pelatihan config set capacity_max N`")
+    first = check_start(db, parse_date(start, field="start"), "start", force=force)
     cal = cal or holidays.calendar(db, weekends=weekends)
     dates = session_days(cal, first, n_days)
     with _about("instructor", "; ".join(instructors)):
@@ -398,7 +419,7 @@ def _same_start_warnings(db: Database, d: Draft) -> list[str]:
 
 def move(db: Database, session_id: int | str, start: str | dt.date) -> dict:
     """Give a planned session new days from `start` (calendar and clashes re-checked)."""
-    first = parse_date(start, field="--start")
+    first = check_start(db, parse_date(start, field="--start"), "--start")
     with write_transaction(db):
         sid = resolve_session(db, session_id)
         n, weekends = db.execute("SELECT days, weekends FROM session WHERE id = ?", [sid]).fetchone()
@@ -506,7 +527,8 @@ def update(db: Database, session_id: int | str, *, capacity: int | str | None = 
     if capacity is None and venue is None and instructors is None and programme is None:
         raise ValidationError("Nothing to change: give --capacity, --venue, --instructor and/or --programme.",
                               field="session")
-    cap = positive_int(capacity, "Capacity", "--capacity") if capacity is not None else None
+    cap = positive_int(capacity, "Capacity", "--capacity", upper=capacity_max(db),
+                       too_big="check the number, or raise the limit with `pelatihan config set capacity_max N`") if capacity is not None else None
     changed: list[str] = []
     promoted: list = []
     with write_transaction(db):

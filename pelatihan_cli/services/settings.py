@@ -13,7 +13,7 @@ from pelatihan_cli.errors import NotFound, ValidationError
 from pelatihan_cli.services import audit
 
 
-def _int_between(lo: int, hi: int) -> Callable[[str], str]:
+def int_between(lo: int, hi: int) -> Callable[[str], str]:
     def check(value: str) -> str:
         try:
             n = int(value.strip())
@@ -46,15 +46,15 @@ def register(key: str, default: str, help: str, check: Callable[[str], str] = _t
     SETTINGS[key] = Setting(key, default, help, check)
 
 
-register("age_min", "15", "Youngest age allowed on a session's first day (BPS 'usia produktif': 15).", _int_between(0, 120))
-register("age_max", "64", "Oldest age allowed on a session's first day (BPS 'usia produktif': 64).", _int_between(0, 120))
+register("age_min", "15", "Youngest age allowed on a session's first day (BPS 'usia produktif': 15).", int_between(0, 120))
+register("age_max", "64", "Oldest age allowed on a session's first day (BPS 'usia produktif': 64).", int_between(0, 120))
 
 
 def _load_all_areas() -> None:
     # services register their own keys; import them so `config list` sees every key
     import importlib
 
-    for name in ("documents", "programmes", "clock", "certificates", "followups"):
+    for name in ("documents", "programmes", "clock", "sessions", "certificates", "followups", "budget"):
         try:
             importlib.import_module(f"pelatihan_cli.services.{name}")
         except ModuleNotFoundError:

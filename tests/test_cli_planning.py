@@ -289,7 +289,7 @@ def test_instructor_update_rules(setup, db_path):
 
     before = state()
     refusals = [
-        (["Ibu Uji"], "Error: Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename.\n"),
+        (["Ibu Uji"], "Error: Nothing to change: give --add-skill, --remove-skill, --phone, --rename, --tax-category, --golongan and/or --bank-account.\n"),
         (["Ibu Uji", "--remove-skill", "merajut"],
          "Error: Cannot remove 'Merajut' from instructor 'Ibu Uji': they are booked on session 1 "
          "(Bendan Kergon · Merajut, from 2024-07-02); give it another instructor "

@@ -534,7 +534,8 @@ def test_instructor_update_refusals_write_nothing(pdb):
     before = (pdb.execute("SELECT * FROM instructor ORDER BY id").fetchall(),
               pdb.execute("SELECT * FROM instructor_skill ORDER BY 1, 2").fetchall(), count(pdb, "audit_log"))
     cases = [
-        (ValidationError, r"^Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename\.$", {}),
+        (ValidationError, r"^Nothing to change: give --add-skill, --remove-skill, --phone, --rename, --tax-category, "
+                          r"--golongan and/or --bank-account\.$", {}),
         (Conflict, rf"Cannot remove 'Merajut' from instructor 'Siti Aminah': they are booked on session "
                    rf"{s['id']} \(Bendan Kergon · Merajut, from 2024-07-02\)", {"remove_skills": ["merajut"]}),
         (Conflict, r"Cannot rename 'Siti Aminah' to 'dewi lestari': instructor 'Dewi Lestari' already exists",

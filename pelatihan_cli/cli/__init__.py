@@ -264,6 +264,8 @@ LAZY_GROUPS = {
     "participant": "pelatihan_cli.cli.participant",
     "attendance": "pelatihan_cli.cli.attendance",
     "report": "pelatihan_cli.cli.report",
+    "budget": "pelatihan_cli.cli.budget",
+    "receipt": "pelatihan_cli.cli.receipt",
     "certificate": "pelatihan_cli.cli.certificate",
     "followup": "pelatihan_cli.cli.followup",
 }
@@ -280,7 +282,7 @@ LAZY_COMMANDS = {
 }
 ORDER = [
     "init", "info", "today", "config", "programme", "kelurahan", "region", "skill", "instructor", "holiday", "calendar",
-    "session", "participant", "attendance", "roster", "report", "certificate", "followup", "backup", "restore", "export", "log",
+    "session", "participant", "attendance", "roster", "report", "budget", "receipt", "certificate", "followup", "backup", "restore", "export", "log",
 ]
 
 

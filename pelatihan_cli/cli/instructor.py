@@ -42,13 +42,19 @@ def instructor_update(
         "--remove-skill", help="A skill they no longer teach (refused while booked on a planned session of it).")] = None,
     phone: Annotated[Optional[str], typer.Option("--phone", help="New mobile number ('' clears it).")] = None,
     rename: Annotated[Optional[str], typer.Option("--rename", help="New name (must not be another instructor's).")] = None,
+    tax_category: Annotated[Optional[str], typer.Option(
+        "--tax-category", help="PPh 21 category: non-pns (default), no-npwp (no tax number) or pns.")] = None,
+    golongan: Annotated[Optional[str], typer.Option("--golongan", help="A civil servant's golongan: I, II, III or IV.")] = None,
+    bank_account: Annotated[Optional[str], typer.Option(
+        "--bank-account", help="Bank and account number for payment by transfer ('' clears it).")] = None,
     new: NewOption = False,
 ) -> None:
-    """Change an instructor's skills, phone or name."""
+    """Change an instructor's skills, phone, name, tax category or bank account."""
     from pelatihan_cli.services import instructors
 
     r = instructors.update(get_db(ctx), name, add_skills=add_skill or [], remove_skills=remove_skill or [],
-                           phone=phone, rename=rename, allow_new=new)
+                           phone=phone, rename=rename, allow_new=new, tax_category=tax_category, golongan=golongan,
+                           bank_account=bank_account)
     if not r["changed"]:
         info(f"Instructor {r['name']} already has these values; nothing changed.")
         return
@@ -61,6 +67,10 @@ def instructor_update(
         parts.append(f"removed {', '.join(r['removed'])}")
     if "phone" in r["changed"]:
         parts.append("phone changed")
+    if "tax" in r["changed"]:
+        parts.append("tax category changed")
+    if "bank_account" in r["changed"]:
+        parts.append("bank account changed")
     info(f"Updated instructor {r['name']}: {'; '.join(parts)}. Skills: {', '.join(r['skills'])}.")
 
 
@@ -97,6 +107,8 @@ def instructor_show(
         return
     if fmt is OutputFormat.table:
         info(f"{data['name']}  phone: {data['phone'] or '-'}  skills: {', '.join(data['skills']) or '-'}")
+        golongan = f" golongan {data['golongan']}" if data["golongan"] else ""
+        info(f"tax category: {data['tax_category']}{golongan}  bank account: {data['bank_account'] or '-'}")
         if data["archived"]:
             info(f"Archived on {data['archived']}: hidden from planning, kept on the sessions they taught.")
     emit(data["booked_days"], fmt, columns=["date", "session", "kelurahan", "skill"], title="Booked days",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import typer
 
-app = typer.Typer(help="Programme reports: day-by-day schedule, summary per kelurahan, certificates.", no_args_is_help=True)
+app = typer.Typer(help="Programme reports: day-by-day schedule, summary per kelurahan, certificates, budget.", no_args_is_help=True)
 
 from pelatihan_cli.cli import report_outcomes, report_schedule  # noqa: E402,F401  (registers commands)
+from pelatihan_cli.cli import report_budget  # noqa: E402,F401  (report budget, issue 15)

@@ -205,6 +205,8 @@ def session_update(
                         any_skill=any_skill, programme=programme)
     if fmt is not OutputFormat.table:
         _emit_one(r["session"], fmt, "Updated")
+        for w in r.get("warnings", []):
+            warn(w)
         return
     if not r["changed"]:
         info(f"Session {r['session']['id']} already has these values; nothing changed.")
@@ -212,6 +214,8 @@ def session_update(
     _emit_one(r["session"], fmt, f"Updated {' and '.join(r['changed'])} of")
     for p in r["promoted"]:
         info(f"Promoted {p.name} from the waitlist to seat {p.seat}.")
+    for w in r.get("warnings", []):
+        warn(w)
 
 
 @app.command(name="cancel")

@@ -25,6 +25,15 @@ KEYS = {
     ),
     "doc_officer_name": ("", "Name of the signing officer; empty prints a dotted line to write it by hand."),
     "doc_officer_nip": ("", "NIP of the signing officer (18 digits, spaces allowed); empty prints a dotted line."),
+    # the signature blocks of the receipt lists and the realisation report (issue 15)
+    "doc_pa_title": ("Pengguna Anggaran", "Receipt lists: title of who approves payment (Pengguna Anggaran or "
+                     "Kuasa Pengguna Anggaran)."),
+    "doc_pa_name": ("", "Receipt lists: name of the PA/KPA; empty uses doc_officer_name."),
+    "doc_pa_nip": ("", "Receipt lists: NIP of the PA/KPA; empty uses doc_officer_nip."),
+    "doc_pptk_name": ("", "Receipt lists: name of the PPTK (Pejabat Pelaksana Teknis Kegiatan); empty prints a dotted line."),
+    "doc_pptk_nip": ("", "Receipt lists: NIP of the PPTK."),
+    "doc_bendahara_name": ("", "Receipt lists: name of the bendahara pengeluaran; empty prints a dotted line."),
+    "doc_bendahara_nip": ("", "Receipt lists: NIP of the bendahara pengeluaran."),
 }
 
 _NIP_RE = re.compile(r"^\d{18}$")
@@ -44,7 +53,7 @@ def _line(value: str) -> str:
 
 
 for _key, (_default, _help) in KEYS.items():
-    settings.register(_key, _default, _help, _nip if _key == "doc_officer_nip" else _line)
+    settings.register(_key, _default, _help, _nip if _key.endswith("_nip") else _line)
 
 
 def document_settings(db: Database) -> dict[str, str]:

@@ -131,17 +131,41 @@ def _restore(db: Database, ins: Instructor, skill_names: Sequence[str], phone: s
     return {"name": ins.name, "skills": skills_of(db, ins.id), "new_skills": new_skills, "restored": True}
 
 
+TAX_CATEGORIES = ("non-pns", "no-npwp", "pns")
+GOLONGAN = ("I", "II", "III", "IV")
+
+
+def _tax_values(category: str | None, golongan: str | None) -> tuple[str | None, str | None]:
+    """Checked (category, golongan): golongan I-IV (or 1-4) only for a civil servant ('pns')."""
+    cat = category.strip().lower() if category is not None else None
+    if cat is not None and cat not in TAX_CATEGORIES:
+        raise ValidationError(f"--tax-category must be one of {', '.join(TAX_CATEGORIES)}, not {category!r}.",
+                              field="--tax-category", value=category)
+    gol = None
+    if golongan is not None and golongan.strip():
+        g = golongan.strip().upper()
+        g = {"1": "I", "2": "II", "3": "III", "4": "IV"}.get(g, g)
+        if g not in GOLONGAN:
+            raise ValidationError(f"--golongan must be I, II, III or IV, not {golongan!r}.", field="--golongan",
+                                  value=golongan)
+        gol = g
+    return cat, gol
+
+
 def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_skills: Sequence[str] = (),
-           phone: str | None = None, rename: str | None = None, allow_new: bool = False) -> dict:
+           phone: str | None = None, rename: str | None = None, allow_new: bool = False,
+           tax_category: str | None = None, golongan: str | None = None, bank_account: str | None = None) -> dict:
     """Change an instructor's skills, phone and/or name, in one transaction.
 
     New skill names are kept. A skill cannot be removed while the instructor is booked on a
     planned session of it, nor the last one. `phone=""` clears the phone. A rename must not
     take another instructor's name. Returns {name, old_name, skills, added, removed, new_skills,
     changed}; changed is empty when everything already had these values."""
-    if not add_skills and not remove_skills and phone is None and rename is None:
-        raise ValidationError("Nothing to change: give --add-skill, --remove-skill, --phone and/or --rename.",
-                              field="instructor", value=name)
+    if (not add_skills and not remove_skills and phone is None and rename is None and tax_category is None
+            and golongan is None and bank_account is None):
+        raise ValidationError("Nothing to change: give --add-skill, --remove-skill, --phone, --rename, "
+                              "--tax-category, --golongan and/or --bank-account.", field="instructor", value=name)
+    new_category, new_golongan = _tax_values(tax_category, golongan)
     adding = _skill_names(add_skills) if add_skills else []
     removing = _skill_names(remove_skills) if remove_skills else []
     both = {name_key(n) for n in adding} & {name_key(n) for n in removing}
@@ -205,8 +229,28 @@ def update(db: Database, name: str, *, add_skills: Sequence[str] = (), remove_sk
         if phone is not None and new_phone != ins.phone:
             db.execute("UPDATE instructor SET phone = ? WHERE id = ?", [new_phone, ins.id])
             changed.append("phone")
+        old_tax = db.execute("SELECT tax_category, golongan, bank_account FROM instructor WHERE id = ?",
+                             [ins.id]).fetchone()
+        cat = new_category or old_tax[0]
+        gol = new_golongan if golongan is not None else old_tax[1]
+        if cat != "pns":
+            if new_golongan:
+                raise ValidationError("--golongan is for a civil servant: give --tax-category pns with it.",
+                                      field="--golongan", value=golongan)
+            gol = None
+        elif gol is None:
+            raise ValidationError("A civil servant (pns) needs a golongan: add --golongan I, II, III or IV.",
+                                  field="--golongan")
+        account = old_tax[2] if bank_account is None else (" ".join(bank_account.split()) or None)
+        if (cat, gol) != tuple(old_tax[:2]):
+            db.execute("UPDATE instructor SET tax_category = ?, golongan = ? WHERE id = ?", [cat, gol, ins.id])
+            changed.append("tax")
+        if account != old_tax[2]:
+            db.execute("UPDATE instructor SET bank_account = ? WHERE id = ?", [account, ins.id])
+            changed.append("bank_account")
         if changed:
-            audit.record(db, "instructor.update", {"instructor": 1, "skill_added": len(added),
+            money = {k: 1 for k in ("tax", "bank_account") if k in changed}  # issue 15
+            audit.record(db, "instructor.update", {**money, "instructor": 1, "skill_added": len(added),
                                                    "skill_removed": len(removed), "new_skills": new_skills,
                                                    "phone": int("phone" in changed), "renamed": int("name" in changed)})
     return {"name": new_name if "name" in changed else ins.name, "old_name": ins.name,
@@ -263,7 +307,15 @@ def show(db: Database, name: str, *, show_phone: bool = False) -> dict:
     ]
     if show_phone:
         audit.record_reveal(db, "instructor.show.show_nik", {"rows": 1})
-    return {"name": ins.name, "phone": phone_for_display(ins.phone, reveal=show_phone),
+    category, golongan, account = db.execute(
+        "SELECT tax_category, golongan, bank_account FROM instructor WHERE id = ?", [ins.id]).fetchone()
+    hidden = "***"  # tax data is personal data: shown with --show-nik
+    tax = {"tax_category": category if show_phone else hidden,
+           "golongan": (golongan if show_phone else hidden) if golongan else None,
+           "npwp": ("no" if category == "no-npwp" else "yes") if show_phone else hidden,
+           "bank_account": (account if show_phone else "*" * max(len(account) - 4, 0) + account[-4:])
+           if account else None}
+    return {**tax, "name": ins.name, "phone": phone_for_display(ins.phone, reveal=show_phone),
             "skills": skills_of(db, ins.id), "booked_days": booked,
             "archived": ins.archived_at[:10] if ins.archived_at else None}
 

@@ -394,7 +394,15 @@ def plan_checked(db: Database, kelurahan: str, skill: str, start: str | dt.date,
         sid = write_draft(db, draft)
         audit.record(db, "session.plan", {"session": 1, "instructor_days": len(draft.instructor_ids) * len(draft.days),
                                           "programmes_created": int(draft.programme_created)})
-    return {"session": get_session(db, sid), "warnings": warnings}
+    return {"session": get_session(db, sid), "warnings": warnings + budget_warnings(db, sid)}
+
+
+def budget_warnings(db: Database, sid: int) -> list[str]:
+    """A warning when the plan of the session's programme now exceeds its ceiling (issue 15)."""
+    from pelatihan_cli.services.budget import over_ceiling_warnings
+
+    row = db.execute("SELECT programme_id FROM session WHERE id = ?", [sid]).fetchone()
+    return over_ceiling_warnings(db, row[0] if row else None)
 
 
 def _same_start_warnings(db: Database, d: Draft) -> list[str]:
@@ -580,7 +588,8 @@ def update(db: Database, session_id: int | str, *, capacity: int | str | None = 
             db.execute("UPDATE session SET updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?", [sid])
             audit.record(db, "session.update", {"session": 1, "promoted": len(promoted),
                                                 "instructor_days": instructor_days, "done_session": int(done)})
-    return {"session": get_session(db, sid), "promoted": promoted, "changed": changed}
+    warnings = budget_warnings(db, sid) if {"capacity", "instructors", "programme"} & set(changed) else []
+    return {"session": get_session(db, sid), "promoted": promoted, "changed": changed, "warnings": warnings}
 
 
 def _change_programme(db: Database, sid: int, programme: str) -> bool:

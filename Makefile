@@ -55,7 +55,15 @@ demo: install
 	$(PELATIHAN) backup out/demo-backup.db --force
 	$(PELATIHAN) export --format xlsx --output out/programme.xlsx --force
 	$(PELATIHAN) log --limit 5
-	@echo "Demo database: $(DEMO_DB); rosters: out/roster-2024-07-02.pdf (Tahun 2024), out/roster-2025-07-01.pdf (Tahun 2025); export: out/programme.xlsx"
+	@echo "== 9. After the training: certificates of session 1, the tracer study, the outcomes"
+	$(AT)=2024-07-03 $(PELATIHAN) participant update 3375991409980001 --birth-place Pekalongan --work-status "belum bekerja"
+	$(AT)=2024-07-03 $(PELATIHAN) certificate issue 1
+	$(AT)=2024-07-03 $(PELATIHAN) certificate print 1 --output out/sertifikat-sesi-1.pdf --force
+	$(AT)=2024-10-03 $(PELATIHAN) followup due --months 3 --programme 2024 --format xlsx --output out/tracer-2024.xlsx --force
+	$(AT)=2025-02-03 $(PELATIHAN) followup import data/followup_2024.csv
+	$(AT)=2025-02-03 $(PELATIHAN) report outcomes --programme 2024
+	$(AT)=2025-02-03 $(PELATIHAN) report outcomes --programme 2024 --format xlsx --output out/outcomes-2024.xlsx --force
+	@echo "Demo database: $(DEMO_DB); rosters: out/roster-2024-07-02.pdf (Tahun 2024), out/roster-2025-07-01.pdf (Tahun 2025); export: out/programme.xlsx; certificates: out/sertifikat-sesi-1.pdf; outcomes: out/outcomes-2024.xlsx"
 
 test: install-test
 	$(BIN)/python -m pytest -q -p no:cacheprovider

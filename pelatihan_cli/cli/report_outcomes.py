@@ -178,3 +178,127 @@ def report_certificates(
          table_columns=["session_id", "nik", "name", "kelurahan", "skill", "start_date", "end_date"],
          title="Completed: present on every training day",
          empty_message="Nobody has completed yet (present on every day of a planned session).")
+
+
+class OutcomesFormat(str, enum.Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    xlsx = "xlsx"
+
+
+OUTCOME_HEADERS = {"group": "Group", "completers": "Done", "followed_up": "Resp", "response_rate": "Resp%",
+                   "employed": "Empl", "self_employed": "Self", "new_entrepreneurs": "New",
+                   "seeking": "Seek", "studying": "Study", "placement_rate_followed_up": "Pl/resp",
+                   "placement_rate_completers": "Pl/done"}
+OUTCOME_XLSX = {"group": "Kelompok", "completers": "Lulus", "followed_up": "Terlacak", "response_rate": "Respons (%)",
+                "employed": "Bekerja", "self_employed": "Wirausaha", "new_entrepreneurs": "Wirausaha baru",
+                "seeking": "Belum bekerja", "studying": "Melanjutkan",
+                "placement_rate_followed_up": "Penempatan / terlacak (%)",
+                "placement_rate_completers": "Penempatan / lulus (%)", "reference_rate": "Acuan (%)"}
+DIMENSION_ID = {"total": "Total", "kelurahan": "Per kelurahan", "skill": "Per keterampilan", "sex": "Per jenis kelamin",
+                "age_band": "Per kelompok umur"}
+
+
+def _pct(value) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+@app.command(name="outcomes")
+def report_outcomes(
+    ctx: typer.Context,
+    programme: ProgrammeOption = None,
+    fmt: Annotated[OutcomesFormat, typer.Option(
+        "--format", "-f", help="table, csv or json on stdout; xlsx (tables and a bar chart) written to --output.")]
+    = OutcomesFormat.table,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="File to write (default for xlsx: outcomes.xlsx).")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")] = False,
+) -> None:
+    """What became of the completers (tracer study): per kelurahan, skill, sex and age band.
+
+    Completers, followed up (response rate), employed, self-employed, wirausaha baru
+    (self-employed at the follow-up, started after the training, not self-employed at
+    registration), seeking, studying, and the placement rate ((employed + self-employed)
+    over followed up, and over completers) beside the reference rate (setting
+    outcomes_reference_rate, default 30%). The latest follow-up after the training counts.
+    The xlsx has one sheet per breakdown and an openpyxl bar chart per kelurahan.
+
+    Examples:
+
+      pelatihan report outcomes --programme 2024
+
+      pelatihan report outcomes -f xlsx -o hasil-2024.xlsx
+    """
+    from pelatihan_cli.cli._documents import check_output, write_text_output, write_whole
+    from pelatihan_cli.services import outcomes
+
+    path = None
+    if fmt is OutcomesFormat.xlsx or output is not None:
+        path = check_output(output or Path("outcomes.xlsx"), force)
+    db = get_db(ctx)
+    chosen = programme_for(db, programme, fmt.value, required=True)
+    r = outcomes.report(db, chosen.id)
+    rows = r["rows"]
+    if fmt is OutcomesFormat.xlsx:
+        from pelatihan_cli.render.documents import Column, Doc, write_documents_xlsx
+        from pelatihan_cli.services.programmes import document_settings
+
+        docs = document_settings(db, chosen.id)
+        keys = [k for k in outcomes.OUTCOME_KEYS if k not in ("programme", "dimension")]
+        cols = [Column(k, OUTCOME_XLSX[k], 40 if k == "group" else 22, "L" if k == "group" else "R") for k in keys]
+        order = ["kelurahan", "total", "skill", "sex", "age_band"]
+        sheets = []
+        for dim in order:
+            part = [{**x, **{k: round(x[k] * 100, 1) if isinstance(x[k], float) else x[k]
+                             for k in keys if k.endswith("rate")}} for x in rows if x["dimension"] == dim]
+            sheets.append(Doc(title=f"HASIL PENELUSURAN ALUMNI (TRACER STUDY) · {DIMENSION_ID[dim].upper()}",
+                              sheet=DIMENSION_ID[dim], docs=docs, rows=part, columns=cols, landscape=True,
+                              note="Penempatan = (bekerja + wirausaha) dibagi terlacak, dan dibagi lulus. Acuan: "
+                                   "target penempatan Kemnaker."))
+        chart = {"title": "Lulus, terlacak, bekerja dan wirausaha per kelurahan", "categories_key": "group",
+                 "series": [("completers", "Lulus"), ("followed_up", "Terlacak"), ("employed", "Bekerja"),
+                            ("self_employed", "Wirausaha")], "y_title": "orang"}
+        write_whole(path, lambda p: write_documents_xlsx(p, sheets, chart=chart))
+        info(f"Wrote the outcomes of {chosen.name} to {path} (with a bar chart per kelurahan).")
+        return
+    if path is not None:
+        import io
+
+        buf = io.StringIO()
+        if fmt is OutcomesFormat.json:
+            buf.write(to_json(rows) + "\n")
+        else:
+            write_csv(rows, outcomes.OUTCOME_KEYS, buf)
+        write_text_output(path, buf.getvalue())
+        info(f"Wrote {len(rows)} row(s) to {path}.")
+        return
+    if fmt is not OutcomesFormat.table:
+        emit(rows, OutputFormat(fmt.value), columns=outcomes.OUTCOME_KEYS)
+        return
+    from rich import box
+    from rich.markup import escape
+    from rich.table import Table
+
+    total = rows[0]
+    for dim in ("total", "kelurahan", "skill", "sex", "age_band"):
+        part = [x for x in rows if x["dimension"] == dim]
+        if not part:
+            continue
+        table = Table(title=f"Outcomes · {chosen.name} · {dim.replace('_', ' ')}", box=box.SIMPLE_HEAD,
+                      padding=(0, 0), title_justify="left")
+        table.add_column("Group" if dim != "total" else "", no_wrap=True, overflow="ellipsis", min_width=10, max_width=20)
+        for k in ("completers", "followed_up", "response_rate", "employed", "self_employed", "new_entrepreneurs",
+                  "seeking", "studying", "placement_rate_followed_up", "placement_rate_completers"):
+            table.add_column(OUTCOME_HEADERS[k], justify="right", no_wrap=True, min_width=len(OUTCOME_HEADERS[k]))
+        for x in part:
+            table.add_row(escape(str(x["group"])), str(x["completers"]), str(x["followed_up"]),
+                          _pct(x["response_rate"]), str(x["employed"]), str(x["self_employed"]),
+                          str(x["new_entrepreneurs"]), str(x["seeking"]), str(x["studying"]),
+                          _pct(x["placement_rate_followed_up"]), _pct(x["placement_rate_completers"]))
+        console().print(table)
+    info("Done = completers; Resp = followed up after the training; Self = self-employed; New = wirausaha baru;")
+    info(f"Pl = placement = (employed + self-employed) / responses, and / completers; reference rate "
+         f"{_pct(total['reference_rate'])} (setting outcomes_reference_rate). Completers: {total['completers']}, "
+         f"responses: {total['followed_up']} ({_pct(total['response_rate'])}); a low response rate makes "
+         "the first rate look better than it is.")

@@ -58,6 +58,9 @@ class PelatihanGroup(TyperGroup):
                 except RuntimeError:  # a group without commands yet
                     return None
                 command.name = name
+                from pelatihan_cli.cli.examples import decorate
+
+                decorate(command, name)
                 self.commands[name] = command
             else:
                 # a module of top-level commands: build them all on a Typer of their own
@@ -66,7 +69,10 @@ class PelatihanGroup(TyperGroup):
                 module.register(holder)
                 built = typer.main.get_command(holder)
                 commands = getattr(built, "commands", None) or {built.name or name: built}
+                from pelatihan_cli.cli.examples import decorate
+
                 for cmd_name, command in commands.items():
+                    decorate(command, cmd_name)
                     self.commands.setdefault(cmd_name, command)
         return super().get_command(ctx, name)
 

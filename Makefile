@@ -63,6 +63,12 @@ demo: install
 	$(AT)=2025-02-03 $(PELATIHAN) followup import data/followup_2024.csv
 	$(AT)=2025-02-03 $(PELATIHAN) report outcomes --programme 2024
 	$(AT)=2025-02-03 $(PELATIHAN) report outcomes --programme 2024 --format xlsx --output out/outcomes-2024.xlsx --force
+	@echo "== 10. The money of 2024 (ILLUSTRATIVE rates in data/budget_2024.csv): budget, a transport receipt list, the realisation"
+	$(AT)=2024-06-03 $(PELATIHAN) budget set --programme 2024 --file data/budget_2024.csv --format json > /dev/null
+	$(AT)=2024-07-03 $(PELATIHAN) receipt transport 1 --day 1 --output out/transport-sesi-1-hari-1.pdf --force
+	$(AT)=2024-07-03 $(PELATIHAN) receipt realisation --programme 2024 --output out/realisasi-2024.pdf --force
+	$(AT)=2024-07-03 $(PELATIHAN) report budget --programme 2024
+	@echo "Money: out/transport-sesi-1-hari-1.pdf (frozen as version 1), out/realisasi-2024.pdf"
 	@echo "Demo database: $(DEMO_DB); rosters: out/roster-2024-07-02.pdf (Tahun 2024), out/roster-2025-07-01.pdf (Tahun 2025); export: out/programme.xlsx; certificates: out/sertifikat-sesi-1.pdf; outcomes: out/outcomes-2024.xlsx"
 
 test: install-test

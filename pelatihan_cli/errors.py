@@ -45,3 +45,8 @@ class RowErrors(PelatihanError):
     def __init__(self, message: str, errors: list[dict]):
         super().__init__(message)
         self.errors = errors
+
+
+def no_session(session_id: object) -> str:
+    """The one sentence for an unknown session id, whichever command meets it."""
+    return f"No session with id {session_id}; see `pelatihan session list`."

@@ -18,7 +18,7 @@ def test_a_typo_of_a_skill_creates_nothing_and_says_so(kcli, pekalongan_db):
     assert r.exit_code == 1
     assert r.stderr == "Error: skill 'Merajutt' is new; did you mean 'Merajut'? Add --new to create it.\n"
     assert pekalongan_db.execute("SELECT count(*) FROM session").fetchone()[0] == 0
-    r = kcli("instructor", "add", "Ibu Dua", "-s", "Merajutt")
+    r = kcli("instructor", "add", "Ibu Dua", "-S", "Merajutt")
     assert r.exit_code == 1 and "did you mean 'Merajut'" in r.stderr
     r = kcli("session", "plan", "Medono", "--skill", "Merajutt", "--start", "2024-07-01", "--new")
     assert r.exit_code == 0, r.stderr

@@ -16,7 +16,7 @@ def attended(cli, db, monkeypatch):
     """Session 1 (2-3 July 2024) with one person present on both days; today after it."""
     monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-10")
     sid = factories.make_session(db)
-    assert cli("participant", "enroll", sid, "--nik", NIK, "--name", "Ani").exit_code == 0
+    assert cli("participant", "enroll", sid, NIK, "--name", "Ani").exit_code == 0
     for day in ("1", "2"):
         assert cli("attendance", "mark", sid, "--day", day, "--all").exit_code == 0
     return sid

@@ -71,7 +71,7 @@ def sid(db):
 
 
 def enroll(cli, sid, nik, *extra):
-    return cli("participant", "enroll", sid, "--nik", nik, "--name", "Siti Aminah", *extra)
+    return cli("participant", "enroll", sid, nik, "--name", "Siti Aminah", *extra)
 
 
 def participants(db_path) -> list[str]:

@@ -18,7 +18,7 @@ def sid(db):
 
 
 def enroll(cli, sid, nik, name, *extra):
-    return cli("participant", "enroll", sid, "--nik", nik, "--name", name, *extra)
+    return cli("participant", "enroll", sid, nik, "--name", name, *extra)
 
 
 def reopen(db_path):
@@ -96,11 +96,11 @@ def test_withdraw_promotes_and_says_who(cli, sid, db_path):
 def test_move(cli, sid, db):
     other = make_session(db, skill="Menjahit", days=("2030-08-05",))
     enroll(cli, sid, N1, "Ani")
-    r = cli("participant", "move", N1, "--to", other)
+    r = cli("participant", "move", sid, N1, "--to", other)
     assert r.exit_code == 0, r.stderr
     assert r.stdout.startswith(f"Moved Ani from session {sid}") and "seat 1 of 20" in r.stdout
-    r = cli("participant", "move", N1, "--to", 999)
-    assert r.exit_code == 1 and "no session 999" in r.stderr
+    r = cli("participant", "move", other, N1, "--to", 999)
+    assert r.exit_code == 1 and r.stderr == "Error: No session with id 999; see `pelatihan session list`.\n"
 
 
 def test_update_and_ak1(cli, sid, db_path):

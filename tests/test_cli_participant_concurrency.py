@@ -25,7 +25,7 @@ def _enroll_lane(db_path, sid, lane: int, results: list) -> None:
         serial = lane * PEOPLE + i + 1
         proc = subprocess.run(
             [sys.executable, "-m", "pelatihan_cli", "--db", str(db_path), "participant", "enroll", str(sid),
-             "--nik", f"3375010207900{serial:03d}", "--name", f"Peserta {serial}", "--format", "json"],
+             f"3375010207900{serial:03d}", "--name", f"Peserta {serial}", "--format", "json"],
             capture_output=True, text=True, env=env, cwd=ROOT, timeout=120,
         )
         results.append(proc)

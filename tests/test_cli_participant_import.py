@@ -284,7 +284,7 @@ def test_session_option_overrides_the_file(cli, programme, tmp_path, db_path):
     assert enrollments(db_path)[0][5] == programme["merajut"]
     f = write_csv(tmp_path / "q.csv", ["nik,nama", f"{BUDI},Budi"])
     r = cli("participant", "import", f, "--session", 999)
-    assert r.exit_code == 1 and r.stderr == "Error: There is no session 999; see `pelatihan session list`.\n"
+    assert r.exit_code == 1 and r.stderr == "Error: No session with id 999; see `pelatihan session list`.\n"
 
 
 def test_kelurahan_only_takes_first_free_seat_then_waitlists(cli, pekalongan_db, tmp_path, db_path):

@@ -150,14 +150,14 @@ def test_a_nik_stored_under_another_name_is_refused_then_accepted_by_row(cli, pr
 
 def test_participant_enroll_refuses_another_name_and_takes_accept_name_change(cli, programme, db_path):
     sid = programme["merajut"]
-    assert cli("participant", "enroll", sid, "--nik", SITI, "--name", "Hj. Siti Aminah").exit_code == 0
-    r = cli("participant", "enroll", sid, "--nik", SITI, "--name", "Siti Aminah, S.Pd.")   # the same person
+    assert cli("participant", "enroll", sid, SITI, "--name", "Hj. Siti Aminah").exit_code == 0
+    r = cli("participant", "enroll", sid, SITI, "--name", "Siti Aminah, S.Pd.")   # the same person
     assert r.exit_code == 0, r.stderr
-    r = cli("participant", "enroll", sid, "--nik", SITI, "--name", "Budi Santoso")
+    r = cli("participant", "enroll", sid, SITI, "--name", "Budi Santoso")
     assert r.exit_code == 1
     assert r.stderr.startswith(f"Error: Identity: NIK {SITI} is registered to 'Siti Aminah, S.Pd.', not "
                                "'Budi Santoso'.") and "--accept-name-change (recorded)" in r.stderr
-    r = cli("participant", "enroll", sid, "--nik", SITI, "--name", "Budi Santoso", "--accept-name-change")
+    r = cli("participant", "enroll", sid, SITI, "--name", "Budi Santoso", "--accept-name-change")
     assert r.exit_code == 0, r.stderr
     assert people(db_path) == [(SITI, "Budi Santoso", 0)]
 

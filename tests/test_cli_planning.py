@@ -137,7 +137,7 @@ def test_session_show_move_cancel(setup, db_path):
     assert rows(db_path, "SELECT status, cancel_reason FROM session") == [("cancelled", "hujan")]
     assert rows(db_path, "SELECT count(*) FROM instructor_day") == [(0,)]
     r = cli("session", "show", "7")
-    assert r.exit_code == 1 and r.stderr == "Error: No session with id 7. See `pelatihan session list`.\n"
+    assert r.exit_code == 1 and r.stderr == "Error: No session with id 7; see `pelatihan session list`.\n"
     r = cli("session", "list", "--status", "planned", "--format", "json")
     assert json.loads(r.stdout) == []
 
@@ -184,7 +184,7 @@ def test_auto_plan_and_report_schedule(setup, db_path):
 
 
 def _enroll(cli, session, nik, name):
-    r = cli("participant", "enroll", str(session), "--nik", nik, "--name", name, "--birth-date", "1990-07-01",
+    r = cli("participant", "enroll", str(session), nik, "--name", name, "--birth-date", "1990-07-01",
             "--sex", "P")
     assert r.exit_code == 0, r.stderr
     return r
@@ -260,7 +260,7 @@ def test_session_move_refused_when_someone_leaves_the_age_rule(setup, db_path):
     cli = setup
     cli("session", "plan", "Bendan Kergon", "--skill", "Merajut", "--start", "2030-07-02")
     # 64 on 2030-07-02, 65 on 2031-01-06
-    r = cli("participant", "enroll", "1", "--nik", "3375014501660001", "--name", "Siti Aminah")
+    r = cli("participant", "enroll", "1", "3375014501660001", "--name", "Siti Aminah")
     assert r.exit_code == 0, r.stderr
     r = cli("session", "move", "1", "--start", "2031-01-06")
     assert r.exit_code == 1

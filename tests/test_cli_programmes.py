@@ -110,9 +110,9 @@ def test_one_training_per_programme_year_names_the_programme(city, db_path):
     cli("programme", "add", "PKW Batch 2 2024", "--year", "2024", "--from", "2024-08-01", "--to", "2024-12-31")
     assert cli("session", "plan", "Medono", "--skill", "Tas", "--start", "2024-07-02").exit_code == 0
     assert cli("session", "plan", "Medono", "--skill", "Buket", "--start", "2024-08-06").exit_code == 0
-    ok = cli("participant", "enroll", "1", "--nik", "3375015207900001", "--name", "Sri Wahyuni")
+    ok = cli("participant", "enroll", "1", "3375015207900001", "--name", "Sri Wahyuni")
     assert ok.exit_code == 0, ok.stderr
-    r = cli("participant", "enroll", "2", "--nik", "3375015207900001", "--name", "Sri Wahyuni")
+    r = cli("participant", "enroll", "2", "3375015207900001", "--name", "Sri Wahyuni")
     assert r.exit_code == 1
     assert "already in session 1 (Medono · Tas) of programme 'PKW Batch 1 2024' in 2024" in r.stderr
 
@@ -159,7 +159,7 @@ def test_roster_of_2027_prints_2027_and_the_programmes_own_texts(city, tmp_path)
     pypdf = pytest.importorskip("pypdf")
     cli = city
     assert cli("session", "plan", "Medono", "--skill", "Tas", "--start", "2027-07-05").exit_code == 0
-    assert cli("participant", "enroll", "1", "--nik", "3375015207900001", "--name", "Sri Wahyuni").exit_code == 0
+    assert cli("participant", "enroll", "1", "3375015207900001", "--name", "Sri Wahyuni").exit_code == 0
     r = cli("programme", "update", "2027", "--funding", "APBD", "--set", "doc_officer_name=Drs. Budi Santoso")
     assert r.exit_code == 0, r.stderr
     r = cli("roster", "2027-07-05", "-f", "pdf", "-o", tmp_path / "r.pdf")
@@ -179,8 +179,8 @@ def test_summary_is_per_programme_with_people_counted_once(city, db_path, monkey
     assert cli("session", "plan", "Medono", "--skill", "Tas", "--start", "2024-07-02").exit_code == 0
     assert cli("session", "plan", "Medono", "--skill", "Buket", "--start", "2025-07-07").exit_code == 0
     nik = "3375015207900001"
-    assert cli("participant", "enroll", "1", "--nik", nik, "--name", "Sri Wahyuni").exit_code == 0
-    assert cli("participant", "enroll", "2", "--nik", nik, "--name", "Sri Wahyuni").exit_code == 0
+    assert cli("participant", "enroll", "1", nik, "--name", "Sri Wahyuni").exit_code == 0
+    assert cli("participant", "enroll", "2", nik, "--name", "Sri Wahyuni").exit_code == 0
     monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-03")
     assert cli("attendance", "mark", "1", "--day", "1", "--all").exit_code == 0
     assert cli("attendance", "mark", "1", "--day", "2", "--all").exit_code == 0

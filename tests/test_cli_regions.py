@@ -61,10 +61,10 @@ def test_both_purwosari_are_planned_enrolled_and_reported_apart(semarang, db_pat
     # output names each apart where the name alone would be ambiguous
     assert [(s["kelurahan"], s["kecamatan"], s["skill"]) for s in sessions] == [
         ("Purwosari (Mijen)", "Mijen", "Buket"), ("Purwosari (Semarang Utara)", "Semarang Utara", "Tas")]
-    r = cli("participant", "enroll", "1", "--nik", "3374025207900001", "--name", "Sri Wahyuni",
+    r = cli("participant", "enroll", "1", "3374025207900001", "--name", "Sri Wahyuni",
             "--kelurahan", "Purwosari (semarang utara)")
     assert r.exit_code == 0, r.stderr
-    r = cli("participant", "enroll", "2", "--nik", "3374145207900002", "--name", "Dewi Lestari",
+    r = cli("participant", "enroll", "2", "3374145207900002", "--name", "Dewi Lestari",
             "--kelurahan", PURWOSARI_MIJEN)
     assert r.exit_code == 0, r.stderr
     assert rows(db_path, "SELECT k.code, count(*) FROM participant p JOIN kelurahan k ON k.id = p.kelurahan_id "

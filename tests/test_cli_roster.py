@@ -89,7 +89,7 @@ def test_errors(cli, july):
     r = cli("roster", "2024-02-30")
     assert r.exit_code == 1 and "is not a real date" in r.stderr
     r = cli("roster", "2024-07-02", "--session", "42")
-    assert r.exit_code == 1 and r.stderr.startswith("Error: No session with id 42.")
+    assert r.exit_code == 1 and r.stderr == "Error: No session with id 42; see `pelatihan session list`.\n"
     r = cli("roster", "2024-07-02", "--output", "x.txt")
     assert r.exit_code == 2
     r = cli("roster", "2024-07-02", "--blank", "-1")

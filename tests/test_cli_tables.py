@@ -21,7 +21,7 @@ def people(cli, pekalongan_db, monkeypatch):
             "-i", "Siti Aminah Nurhayati", "--venue", "Aula Kelurahan Pasirkratonkramat")
     assert r.exit_code == 0, r.stderr
     for i, name in enumerate(["Siti Khadijah Maesaroh Setyaningsih", "Budi", "Ratna Permatasari"], start=1):
-        r = cli("participant", "enroll", "1", "--nik", f"33750{3 if i else 0}4107900{i:03d}", "--name", name,
+        r = cli("participant", "enroll", "1", f"33750{3 if i else 0}4107900{i:03d}", "--name", name,
                 "--phone", f"0812-3456-78{i:02d}")
         assert r.exit_code == 0, r.stderr
     return cli

@@ -18,7 +18,7 @@ def week(cli, pekalongan_db, monkeypatch):
                  ["Klego", "--skill", "Merajut", "--start", "2024-07-15"]):
         r = cli("session", "plan", *args)
         assert r.exit_code == 0, r.stderr
-    r = cli("participant", "enroll", "1", "--nik", "3375015207900001", "--name", "Sri Wahyuni",
+    r = cli("participant", "enroll", "1", "3375015207900001", "--name", "Sri Wahyuni",
             "--kelurahan", "Medono")
     assert r.exit_code == 0, r.stderr
     return cli

@@ -67,7 +67,7 @@ def test_concurrent_enroll_import_and_attendance(pekalongan_db, db_path, tmp_pat
 
     db_arg = ["--db", str(db_path)]
     jobs = [
-        [db_arg + ["participant", "enroll", str(contested), "--nik", n, "--name", f"Orang {n[-4:]}"] for n in niks]
+        [db_arg + ["participant", "enroll", str(contested), n, "--name", f"Orang {n[-4:]}"] for n in niks]
         for niks in enroll_niks
     ]
     jobs.append([db_arg + ["participant", "import", str(import_a), "--session", str(contested)],

@@ -16,9 +16,9 @@ def test_shorter_and_longer_digit_runs_are_left_alone():
 
 
 def test_personal_options_are_hidden():
-    argv = ["participant", "enroll", "3", "--nik", "3375014107900001", "--name", "Siti Aminah",
+    argv = ["participant", "enroll", "3", "3375014107900001", "--name", "Siti Aminah",
             "--phone", "0812-3456-7890", "--birth-date=1990-07-01", "--address", "Jl. Merdeka 1"]
-    assert audit.mask_argv(argv) == ["participant", "enroll", "3", "--nik", "337501******0001", "--name", "***",
+    assert audit.mask_argv(argv) == ["participant", "enroll", "3", "337501******0001", "--name", "***",
                                      "--phone", "***", "--birth-date=***", "--address", "***"]
 
 
@@ -26,7 +26,7 @@ def test_enroll_writes_a_masked_audit_row(cli, db):
     from tests.factories import make_session
 
     sid = make_session(db, days=("2030-07-02", "2030-07-03"))
-    r = cli("participant", "enroll", sid, "--nik", "3375.0141.0790.0001", "--name", "Siti Aminah",
+    r = cli("participant", "enroll", sid, "3375.0141.0790.0001", "--name", "Siti Aminah",
             "--phone", "081234567890")
     assert r.exit_code == 0, r.stderr
     rows = db.execute("SELECT command FROM audit_log WHERE action LIKE 'participant.%' OR action LIKE 'enroll%'").fetchall()
@@ -41,7 +41,7 @@ def test_show_nik_is_logged_once_per_command(cli, db):
     from tests.factories import make_session
 
     sid = make_session(db, days=("2024-07-02", "2024-07-03"))
-    assert cli("participant", "enroll", sid, "--nik", "3375014107900001", "--name", "Siti").exit_code == 0
+    assert cli("participant", "enroll", sid, "3375014107900001", "--name", "Siti").exit_code == 0
     before = db.execute("SELECT count(*) FROM audit_log").fetchone()[0]
     r = cli("roster", "2024-07-02", "--format", "json", "--show-nik")
     assert r.exit_code == 0, r.stderr
@@ -65,7 +65,7 @@ def test_show_nik_on_a_read_only_database_is_refused_not_left_unlogged(cli, db, 
     from tests.factories import make_session
 
     sid = make_session(db, days=("2024-07-02", "2024-07-03"))
-    assert cli("participant", "enroll", sid, "--nik", "3375014107900001", "--name", "Siti").exit_code == 0
+    assert cli("participant", "enroll", sid, "3375014107900001", "--name", "Siti").exit_code == 0
     db.conn.close()
     os.chmod(db_path, stat.S_IRUSR)
     try:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from pelatihan_cli.db import write_transaction
-from pelatihan_cli.errors import Conflict, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.services import settings
 from pelatihan_cli.services.enrollment import (
     EnrollOptions, Enroller, PersonInput, enroll, move, promote_waitlisted, withdraw,
@@ -129,7 +129,7 @@ def test_cancelled_and_unknown_session_refused(db):
     with pytest.raises(ValidationError, match="is cancelled") as e:
         go(db, sid, P())
     assert e.value.field == "session"
-    with pytest.raises(ValidationError, match="There is no session 99"):
+    with pytest.raises(NotFound, match="No session with id 99; see `pelatihan session list`"):
         go(db, 99, P())
 
 

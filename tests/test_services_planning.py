@@ -223,7 +223,7 @@ def test_list_sessions_filters_and_counts_enrollments(pdb):
 
 
 def test_resolve_session_messages(pdb):
-    with pytest.raises(NotFound, match="No session with id 99. See `pelatihan session list`"):
+    with pytest.raises(NotFound, match="No session with id 99; see `pelatihan session list`"):
         sessions.resolve_session(pdb, 99)
     with pytest.raises(ValidationError, match="is not a number"):
         sessions.get_session(pdb, "abc")

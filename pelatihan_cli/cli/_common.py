@@ -97,8 +97,77 @@ def warn(message: str) -> None:
 
 
 def info(message: str) -> None:
-    """A human-readable line on stdout (for table-format commands)."""
+    """A human-readable line on stdout: what a reading command shows (for table-format
+    commands). A write command's sentence is said with say(), its value with result()."""
     sys.stdout.write(message + "\n")
+
+
+def stdout_is_terminal() -> bool:
+    try:
+        return sys.stdout.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def say(message: str) -> None:
+    """The sentence of a write command ('Planned session 12: ...'): on stdout at a
+    terminal; in a pipe or `$(...)` on stderr, so that stdout carries only the result."""
+    stream = sys.stdout if stdout_is_terminal() else sys.stderr
+    stream.write(message + "\n")
+    stream.flush()
+
+
+def result(value: Any) -> None:
+    """What a write command produced, for scripts (the new id, or the JSON): always stdout."""
+    sys.stdout.write(f"{value}\n")
+    sys.stdout.flush()
+
+
+def done(obj: Any, message: str, fmt: "OutputFormat | str", *, columns: Sequence[str] | None = None,
+         value: Any = None) -> None:
+    """The output of a write command: JSON describing what was done, one CSV row, or the
+    sentence (say) plus, when there is one, the value a script captures (result: a new id)."""
+    fmt = OutputFormat(fmt)
+    if fmt is OutputFormat.json:
+        result(to_json(obj))
+    elif fmt is OutputFormat.csv:
+        rows = obj if isinstance(obj, list) else [obj]
+        write_csv([flat(r) for r in rows], columns or (list(flat(rows[0])) if rows else []))
+    else:
+        if value is not None:
+            result(value)
+        say(message)
+
+
+def flat(obj: dict, prefix: str = "") -> dict:
+    """One CSV row of a nested object: {"a": {"b": 1}} -> {"a_b": 1}; a list of scalars
+    joined with '; ', a list of objects as its count (the JSON has them whole)."""
+    out: dict = {}
+    for k, v in obj.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict):
+            out.update(flat(v, key + "_"))
+        elif isinstance(v, (list, tuple)) and any(isinstance(x, dict) for x in v):
+            out[key] = len(v)
+        else:
+            out[key] = v
+    return out
+
+
+def check_output(path: Path, force: bool) -> Path:
+    """The one rule for every file a command writes (-o/--output, backups, exports,
+    rejects): an existing file is refused unless --force, which overwrites it without asking."""
+    from pelatihan_cli.errors import Conflict
+
+    path = Path(path)
+    if path.is_dir():
+        raise Conflict(f"{path} is a directory; give a file name.")
+    if path.exists() and not force:
+        raise Conflict(f"{path} already exists; choose another file name, or add --force to overwrite it.")
+    return path
+
+
+ForceOutputOption = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it already exists.")]
 
 
 def get_db(ctx: typer.Context, *, create: bool = False):

@@ -11,6 +11,8 @@ from typing import Annotated, Callable, Optional
 
 import typer
 
+from pelatihan_cli.cli._common import check_output  # noqa: F401  (the one rule, re-exported)
+
 ForceOption = Annotated[bool, typer.Option("--force", help="Overwrite the --output file if it exists.")]
 
 
@@ -28,15 +30,6 @@ DocFormatOption = Annotated[DocFormat, typer.Option(
 
 def output_option(default_hint: str) -> object:
     return Annotated[Optional[Path], typer.Option("--output", "-o", help=f"File to write ({default_hint}).")]
-
-
-def check_output(path: Path, force: bool) -> Path:
-    """Refuse an existing file unless --force (a usage mistake on one option: exit 2)."""
-    if path.exists() and not force:
-        raise typer.BadParameter(f"{path} exists; choose another name or add --force.", param_hint="--output")
-    if path.is_dir():
-        raise typer.BadParameter(f"{path} is a directory; give a file name.", param_hint="--output")
-    return path
 
 
 def write_whole(path: Path, write: Callable[[Path], None]) -> None:

@@ -19,7 +19,7 @@ SessionArg = Annotated[int, typer.Argument(help="Session id (see `pelatihan sess
 def attendance_mark(
     ctx: typer.Context,
     session_id: SessionArg,
-    day: Annotated[int, typer.Option("--day", "-d", help="Training day number, 1 to the session's days.",
+    day: Annotated[int, typer.Option("--day", help="Training day number, 1 to the session's days.",
                                      show_default=False)],
     niks: Annotated[Optional[List[str]], typer.Argument(help="NIKs of the people to mark.", show_default=False)] = None,
     all_: Annotated[bool, typer.Option("--all", help="Mark everyone enrolled in the session.")] = False,

@@ -33,7 +33,7 @@ def holiday_add(
 @app.command(name="list")
 def holiday_list(
     ctx: typer.Context,
-    year: Annotated[Optional[int], typer.Option("--year", "-y", help="Only this year, and show its national holidays too.")] = None,
+    year: Annotated[Optional[int], typer.Option("--year", help="Only this year, and show its national holidays too.")] = None,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """List local non-working days (with --year also national holidays and cuti bersama)."""

@@ -20,7 +20,7 @@ COLUMNS = ["name", "phone", "skills", "sessions", "booked_days", "archived"]
 def instructor_add(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Instructor's name, e.g. 'Siti Aminah'.")],
-    skill: Annotated[List[str], typer.Option("--skill", "-s", help="A skill they teach; repeat for several.")],
+    skill: Annotated[List[str], typer.Option("--skill", "-S", help="A skill they teach; repeat for several.")],
     phone: Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890.")] = None,
     new: NewOption = False,
 ) -> None:
@@ -77,7 +77,7 @@ def instructor_update(
 @app.command(name="list")
 def instructor_list(
     ctx: typer.Context,
-    skill: Annotated[Optional[str], typer.Option("--skill", "-s", help="Only instructors who teach this skill.")] = None,
+    skill: Annotated[Optional[str], typer.Option("--skill", "-S", help="Only instructors who teach this skill.")] = None,
     all_: Annotated[bool, typer.Option("--all", help="Also archived instructors (removed after teaching).")] = False,
     show_nik: ShowNikOption = False,
     fmt: FormatOption = OutputFormat.table,

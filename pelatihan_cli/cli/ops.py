@@ -104,7 +104,7 @@ def ops_export(
 
 def ops_log(
     ctx: typer.Context,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=1, help="How many entries, newest first.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", min=1, help="How many entries, newest first.")] = 20,
     action: Annotated[
         Optional[str], typer.Option("--action", help="Only these actions, e.g. 'participant' or 'participant.erase'.")
     ] = None,

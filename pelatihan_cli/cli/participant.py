@@ -33,14 +33,39 @@ def _complete_session(ctx, incomplete):
     return _complete.session(ctx, incomplete)
 
 
-SessionArg = Annotated[int, typer.Argument(help="Session number (see `pelatihan session list`).", show_default=False,
-                                           autocompletion=_complete_session)]
+SessionArg = Annotated[str, typer.Argument(metavar="SESSION", help="Session number (see `pelatihan session list`).",
+                                           show_default=False, autocompletion=_complete_session)]
 NikArg = Annotated[str, typer.Argument(help="NIK, 16 digits (spaces and dots allowed).", show_default=False)]
+
+
+def _digits(text: str) -> str:
+    return "".join(ch for ch in str(text) if ch not in " .-")
+
+
+def _looks_like_nik(text: str) -> bool:
+    d = _digits(text)
+    return d.isdigit() and len(d) >= 12
+
+
+def _session_nik(command: str, session: str, nik: str) -> tuple[str, str]:
+    """SESSION NIK, the order of every command on an enrollment; swapped arguments are a
+    usage mistake named as such (never 'no session 3375...')."""
+    if _looks_like_nik(session) and not _looks_like_nik(nik):
+        from pelatihan_cli.domain.privacy import mask_nik
+
+        raise typer.BadParameter(
+            f"{mask_nik(_digits(session))} is a NIK, not a session: the order is SESSION NIK, e.g. "
+            f"`pelatihan participant {command} {nik} {mask_nik(_digits(session))}`.", param_hint="SESSION")
+    text = str(session).strip().lstrip("#")
+    if not text.isdigit():
+        raise typer.BadParameter(f"{session!r} is not a session number; see `pelatihan session list`.",
+                                 param_hint="SESSION")
+    return int(text), nik
 # the person's details, as enroll takes them and update corrects them
 BirthDateOpt = Annotated[Optional[str], typer.Option("--birth-date", help="Birth date; must match the NIK (default: from the NIK).")]
 SexOpt = Annotated[Optional[str], typer.Option("--sex", help="L/P; must match the NIK (default: from the NIK).")]
 AddressOpt = Annotated[Optional[str], typer.Option("--address", help="Street address ('' clears it on update).")]
-KelurahanOpt = Annotated[Optional[str], typer.Option("--kelurahan", help="Kelurahan of domicile (default: as stored, else the session's).")]
+KelurahanOpt = Annotated[Optional[str], typer.Option("--kelurahan", "-k", help="Kelurahan of domicile (default: as stored, else the session's).")]
 PhoneOpt = Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890 ('' clears it on update).")]
 BirthPlaceOpt = Annotated[Optional[str], typer.Option(
     "--birth-place", help="Place of birth (tempat lahir), printed on certificates ('' clears it on update).")]
@@ -77,8 +102,10 @@ def _enroll_obj(result, show_nik: bool) -> dict:
 def participant_enroll(
     ctx: typer.Context,
     session_id: SessionArg,
-    nik: Annotated[str, typer.Option("--nik", help="NIK, 16 digits as on the KTP/KK.", show_default=False)],
-    name: Annotated[str, typer.Option("--name", help="Full name as on the KTP.", show_default=False)],
+    nik: Annotated[Optional[str], typer.Argument(help="NIK, 16 digits as on the KTP/KK.", show_default=False)] = None,
+    name: Annotated[str, typer.Option("--name", help="Full name as on the KTP.", show_default=False)] = ...,
+    nik_option: Annotated[Optional[str], typer.Option(
+        "--nik", hidden=True, help="Deprecated: give the NIK after the session.")] = None,
     birth_date: BirthDateOpt = None,
     sex: SexOpt = None,
     address: AddressOpt = None,
@@ -94,9 +121,24 @@ def participant_enroll(
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Register (or update) a person and enroll them in a session, or waitlist them when it is full.
-    A NIK registered under another person's name is refused (see --accept-name-change)."""
+    A NIK registered under another person's name is refused (see --accept-name-change).
+
+    Examples:
+
+      pelatihan participant enroll 12 3375014107900001 --name "Siti Aminah" --phone 0812-3456-7890
+    """
     from pelatihan_cli.services import enrollment as svc
 
+    if nik_option is not None:
+        if nik is not None:
+            raise typer.BadParameter("give the NIK once, after the session (--nik is the old form).",
+                                     param_hint="--nik")
+        warn("'participant enroll SESSION --nik NIK' is deprecated; write 'participant enroll SESSION NIK'.")
+        nik = nik_option
+    if nik is None:
+        raise typer.BadParameter("give the NIK after the session: participant enroll SESSION NIK --name NAME.",
+                                 param_hint="NIK")
+    session_id, nik = _session_nik("enroll", session_id, nik)
     person = svc.PersonInput(nik=nik, name=name, birth_date=birth_date, sex=sex, address=address,
                              kelurahan=kelurahan, phone=phone, birth_place=birth_place, work_status=work_status)
     opts = svc.EnrollOptions(allow_outside=allow_outside, no_waitlist=no_waitlist,
@@ -131,6 +173,7 @@ def participant_withdraw(
     from pelatihan_cli.domain.privacy import mask_nik
     from pelatihan_cli.services import enrollment as svc
 
+    session_id, nik = _session_nik("withdraw", session_id, nik)
     if force:
         confirm_or_fail(yes, f"Withdraw NIK {mask_nik(nik)} from session {session_id} even if they attended?",
                         what="--force withdraws someone who attended")
@@ -144,9 +187,12 @@ def participant_withdraw(
 @app.command(name="move")
 def participant_move(
     ctx: typer.Context,
-    nik: NikArg,
-    to: Annotated[int, typer.Option("--to", help="Session to move to.", show_default=False)],
-    from_session: Annotated[Optional[int], typer.Option("--from", help="Session to move from (when there are several).")] = None,
+    session_id: SessionArg,
+    nik: Annotated[Optional[str], typer.Argument(help="NIK, 16 digits (spaces and dots allowed).",
+                                                 show_default=False)] = None,
+    to: Annotated[int, typer.Option("--to", help="Session to move to.", show_default=False)] = ...,
+    from_session: Annotated[Optional[int], typer.Option(
+        "--from", hidden=True, help="Deprecated: the session to move from is the first argument.")] = None,
     allow_outside: AllowOutside = False,
     no_waitlist: NoWaitlist = False,
     force: ForceOption = False,
@@ -154,11 +200,28 @@ def participant_move(
     show_nik: ShowNikOption = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Move a person's enrollment to another session under the same rules (age, domicile, capacity).
-    Refused when they attended a day of the old session, unless --force."""
+    """Move a person's enrollment from SESSION to the session --to under the same rules (age,
+    domicile, capacity). Refused when they attended a day of the old session, unless --force.
+
+    Examples:
+
+      pelatihan participant move 12 3375010207900002 --to 15
+    """
     from pelatihan_cli.domain.privacy import mask_nik
     from pelatihan_cli.services import enrollment as svc
 
+    if nik is None:
+        if not _looks_like_nik(session_id):
+            raise typer.BadParameter("give the session and the NIK: participant move SESSION NIK --to SESSION2.",
+                                     param_hint="NIK")
+        warn("'participant move NIK --to SESSION' is deprecated; write 'participant move SESSION NIK --to SESSION2'.")
+        nik = session_id
+    else:
+        session_id, nik = _session_nik("move", session_id, nik)
+        if from_session is not None and str(from_session) != str(session_id).strip():
+            raise typer.BadParameter(f"--from {from_session} and SESSION {session_id} differ; give SESSION only.",
+                                     param_hint="--from")
+        from_session = session_id
     if force:
         confirm_or_fail(yes, f"Move NIK {mask_nik(nik)} to session {to} even if they attended their session?",
                         what="--force moves someone who attended")
@@ -282,7 +345,7 @@ def participant_list(
          table_columns=[c for c in svc.LIST_COLUMNS if c not in ("birth_date", "completed", "programme")],
          headers={"nik": "NIK", "session_id": "Sesi", "ak1_number": "AK1", "position": "Pos", "attended": "Days"},
          drop=["ak1_number", "position", "attended", "sex", "age", "kelurahan", "session_id"], wide=wide,
-         empty_message="No participants match. Enroll with `pelatihan participant enroll SESSION --nik N --name NAME`.")
+         empty_message="No participants match. Enroll with `pelatihan participant enroll SESSION NIK --name NAME`.")
 
 
 @app.command(name="show")

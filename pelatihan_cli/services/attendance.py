@@ -13,7 +13,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.privacy import mask_nik
-from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError, no_session
 from pelatihan_cli.services import audit, clock
 
 _NIK_RE = re.compile(r"^\d{16}$")
@@ -24,7 +24,7 @@ NO = {"no", "n", "tidak", "tdk", "t", "0", "false", "absen", "tidak hadir", "-",
 def _session(db: Database, session_id: int) -> dict:
     row = db.execute("SELECT id, days, status FROM session WHERE id = ?", [session_id]).fetchone()
     if row is None:
-        raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+        raise NotFound(no_session(session_id))
     if row[2] != "planned":
         raise Conflict(f"Session {session_id} is cancelled; attendance cannot be recorded for it.")
     dates = dict(db.execute("SELECT day_no, date FROM session_day WHERE session_id = ?", [session_id]).fetchall())
@@ -275,7 +275,7 @@ def show(db: Database, session_id: int, *, show_nik: bool = False) -> dict:
     completed}]} for the people enrolled in the session, sorted by name."""
     row = db.execute("SELECT days FROM session WHERE id = ?", [session_id]).fetchone()
     if row is None:
-        raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+        raise NotFound(no_session(session_id))
     days = row[0]
     dates = dict(db.execute("SELECT day_no, date FROM session_day WHERE session_id = ?", [session_id]).fetchall())
     people = db.execute(

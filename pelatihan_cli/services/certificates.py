@@ -21,7 +21,7 @@ from sqlite_utils import Database
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import outcomes
 from pelatihan_cli.domain.privacy import mask_nik
-from pelatihan_cli.errors import Conflict, NotFound, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, ValidationError, no_session
 from pelatihan_cli.services import audit, settings
 from pelatihan_cli.services.attendance import completed_sql
 
@@ -48,7 +48,7 @@ _COMPLETERS_SQL = f"""
 def _scope(db: Database, session_id: int | None, programme_id: int | None) -> tuple[str, list]:
     if session_id is not None:
         if db.execute("SELECT 1 FROM session WHERE id = ?", [session_id]).fetchone() is None:
-            raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+            raise NotFound(no_session(session_id))
         return "s.id = ?", [session_id]
     if programme_id is None:
         raise ValidationError("Give a SESSION or --programme.")

@@ -29,7 +29,7 @@ from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik, region_warning
 from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
-from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, ValidationError, no_session
 from pelatihan_cli.region_codes import nik_regions
 from pelatihan_cli.services import ak1 as ak1_cards
 from pelatihan_cli.services import audit, clock, settings
@@ -135,8 +135,7 @@ def session_facts(db: Database, session_id: object) -> SessionFacts:
                               field="session", value=session_id) from None
     row = db.conn.execute(_SESSION_SQL, [sid]).fetchone()
     if row is None:
-        raise ValidationError(f"There is no session {sid}; see `pelatihan session list`.",
-                              field="session", value=session_id)
+        raise NotFound(no_session(sid))
     first = dt.date.fromisoformat(row[7] or row[4])
     return SessionFacts(id=row[0], kelurahan_id=row[1], kelurahan=row[2], skill=row[3], first_day=first,
                         capacity=row[5], status=row[6], programme_year=row[8], programme=row[9],
@@ -908,6 +907,8 @@ def move(db: Database, nik_text: str, to_session: int, opts: EnrollOptions = Enr
     Someone present on a day of the old session is refused unless `force`; with it their
     attendance there stays recorded and counted (the old enrollment becomes withdrawn)."""
     with write_transaction(db):
+        if from_session is not None:
+            from_session = session_facts(db, from_session).id
         target = session_facts(db, to_session)
         pid, nik, name = _participant_id(db, nik_text)
         active = db.conn.execute(

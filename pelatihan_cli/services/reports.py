@@ -14,7 +14,7 @@ from collections import defaultdict
 from sqlite_utils import Database
 
 from pelatihan_cli.domain.privacy import mask_nik
-from pelatihan_cli.errors import NotFound
+from pelatihan_cli.errors import NotFound, no_session
 from pelatihan_cli.services import audit
 from pelatihan_cli.services.attendance import COUNTED_SQL, completed_sql  # the completion rule
 
@@ -140,7 +140,7 @@ def certificates(db: Database, session_id: int | None = None, *, show_nik: bool 
     if session_id is not None:
         row = db.execute("SELECT status FROM session WHERE id = ?", [session_id]).fetchone()
         if row is None:
-            raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+            raise NotFound(no_session(session_id))
         where += " AND s.id = ?"
         params.append(session_id)
     rows = db.execute(

@@ -9,7 +9,7 @@ import json
 from sqlite_utils import Database
 
 from pelatihan_cli.domain.privacy import mask_nik, phone_for_display
-from pelatihan_cli.errors import NotFound
+from pelatihan_cli.errors import NotFound, no_session
 from pelatihan_cli.services import audit
 
 
@@ -27,7 +27,7 @@ def _filters(db: Database, kelurahan: str | None, session_id: int | None,
     if session_id is not None:
         row = db.execute("SELECT status FROM session WHERE id = ?", [session_id]).fetchone()
         if row is None:
-            raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+            raise NotFound(no_session(session_id))
         where.append("s.id = ?")
         params.append(session_id)
     return " AND ".join(where), params

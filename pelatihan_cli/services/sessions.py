@@ -21,7 +21,7 @@ from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.calendar import MAX_SESSION_DAYS, WEEKDAYS_EN, Calendar
 from pelatihan_cli.domain.dates import check_plan_date, parse_date
 from pelatihan_cli.domain.names import clean_name, name_key
-from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, PelatihanError, RowErrors, ValidationError, no_session
 from pelatihan_cli.services import settings
 from pelatihan_cli.services import audit, holidays, instructors as instructors_service, kelurahan as kelurahan_service
 from pelatihan_cli.services import clock, programmes as programmes_service
@@ -108,7 +108,7 @@ def resolve_session(db: Database, session_id: int | str) -> int:
                               "`pelatihan session list`, e.g. 12.", field="session", value=session_id)
     sid = int(text)
     if not db.execute("SELECT 1 FROM session WHERE id = ?", [sid]).fetchone():
-        raise NotFound(f"No session with id {sid}. See `pelatihan session list`.")
+        raise NotFound(no_session(sid))
     return sid
 
 

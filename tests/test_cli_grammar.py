@@ -1,0 +1,123 @@
+"""One grammar (issue 13, point 3): a short option means the same in every command, and
+every command has --format; the enrollment commands take SESSION NIK."""
+
+from __future__ import annotations
+
+import typer
+
+from pelatihan_cli.cli import app
+
+#: the only short options, each for one long name
+SHORT = {"-k": "--kelurahan", "-K": "--kecamatan", "-s": "--session", "-S": "--skill", "-i": "--instructor",
+         "-p": "--programme", "-f": "--format", "-o": "--output", "-y": "--yes", "-h": "--help"}
+LONG = {v: k for k, v in SHORT.items()}
+
+
+def all_commands():
+    """(path, click command) of every leaf command, the lazy groups loaded."""
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    out = []
+
+    def walk(group, path, ctx):
+        for name in group.list_commands(ctx):
+            cmd = group.get_command(ctx, name)
+            if cmd is None:
+                continue
+            if hasattr(cmd, "list_commands"):
+                walk(cmd, (*path, name), typer.Context(cmd, parent=ctx))
+            else:
+                out.append(((*path, name), cmd))
+
+    walk(root, (), ctx)
+    return out
+
+
+def _options(cmd):
+    return [p for p in cmd.params if getattr(p, "param_type_name", "") == "option"]
+
+
+def test_a_short_option_means_the_same_everywhere():
+    wrong = []
+    for path, cmd in all_commands():
+        for p in _options(cmd):
+            longs = [o for o in p.opts if o.startswith("--")]
+            for o in p.opts + p.secondary_opts:
+                if o.startswith("--"):
+                    continue
+                if SHORT.get(o) not in longs:
+                    wrong.append(f"{' '.join(path)}: {o} is {longs}")
+            for o in longs:
+                if o in LONG and LONG[o] not in p.opts:
+                    wrong.append(f"{' '.join(path)}: {o} lacks {LONG[o]}")
+    assert not wrong, "\n".join(wrong)
+
+
+# --- commands on an enrollment: SESSION NIK ------------------------------------------------
+
+import pytest  # noqa: E402
+
+from tests.factories import make_session  # noqa: E402
+
+NIK = "3375014107900001"
+DEPRECATED_ENROLL = ("Warning: 'participant enroll SESSION --nik NIK' is deprecated; "
+                     "write 'participant enroll SESSION NIK'.\n")
+DEPRECATED_MOVE = ("Warning: 'participant move NIK --to SESSION' is deprecated; "
+                   "write 'participant move SESSION NIK --to SESSION2'.\n")
+
+
+@pytest.fixture
+def two(db):
+    return (make_session(db, days=("2030-07-01", "2030-07-02")),
+            make_session(db, skill="Menjahit", days=("2030-08-05",)))
+
+
+def _status(db, sid):
+    row = db.execute("SELECT e.status FROM enrollment e JOIN participant p ON p.id = e.participant_id "
+                     "WHERE e.session_id = ? AND p.nik = ?", [sid, NIK]).fetchone()
+    return row and row[0]
+
+
+def test_enroll_withdraw_move_take_session_nik(cli, db, two):
+    a, b = two
+    r = cli("participant", "enroll", a, NIK, "--name", "Siti Aminah")
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    r = cli("participant", "move", a, NIK, "--to", b)
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    assert (_status(db, a), _status(db, b)) == ("withdrawn", "enrolled")
+    r = cli("participant", "withdraw", b, NIK)
+    assert r.exit_code == 0 and r.stderr == "", r.stderr
+    assert _status(db, b) == "withdrawn"
+
+
+def test_old_forms_still_work_with_a_deprecation_line(cli, db, two):
+    a, b = two
+    r = cli("participant", "enroll", a, "--nik", NIK, "--name", "Siti Aminah")
+    assert r.exit_code == 0 and r.stderr == DEPRECATED_ENROLL
+    assert _status(db, a) == "enrolled"
+    r = cli("participant", "move", NIK, "--to", b)
+    assert r.exit_code == 0 and r.stderr == DEPRECATED_MOVE
+    assert (_status(db, a), _status(db, b)) == ("withdrawn", "enrolled")
+
+
+@pytest.mark.parametrize("command", [("withdraw",), ("enroll", "--name", "Siti Aminah"), ("move", "--to", "2")])
+def test_swapped_arguments_say_the_order(cli, db, two, command):
+    a, _ = two
+    r = cli("participant", command[0], NIK, a, *command[1:])
+    assert r.exit_code == 2
+    text = " ".join(r.stderr.replace("│", " ").split())
+    assert "337501******0001 is a NIK, not a session: the order is SESSION NIK" in text
+    assert f"pelatihan participant {command[0]} {a} 337501******0001" in text
+    assert "There is no session" not in r.stderr and NIK not in r.stderr
+
+
+def test_enroll_without_a_nik_is_a_usage_error(cli, two):
+    r = cli("participant", "enroll", two[0], "--name", "Siti Aminah")
+    assert r.exit_code == 2 and "participant enroll SESSION NIK" in r.stderr
+
+
+def test_unknown_session_is_one_sentence_and_exit_1(cli, two):
+    for args in (["participant", "enroll", "99", NIK, "--name", "Siti"], ["participant", "withdraw", "99", NIK],
+                 ["session", "show", "99"], ["attendance", "show", "99"], ["roster", "2030-07-01", "-s", "99"]):
+        r = cli(*args)
+        assert (r.exit_code, r.stderr) == (1, "Error: No session with id 99; see `pelatihan session list`.\n"), args

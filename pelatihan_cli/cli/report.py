@@ -12,3 +12,4 @@ app = typer.Typer(help="Programme reports: day-by-day schedule, summary per kelu
 
 from pelatihan_cli.cli import report_outcomes, report_schedule  # noqa: E402,F401  (registers commands)
 from pelatihan_cli.cli import report_budget  # noqa: E402,F401  (report budget, issue 15)
+from pelatihan_cli.cli import report_printouts  # noqa: E402,F401  (waitlist, attendance, contacts, no-shows: issue 14)

@@ -493,3 +493,48 @@ def m005_budget_and_receipts(db: Database) -> None:
         BEGIN SELECT RAISE(ABORT, 'a printed receipt list is frozen'); END;
         """
     )
+
+
+@migrations()
+def m006_session_enrolled_counter(db: Database) -> None:
+    # m006: the capacity triggers counted a session's enrolled rows on every insert, so a
+    # row cost grew with the session (10k rows into one big session: O(n^2)). The session
+    # now keeps its enrolled count, maintained by triggers; capacity is checked against it.
+    _run_script(
+        db,
+        """
+        ALTER TABLE session ADD COLUMN enrolled INTEGER NOT NULL DEFAULT 0;
+        UPDATE session SET enrolled = (SELECT count(*) FROM enrollment e
+                                       WHERE e.session_id = session.id AND e.status = 'enrolled');
+
+        DROP TRIGGER enrollment_capacity_insert;
+        DROP TRIGGER enrollment_capacity_update;
+        CREATE TRIGGER enrollment_capacity_insert
+        BEFORE INSERT ON enrollment WHEN NEW.status = 'enrolled'
+        BEGIN
+            SELECT RAISE(ABORT, 'session full')
+            WHERE (SELECT enrolled >= capacity FROM session WHERE id = NEW.session_id);
+        END;
+        CREATE TRIGGER enrollment_capacity_update
+        BEFORE UPDATE OF status, session_id ON enrollment
+        WHEN NEW.status = 'enrolled' AND (OLD.status != 'enrolled' OR OLD.session_id != NEW.session_id)
+        BEGIN
+            SELECT RAISE(ABORT, 'session full')
+            WHERE (SELECT enrolled >= capacity FROM session WHERE id = NEW.session_id);
+        END;
+
+        CREATE TRIGGER enrollment_count_insert
+        AFTER INSERT ON enrollment WHEN NEW.status = 'enrolled'
+        BEGIN UPDATE session SET enrolled = enrolled + 1 WHERE id = NEW.session_id; END;
+        CREATE TRIGGER enrollment_count_delete
+        AFTER DELETE ON enrollment WHEN OLD.status = 'enrolled'
+        BEGIN UPDATE session SET enrolled = enrolled - 1 WHERE id = OLD.session_id; END;
+        CREATE TRIGGER enrollment_count_update
+        AFTER UPDATE OF status, session_id ON enrollment
+        WHEN (OLD.status = 'enrolled') != (NEW.status = 'enrolled') OR OLD.session_id != NEW.session_id
+        BEGIN
+            UPDATE session SET enrolled = enrolled - 1 WHERE id = OLD.session_id AND OLD.status = 'enrolled';
+            UPDATE session SET enrolled = enrolled + 1 WHERE id = NEW.session_id AND NEW.status = 'enrolled';
+        END;
+        """
+    )

@@ -127,3 +127,25 @@ def test_v1_kelurahan_get_their_kabupaten_and_province_and_names_may_repeat(v1_p
     assert _rows(conn, "PRAGMA foreign_key_check") == []
     conn.rollback()
     db.conn.close()
+
+
+def test_session_enrolled_counter_matches_the_rows_after_upgrade_and_after_changes(v1_path, cli, monkeypatch):
+    db = open_db(v1_path)
+    check = ("SELECT count(*) FROM session s WHERE s.enrolled != "
+             "(SELECT count(*) FROM enrollment e WHERE e.session_id = s.id AND e.status = 'enrolled')")
+    assert _rows(db.conn, check) == [(0,)]
+    assert _rows(db.conn, "SELECT enrolled FROM session WHERE id IN (1, 55) ORDER BY id") == [(20,), (2,)]
+    db.conn.close()
+    monkeypatch.setenv("PELATIHAN_TODAY", "2025-06-02")
+    # withdraw, enroll (a seat and the waitlist), move, erase: the counter follows
+    assert cli("--db", v1_path, "participant", "withdraw", "55", "3375991611960001").exit_code == 0
+    assert cli("--db", v1_path, "session", "update", "55", "--capacity", "2").exit_code == 0
+    for i in range(1, 4):
+        r = cli("--db", v1_path, "participant", "enroll", "55", f"337501410790000{i}", "--name", f"Peserta {i}",
+                "--kelurahan", "Medono")
+        assert r.exit_code == 0, r.stderr
+    assert cli("--db", v1_path, "participant", "erase", "3375014107900001", "--yes").exit_code == 0
+    db = open_db(v1_path)
+    assert _rows(db.conn, check) == [(0,)]
+    assert _rows(db.conn, "SELECT enrolled, capacity FROM session WHERE id = 55") == [(2, 2)]
+    db.conn.close()

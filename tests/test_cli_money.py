@@ -93,3 +93,21 @@ def test_document_settings_for_the_signature_blocks(cli, db):
     assert cli("config", "set", "doc_bendahara_name", "Sri Wahyuni").exit_code == 0
     assert cli("config", "set", "pph21_non_pns", "2,5").exit_code == 0
     assert cli("config", "set", "pph21_non_pns", "2.555").exit_code == 1
+
+
+def test_auto_plan_and_session_import_warn_when_the_plan_passes_the_ceiling(cli, pekalongan_db, tmp_path, monkeypatch):
+    from pelatihan_cli.resources import data_path
+
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-06-03")
+    assert cli("instructor", "import", str(data_path("instructors_2024.csv"))).exit_code == 0
+    assert cli("programme", "add", "PKW 2024", "--year", "2024").exit_code == 0
+    assert cli("budget", "set", "-p", "2024", "--file", str(data_path("budget_2024.csv"))).exit_code == 0
+    assert cli("budget", "set", "-p", "2024", "--ceiling", "10.000.000").exit_code == 0
+    r = cli("session", "auto-plan", "--from", "2024-07-01", "--to", "2024-08-27", "--requests",
+            str(data_path("programme_2024.csv")), "--max-per-day", "2", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert "over its ceiling of Rp 10.000.000" in r.stderr
+    (tmp_path / "s.csv").write_text("kelurahan,skill,start\nMedono,Tas,2024-09-02\n", encoding="utf-8")
+    r = cli("session", "import", tmp_path / "s.csv")
+    assert r.exit_code == 0, r.stderr
+    assert "over its ceiling of Rp 10.000.000" in r.stderr

@@ -210,6 +210,8 @@ def auto_plan(
                                                    "programmes_created": int(created)})
         result["sessions"] = sessions.query_sessions(
             db, "WHERE s.id IN (SELECT value FROM json_each(?))", [sessions.ids_param(ids)]) if ids else []
+        if ids:  # the new sessions may take the programme's plan over its budget ceiling
+            result["warnings"] = result.get("warnings", []) + sessions.budget_warnings(db, ids[0])
         return result
 
     if dry_run:

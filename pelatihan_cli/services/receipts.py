@@ -198,7 +198,10 @@ def _produce(db: Database, kind: str, programme_id: int, session_id, day_no, cur
             audit.record(db, "receipt.reissue" if reissue else "receipt.print",
                          {"kind": kind, "session": session_id, "day": day_no, "version": version,
                           "lines": len(current), "total": sum(line["net"] for line in current)})
-    return {"status": status, "version": version, "frozen_at": frozen_at, "reissue_reason": reissue_reason,
+    from pelatihan_cli.clock import local_iso
+
+    # stored in UTC, shown in the office's time zone
+    return {"status": status, "version": version, "frozen_at": local_iso(frozen_at), "reissue_reason": reissue_reason,
             "lines": lines, "differences": diffs, "superseded": bool(diffs)}
 
 
@@ -304,9 +307,11 @@ def versions(db: Database, programme_id: int) -> list[dict]:
     for r in rows:
         latest[(r[1], r[2], r[3])] = r[4]
     out = []
+    from pelatihan_cli.clock import local_iso
+
     for rid, kind, sid, day, version, total, frozen_at, superseded_at, reason in rows:
         entry = {"receipt_id": rid, "kind": kind, "session_id": sid, "day": day, "version": version,
-                 "total": total, "now": None, "frozen_at": frozen_at, "reissue_reason": reason,
+                 "total": total, "now": None, "frozen_at": local_iso(frozen_at), "reissue_reason": reason,
                  "status": "replaced", "differences": []}
         if latest[(kind, sid, day)] == version:
             try:

@@ -397,6 +397,12 @@ def plan_checked(db: Database, kelurahan: str, skill: str, start: str | dt.date,
     return {"session": get_session(db, sid), "warnings": warnings + budget_warnings(db, sid)}
 
 
+def budget_over_programme(db: Database, programme_id: int) -> list[str]:
+    from pelatihan_cli.services.budget import over_ceiling_warnings
+
+    return over_ceiling_warnings(db, programme_id)
+
+
 def budget_warnings(db: Database, sid: int) -> list[str]:
     """A warning when the plan of the session's programme now exceeds its ceiling (issue 15)."""
     from pelatihan_cli.services.budget import over_ceiling_warnings
@@ -792,8 +798,14 @@ def import_file(db: Database, path: Path | str, *, any_skill: bool = False, week
         if created:
             audit.record(db, "session.import", {"session": len(created),
                                                 "programmes_created": programmes_created})
+    # the new sessions may take their programmes' plans over the budget ceiling
+    over = []
+    for pid in sorted({r[0] for r in db.execute(
+            "SELECT DISTINCT programme_id FROM session WHERE id IN (SELECT value FROM json_each(?))",
+            [ids_param(created)])}) if created else []:
+        over += budget_over_programme(db, pid)
     return {"read": len(rows), "planned": len(created), "unchanged": unchanged, "ids": created,
-            "warnings": holidays.cuti_bersama_warnings(db, years)}
+            "warnings": holidays.cuti_bersama_warnings(db, years) + over}
 
 
 def _tag(e: PelatihanError, column: str, value: object) -> PelatihanError:

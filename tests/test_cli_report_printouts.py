@@ -99,7 +99,7 @@ def test_pdf_without_output_gets_a_default_name_and_an_existing_file_needs_force
     made = tmp_path / "waitlist-1.pdf"
     before = made.read_bytes()
     r = cli("report", "waitlist", session, "-f", "pdf")
-    assert r.exit_code != 0 and "--force" in r.stderr
+    assert r.exit_code == 1 and "waitlist-1.pdf already exists" in r.stderr and "--force" in r.stderr
     assert made.read_bytes() == before
     assert cli("report", "waitlist", session, "-f", "pdf", "--force").exit_code == 0
     # the format follows the file name; a contradiction is refused
@@ -218,7 +218,7 @@ def test_no_shows_on_one_day_and_on_every_day(cli, db, session, tmp_path):
     assert rows[0]["nik"] == "337501******0003"
     r = cli("report", "no-shows", session, "--day", "3")
     assert r.exit_code == 1 and "1 to 2" in r.stderr
-    assert cli("report", "no-shows", session, "-d", "1", "-f", "pdf").exit_code == 0
+    assert cli("report", "no-shows", session, "--day", "1", "-f", "pdf").exit_code == 0
     text = _pdf_text(tmp_path / "no-shows-1-day-1.pdf")
     for part in ("DAFTAR PESERTA TIDAK HADIR", LETTERHEAD, "Citra Lestari", "Dewi Anggraini", "belum diisi",
                  "Hari ke-1, Selasa, 2 Juli 2024"):
@@ -273,3 +273,16 @@ def test_printouts_of_a_cancelled_or_unknown_session(cli, db, session):
     assert r.exit_code == 1 and "cancelled" in r.stderr
     # the people of a cancelled session can still be told
     assert len(_json(cli("report", "contacts", session, "-f", "json"))) == 6
+
+
+@pytest.mark.parametrize("command, action", [
+    (("waitlist", "1"), "report.waitlist.show_nik"), (("attendance", "1"), "report.attendance.show_nik"),
+    (("no-shows", "1"), "report.no_shows.show_nik"), (("contacts", "-p", "2024"), "report.contacts.show_nik"),
+])
+def test_show_nik_is_logged_once_with_the_command(cli, db, session, command, action):
+    r = cli("report", *command, "--show-nik", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    assert any(row["nik"] in NIK.values() for row in json.loads(r.stdout))
+    ((logged, changes),) = db.execute("SELECT command, changes FROM audit_log WHERE action = ?", [action]).fetchall()
+    assert logged.startswith(f"pelatihan report {command[0]}") and "--show-nik" in logged
+    assert json.loads(changes)["participants"] == len(json.loads(r.stdout))

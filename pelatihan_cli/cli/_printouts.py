@@ -9,8 +9,8 @@ from typing import Annotated, Optional, Sequence
 
 import typer
 
-from pelatihan_cli.cli._common import OutputFormat, emit, info, to_json, warn, write_csv
-from pelatihan_cli.cli._documents import DocFormat, check_output, write_text_output, write_whole
+from pelatihan_cli.cli._common import OutputFormat, check_output, emit, info, to_json, warn, write_csv
+from pelatihan_cli.cli._documents import DocFormat, write_text_output, write_whole
 
 
 def complete_session(ctx, incomplete):

@@ -169,7 +169,7 @@ def report_no_shows(
     ctx: typer.Context,
     session: SessionArg,
     day: Annotated[Optional[int], typer.Option(
-        "--day", "-d", help="Training day number (1, 2, ...); default: absent on every day so far.",
+        "--day", help="Training day number (1, 2, ...); default: absent on every day so far.",
         show_default=False)] = None,
     fmt: PrintFormatOption = None,
     output: OutputOption = None,

@@ -188,7 +188,7 @@ def test_abort_lists_every_bad_row_and_writes_nothing(cli, programme, tmp_path, 
     assert r.exit_code == 1
     out = json.loads(r.stdout)
     assert list(out) == ["programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "sessions",
-                         "skills", "warnings", "errors"]
+                         "skills", "warnings", "errors", "columns", "skipped"]
     assert (out["read"], out["enrolled"], out["rejected"]) == (6, 0, 5)
     by_row = {e["row"]: e for e in out["errors"]}
     assert sorted(by_row) == [3, 4, 5, 6, 7]

@@ -122,6 +122,8 @@ def participant_import(
 
 def _print_summary(s) -> None:
     for line in getattr(s, "notes", ()):
+        if s.dry_run and line in s.skip_notes:
+            continue   # the preview lists these rows on stdout
         sys.stderr.write(f"Note: {line}\n")
     for w in s.warning_lines:   # every warning; identical ones in one line with their rows
         warn(w)
@@ -139,6 +141,26 @@ def _print_summary(s) -> None:
     for x in s.sessions:
         info(f"  session {x['session_id']} ({x['kelurahan']} · {x['skill']}): {x['enrolled']} enrolled, "
              f"{x['waitlisted']} waitlisted")
+    if s.dry_run:
+        _print_preview(s)
+
+
+def _print_preview(s) -> None:
+    """--dry-run: after the counts, how the columns were mapped (ignored ones and why) and
+    which rows were left out of the table (title, column numbers, footer, hidden)."""
+    from pelatihan_cli.cli._common import print_table
+    from pelatihan_cli.importing.locate import row_ranges
+
+    rows = [{"header": c["header"], "field": c["field"] or "-", "note": c["reason"] or ""} for c in s.columns]
+    print_table(rows, ["header", "field", "note"], headers={"header": "Column", "field": "Field",
+                                                           "note": "Not used because"}, title="Columns")
+    if not s.skipped:
+        info("Skipped rows: none.")
+    else:
+        info("Skipped rows:")
+        for x in s.skipped:
+            label = "row" if len(x["rows"]) == 1 else "rows"
+            info(f"  {label} {row_ranges(x['rows'])}: {x['reason']}")
 
 
 class _progress:

@@ -37,6 +37,9 @@ _FOOTER = re.compile(
 #: 'Pekalongan, 15 Juli 2025' / 'Pekalongan, 15-07-2025': the place-and-date line of a letter
 _PLACE_DATE = re.compile(
     r"^\s*[A-Za-z][A-Za-z .'-]{1,40},\s*(\d{1,2}\s+[A-Za-z]+\.?\s+\d{4}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})\s*$")
+#: a sheet of instructions before the list (the registration template's 'Petunjuk')
+_INSTRUCTION_SHEET = re.compile(
+    r"^\s*(petunjuk|panduan|cara\s+(pengisian|mengisi)|instruksi|instructions?|readme|read\s+me)\b", re.IGNORECASE)
 #: '(1)', '1', '1.', '[1]' in a column-number row
 _COLUMN_NUMBER = re.compile(r"^\s*[(\[]?\s*(\d{1,3})\s*[)\]]?\.?\s*$")
 
@@ -182,6 +185,12 @@ def _nik_like(value: Any) -> bool:
     return False
 
 
+def is_instruction_sheet(name: str) -> bool:
+    """'Petunjuk', 'Petunjuk Pengisian', 'Cara Mengisi', 'Instructions': a sheet that tells
+    how to fill the list; passing it to read the list is expected, not worth a warning."""
+    return bool(_INSTRUCTION_SHEET.match(str(name)))
+
+
 def is_footer_text(value: Any) -> bool:
     """'JUMLAH', 'Total peserta', 'Mengetahui,', 'Lurah Medono', 'NIP. 1970...',
     'Pekalongan, 15 Juli 2025': text that starts what comes under a list."""
@@ -227,6 +236,16 @@ class TableEnd:
             self.filler.append(rowno)
             return True
         return False
+
+    def skipped(self) -> list[tuple[list[int], str]]:
+        """[(rows, reason)] for the preview: the filler rows, then the footer."""
+        out = []
+        if self.filler:
+            out.append((list(self.filler), "neither NIK nor name"))
+        if self.footer:
+            text = self.end_text if len(self.end_text or "") <= 30 else (self.end_text or "")[:29] + "…"
+            out.append((list(self.footer), f"footer: the table ends at row {self.ended_at} ({text!r})"))
+        return out
 
     def summary(self) -> str | None:
         parts = []

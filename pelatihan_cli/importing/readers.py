@@ -72,7 +72,8 @@ from typing import IO, Any, Iterator
 
 from pelatihan_cli.errors import ValidationError
 from pelatihan_cli.importing.locate import (
-    HEADER_SCAN, Expect, TableEnd, can_be_sub_header, find_header, is_blank, is_column_numbers, row_ranges,
+    HEADER_SCAN, Expect, TableEnd, can_be_sub_header, find_header, is_blank, is_column_numbers, is_instruction_sheet,
+    row_ranges,
     text_of, two_row_header,
 )
 
@@ -159,6 +160,10 @@ class RowSource:
         self.columns: list[str] = []
         self.warnings: list[str] = []
         self.notes: list[str] = []
+        #: the rows skipped and why, for the preview: [{"rows": [...], "reason": ...}]
+        self.skipped: list[dict] = []
+        #: the notes that `skipped` repeats (a preview shows the rows instead)
+        self.skip_notes: set[str] = set()
         self.header_row: int | None = None
         self.header_found = True
         self.sheet: str | None = None
@@ -178,6 +183,13 @@ class RowSource:
 
     def __iter__(self) -> Iterator[tuple[int, dict]]:
         return self._rows
+
+    def skip(self, rows, reason: str, note: str | None = None) -> None:
+        """Record rows left out of the table (title, column numbers, filler, footer,
+        hidden) with the reason; `note`, when given, is the note that says the same."""
+        self.skipped.append({"rows": list(rows), "reason": reason})
+        if note is not None:
+            self.skip_notes.add(note)
 
     def take_warnings(self) -> list[str]:
         """The warnings not taken yet: call it after opening and again after the rows
@@ -377,7 +389,9 @@ class _CsvSource(_TextSource):
         header_rowno, header = rows[at]
         self.header_row = header_rowno
         if at > 0:
-            self.notes.append(f"row(s) {row_ranges(range(1, header_rowno))} above the header skipped (title).")
+            line = f"row(s) {row_ranges(range(1, header_rowno))} above the header skipped (title)."
+            self.notes.append(line)
+            self.skip(range(1, header_rowno), "title above the header", line)
         self._pending = rows[at + 1:]
         self.columns = _unique_headers([h.strip() for h in header], self.warnings, name)
         self._end = expect.table_end(self.columns) if expect is not None and self.header_found else None
@@ -397,7 +411,9 @@ class _CsvSource(_TextSource):
                 if first_data and self._check_numbers and any(c.strip() for c in row):
                     first_data = False
                     if is_column_numbers(row):
-                        self.notes.append(f"row {rowno} (column numbers under the header) skipped.")
+                        line = f"row {rowno} (column numbers under the header) skipped."
+                        self.notes.append(line)
+                        self.skip([rowno], "column numbers under the header", line)
                         continue
                 if len(row) == ncols and any(row):
                     d = dict(zip(cols, row))
@@ -417,6 +433,8 @@ class _CsvSource(_TextSource):
             raise ReadError(f"{self.name}, row {rowno + 1}: the CSV is malformed ({e}).", field="file", value=None) from None
         if end is not None and (line := end.summary()):
             self.notes.append(line)
+            for rows, reason in end.skipped():
+                self.skip(rows, reason, line)
 
 
 def _chain_lines(head: list[str], rest: IO[str]) -> Iterator[str]:
@@ -642,6 +660,8 @@ class _SheetSource(RowSource):
         if passed and first.name != plan[0]:
             if all_sheets:
                 self.notes.extend(f"sheet {n!r} has no participant header; not read." for n in passed)
+            elif all(is_instruction_sheet(n) for n in passed):
+                self.notes.append(f"sheet {passed[0]!r} (instructions) passed; read sheet {first.name!r}.")
             else:
                 self.warnings.append(f"{name}: sheet {passed[0]!r} has no participant header; read sheet "
                                      f"{first.name!r} (give --sheet to choose another).")
@@ -714,8 +734,10 @@ class _SheetSource(RowSource):
                 self.notes.append(f"{self._where(sheet_name)}rows {header_rowno - 1}-{header_rowno} read as one "
                                   "header (merged group cells).")
         if upper_rowno > 1 and any(r < upper_rowno for r, _ in scanned):
-            self.notes.insert(notes_at, f"{self._where(sheet_name)}row(s) {row_ranges(range(1, upper_rowno))} above the header "
-                              "skipped (title).")
+            line = (f"{self._where(sheet_name)}row(s) {row_ranges(range(1, upper_rowno))} above the header "
+                    "skipped (title).")
+            self.notes.insert(notes_at, line)
+            self.skip(range(1, upper_rowno), f"{self._where(sheet_name)}title above the header", line)
         if self.header_row is None:
             self.header_row = header_rowno
         texts = [text_of(v) for v in header]
@@ -827,7 +849,9 @@ class _SheetSource(RowSource):
             if first_data:
                 first_data = False
                 if is_column_numbers(cells):
-                    self.notes.append(f"{where}row {rowno} (column numbers under the header) skipped.")
+                    line = f"{where}row {rowno} (column numbers under the header) skipped."
+                    self.notes.append(line)
+                    self.skip([rowno], f"{where}column numbers under the header", line)
                     continue
             if plain:
                 row = cells[:ncols]
@@ -852,7 +876,10 @@ class _SheetSource(RowSource):
                 hidden_seen = [r for r in hidden_seen if r < end.ended_at]
             if line := end.summary():
                 self.notes.append(where + line)
+                for rows, reason in end.skipped():
+                    self.skip(rows, where + reason, where + line)
         if hidden_seen:
+            self.skip(hidden_seen, f"{where}hidden" + (" (a filter is on)" if sh.layout.filter_on else ""))
             self.warnings.append(
                 f"{where}{len(hidden_seen)} hidden row(s) not imported: {_rows(hidden_seen)}"
                 + (" (a filter is on)" if sh.layout.filter_on else "")

@@ -66,7 +66,7 @@ from pelatihan_cli.services.import_routing import Router
 
 ON_ERROR = ("abort", "skip")
 SUMMARY_KEYS = ("programme", "read", "enrolled", "waitlisted", "updated", "unchanged", "rejected", "sessions",
-                "skills", "warnings", "errors")
+                "skills", "warnings", "errors", "columns", "skipped")
 #: how often the progress callback is called (rows)
 PROGRESS_EVERY = 1000
 #: rows enrolled together (Enroller.enroll_many): one prefetch and one executemany per chunk
@@ -96,6 +96,12 @@ class ImportSummary:
     #: every warning: [{row | rows, column, value, message}]
     warnings: list[dict] = field(default_factory=list)
     errors: list[dict] = field(default_factory=list)
+    #: the preview of the map stage: every column [{header, field, reason}] (field None: not
+    #: used, and why; hidden columns included)
+    columns: list[dict] = field(default_factory=list)
+    #: the rows left out of the table and why: [{rows, reason}] (title, column numbers,
+    #: neither NIK nor name, footer, hidden)
+    skipped: list[dict] = field(default_factory=list)
     # not part of the JSON summary
     written: bool = False
     dry_run: bool = False
@@ -105,6 +111,8 @@ class ImportSummary:
     programme: str | None = None
     #: what the reader skipped and why (title rows, column numbers, footer, sheets)
     notes: list[str] = field(default_factory=list)
+    #: the notes that `skipped` repeats (the preview shows the rows instead)
+    skip_notes: set[str] = field(default_factory=set)
     #: the warnings for the table: identical messages in one line with their rows as ranges
     warning_lines: list[str] = field(default_factory=list)
     #: the file's kelurahan (--kelurahan), as resolved
@@ -439,6 +447,9 @@ def import_participants(
                 for w in src.take_warnings():  # found while reading: hidden rows, later sheets
                     warnings.add(w)
                 summary.notes = list(src.notes)
+                summary.skipped = [dict(x) for x in src.skipped]
+                summary.skip_notes = set(src.skip_notes)
+                summary.columns = _column_preview(src)
                 summary.read = n
                 if progress is not None:
                     progress(src.done, total, src.unit)
@@ -513,6 +524,15 @@ def _refuse_bare_overrides(db: Database, source, *, allow_outside: bool, accept_
     raise RowErrors(f"{head} It would cover {covered} (below): check each row, and name only those whose KTP "
                     f"really differs or who may train outside their kelurahan, e.g. {example}.",
                     [e for e, _ in needed])
+
+
+def _column_preview(src) -> list[dict]:
+    """Every column as the map stage read it ({header, field, reason}), then the hidden
+    columns that were left out."""
+    out = [c.as_dict() for c in map_headers(src.columns, PARTICIPANT_ALIASES).columns]
+    out += [{"header": h, "field": None, "reason": "hidden column; --include-hidden reads it"}
+            for h in src.hidden_columns]
+    return out
 
 
 def _nik_key(nik: str) -> str:

@@ -274,6 +274,7 @@ LAZY_GROUPS = {
     "receipt": "pelatihan_cli.cli.receipt",
     "certificate": "pelatihan_cli.cli.certificate",
     "followup": "pelatihan_cli.cli.followup",
+    "template": "pelatihan_cli.cli.template",
 }
 LAZY_COMMANDS = {
     "init": "pelatihan_cli.cli.core",
@@ -288,7 +289,7 @@ LAZY_COMMANDS = {
 }
 ORDER = [
     "init", "info", "today", "config", "programme", "kelurahan", "region", "skill", "instructor", "holiday", "calendar",
-    "session", "participant", "attendance", "roster", "report", "budget", "receipt", "certificate", "followup", "backup", "restore", "export", "log",
+    "session", "participant", "template", "attendance", "roster", "report", "budget", "receipt", "certificate", "followup", "backup", "restore", "export", "log",
 ]
 
 

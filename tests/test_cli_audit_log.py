@@ -139,7 +139,7 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("kelurahan.import", ["kelurahan", "import", tmp_path / "kel.csv"]),
         ("kelurahan.rename", ["kelurahan", "rename", "Kelurahan Dua", "Kelurahan Tiga"]),
         ("kelurahan.update", ["kelurahan", "update", "Kelurahan Tiga", "--code", "33.75.03.1099"]),
-        ("kelurahan.remove", ["kelurahan", "remove", "Kelurahan Tiga"]),
+        ("kelurahan.remove", ["kelurahan", "remove", "Kelurahan Tiga", "--yes"]),
         ("config.set", ["config", "set", "doc_officer_name", "Drs. Budi"]),
         ("config.unset", ["config", "unset", "doc_officer_name"]),
         ("instructor.add", ["instructor", "add", "Ibu Uji", "--skill", "Merajut"]),
@@ -182,7 +182,7 @@ def test_every_writing_command_of_the_cli_is_logged_once(cli, pekalongan_db, tmp
         ("participant.erase", ["participant", "erase", NIK_B, "--yes"]),
         ("participant.import", ["participant", "import", tmp_path / "people.csv"]),
         ("ops.backup", ["backup", tmp_path / "copy.db"]),
-        ("ops.restore", ["restore", tmp_path / "copy.db"]),
+        ("ops.restore", ["restore", tmp_path / "copy.db", "--yes"]),
     ]
     (tmp_path / "att.csv").write_text(f"session,nik,day,hadir\n1,{NIK_A},2,ya\n")
     (tmp_path / "survey.csv").write_text(f"Timestamp,NIK,Status pekerjaan\n2024/07/12 10:00:00,{NIK_A},Bekerja\n")

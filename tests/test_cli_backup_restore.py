@@ -88,9 +88,9 @@ def test_restore_replaces_the_database_and_keeps_the_old_one(cli, programme, db_
     assert cli("kelurahan", "add", "Kelurahan Baru", "--kecamatan", "Pekalongan Barat").exit_code == 0
     assert "Kelurahan Baru" in _kelurahan(db_path)
 
-    r = cli("restore", target)
+    r = cli("restore", target, "--yes")
     assert r.exit_code == 0, r.stderr
-    assert "previous database is kept as" in r.stdout
+    assert "previous database is kept as" in r.stderr and r.stdout == ""  # not a terminal: the sentence on stderr
     assert "Kelurahan Baru" not in _kelurahan(db_path)
     kept = [p for p in tmp_path.iterdir() if ".before-restore-" in p.name and p.suffix == ".db"]
     assert len(kept) == 1 and "Kelurahan Baru" in _kelurahan(kept[0])
@@ -108,7 +108,7 @@ def test_restore_is_seen_by_a_connection_that_stays_open(cli, programme, db_path
     assert cli("backup", target).exit_code == 0
     other = open_db(db_path)  # e.g. another operator's long-running process
     assert cli("kelurahan", "add", "Kelurahan Baru", "--kecamatan", "Pekalongan Barat").exit_code == 0
-    assert cli("restore", target).exit_code == 0
+    assert cli("restore", target, "--yes").exit_code == 0
     assert other.execute("SELECT count(*) FROM kelurahan").fetchone()[0] == 27
     assert other.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     other.conn.close()
@@ -130,7 +130,7 @@ def test_restore_refuses_bad_files_and_changes_nothing(cli, programme, db_path, 
     bad_before = _sha(bad)
     programme.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     before = _kelurahan(db_path)
-    r = cli("restore", bad)
+    r = cli("restore", bad, "--yes")
     assert r.exit_code == 1
     assert r.stderr.startswith("Error: ") and message in r.stderr
     assert "Traceback" not in r.stderr
@@ -149,7 +149,7 @@ def test_restore_refuses_a_newer_schema(cli, programme, tmp_path):
     conn.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('pelatihan', 'm999_future', '2030-01-01')")
     conn.commit()
     conn.close()
-    r = cli("restore", newer)
+    r = cli("restore", newer, "--yes")
     assert r.exit_code == 1 and "newer version of pelatihan" in r.stderr
 
 
@@ -161,14 +161,14 @@ def test_restore_refuses_a_damaged_file(cli, programme, tmp_path, db_path):
     for i in range(2 * page + 100, min(len(data), 6 * page)):  # scribble over some b-tree pages
         data[i] = 0xA5
     damaged.write_bytes(bytes(data))
-    r = cli("restore", damaged)
+    r = cli("restore", damaged, "--yes")
     assert r.exit_code == 1
     assert "damaged" in r.stderr or "not a usable SQLite database" in r.stderr
     assert len(_kelurahan(db_path)) == 27
 
 
 def test_restore_refuses_missing_file(cli, programme, tmp_path):
-    r = cli("restore", tmp_path / "missing.db")
+    r = cli("restore", tmp_path / "missing.db", "--yes")
     assert r.exit_code == 1 and "does not exist" in r.stderr
 
 
@@ -195,9 +195,9 @@ def test_restore_keeps_the_entries_written_since_the_backup(cli, programme, db_p
     assert before[: len(in_backup)] == in_backup
     assert [e[4] for e in since] == ["ops.backup", "kelurahan.add"]
 
-    r = cli("restore", target)
+    r = cli("restore", target, "--yes")
     assert r.exit_code == 0, r.stderr
-    assert "The audit log keeps the 2 entries written since the backup." in r.stdout
+    assert "The audit log keeps the 2 entries written since the backup." in r.output
     after = _log(db_path)
     # the backup's log, then the entries written since it (same ids, same text), then the restore
     assert after[:-1] == before
@@ -226,7 +226,7 @@ def test_restore_of_a_backup_with_a_longer_log_never_reuses_ids(cli, programme, 
     current_last = _log(db_path)[-1][0]
     backup_last = _log(copy)[-1][0]
     assert backup_last > current_last
-    assert cli("restore", copy).exit_code == 0
+    assert cli("restore", copy, "--yes").exit_code == 0
     after = _log(db_path)
     assert after[:-1] == _log(copy)
     assert after[-1][4] == "ops.restore" and after[-1][0] == backup_last + 1
@@ -247,7 +247,7 @@ def test_restore_over_a_damaged_database_says_the_later_entries_are_lost(cli, pr
         data[i] = 0xA5
     db_path.write_bytes(bytes(data))
 
-    r = cli("restore", target)
+    r = cli("restore", target, "--yes")
     assert r.exit_code == 0, r.stderr
     assert "could not all be read" in r.stderr and "Traceback" not in r.stderr
     after = _log(db_path)
@@ -279,7 +279,7 @@ def test_restore_over_a_database_damaged_elsewhere_keeps_its_readable_log(cli, p
     db_path.write_bytes(bytes(data))
     assert cli("kelurahan", "list").exit_code == 1  # damaged indeed
 
-    r = cli("restore", target)
+    r = cli("restore", target, "--yes")
     assert r.exit_code == 0, r.stderr
     after = _log(db_path)
     assert after[:-1] == before

@@ -80,7 +80,7 @@ def test_restore_onto_a_missing_path_creates_it(cli, db, tmp_path):
     laptop = tmp_path / "laptop"
     laptop.mkdir()
     path = laptop / "pelatihan.db"
-    r = cli("--db", path, "restore", backup)
+    r = cli("--db", path, "restore", backup, "--yes")
     assert r.exit_code == 0, r.stderr
     assert "previous database" not in r.stdout  # there was none
     r = cli("--db", path, "kelurahan", "list", "--format", "json")
@@ -94,7 +94,7 @@ def test_restore_onto_a_missing_default_location_creates_it(cli, db, tmp_path, m
     assert cli("backup", backup).exit_code == 0
     monkeypatch.delenv("PELATIHAN_DB")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    r = cli("restore", backup)
+    r = cli("restore", backup, "--yes")
     assert r.exit_code == 0, r.stderr
     assert default_db_path().exists()
 

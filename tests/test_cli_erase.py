@@ -103,25 +103,38 @@ def test_cli_erase_with_yes_keeps_totals(cli, programme):
     assert any(k["participants"] for k in before)
     r = cli("participant", "erase", NIK, "--yes")
     assert r.exit_code == 0, r.stderr
-    assert f"Erased the personal data of NIK {NIK}" in r.stdout
+    # the success line masks the NIK as the prompt did (issue 13: it printed it in full)
+    assert "Erased the personal data of NIK 337501******0001;" in r.output and NIK not in r.output
     assert _totals(cli) == before
     assert _person(programme)["nik"] is None
 
 
-def test_cli_erase_asks_for_confirmation(cli, programme):
+def test_cli_erase_asks_for_confirmation(cli, programme, monkeypatch):
+    from pelatihan_cli.cli import _guards
+
+    monkeypatch.setattr(_guards, "stdin_is_terminal", lambda: True)
     r = cli("participant", "erase", NIK, input="n\n")
     assert r.exit_code == 1
-    assert "Erase the personal data of Siti Aminah of Bendan Kergon" in r.stdout
+    assert "Erase the personal data of Siti Aminah of Bendan Kergon (NIK 337501******0001" in r.stderr
     assert _person(programme)["nik"] == NIK
     r = cli("participant", "erase", NIK, input="y\n")
     assert r.exit_code == 0, r.stderr
     assert _person(programme)["nik"] is None
 
 
+def test_cli_erase_without_yes_and_without_a_terminal_says_add_yes(cli, programme):
+    # issue 13: it printed only 'Aborted.'
+    r = cli("participant", "erase", NIK)
+    assert r.exit_code == 1
+    assert r.stderr == ("Error: erasing the personal data of NIK 337501******0001 cannot be undone; "
+                        "add --yes to confirm.\n")
+    assert _person(programme)["nik"] == NIK
+
+
 def test_cli_erase_unknown_nik(cli, programme):
     r = cli("participant", "erase", "3375010101900009", "--yes")
     assert r.exit_code == 1
-    assert r.stderr.startswith("Error: No participant with NIK 3375010101900009")
+    assert r.stderr.startswith("Error: No participant with NIK 337501******0009")
 
 
 def _json(cli, *args):

@@ -83,7 +83,7 @@ def test_bad_code_names_the_format(cli, db_path):
 
 
 def test_unknown_name_offers_the_closest(cli, pekalongan_db):
-    r = cli("kelurahan", "remove", "Bendan Kergo")
+    r = cli("kelurahan", "remove", "Bendan Kergo", "--yes")
     assert r.exit_code == 1
     assert r.stderr == "Error: Unknown kelurahan 'Bendan Kergo'. Did you mean 'Bendan Kergon'?\n"
 
@@ -96,7 +96,7 @@ def test_rename_matches_loosely_and_refuses_existing(cli, pekalongan_db, db_path
     # a name may repeat (two places of one name, each with its code): renaming is a correction
     r = cli("kelurahan", "rename", "Kalibaros", "medono")
     assert r.exit_code == 0, r.stderr
-    r = cli("kelurahan", "remove", "Medono")
+    r = cli("kelurahan", "remove", "Medono", "--yes")
     assert r.exit_code == 1 and "is ambiguous: 2 places have that name" in r.stderr
     assert "write 'Medono (Pekalongan Barat)' or 33.75.01.1002" in r.stderr
     assert "write 'medono (Pekalongan Timur)' or 33.75.02.1012" in r.stderr
@@ -106,11 +106,11 @@ def test_remove_refused_while_sessions_refer_to_it(cli, pekalongan_db, db_path):
     from tests.factories import make_session
 
     make_session(pekalongan_db, kelurahan="Pringrejo")
-    r = cli("kelurahan", "remove", "PRINGREJO")
+    r = cli("kelurahan", "remove", "PRINGREJO", "--yes")
     assert r.exit_code == 1
     assert "has 1 session(s)" in r.stderr
     assert any(r["name"] == "Pringrejo" for r in rows(db_path))
-    r = cli("kelurahan", "remove", "Medono")
+    r = cli("kelurahan", "remove", "Medono", "--yes")
     assert r.exit_code == 0
     assert len(rows(db_path)) == 26
 

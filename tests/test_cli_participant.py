@@ -90,7 +90,7 @@ def test_withdraw_promotes_and_says_who(cli, sid, db_path):
     assert db.execute("SELECT p.name, e.status FROM enrollment e JOIN participant p ON p.id = e.participant_id "
                       "ORDER BY p.name").fetchall() == [("Ani", "withdrawn"), ("Bayu", "enrolled"), ("Cici", "enrolled")]
     r = cli("participant", "withdraw", sid, "3375010207909999")
-    assert r.exit_code == 1 and "No participant with NIK '3375010207909999'" in r.stderr
+    assert r.exit_code == 1 and "No participant with NIK '337501******9999'" in r.stderr
 
 
 def test_move(cli, sid, db):

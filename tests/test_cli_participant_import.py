@@ -4,6 +4,8 @@ inside one file, exit codes 0/1/3 and the JSON summary."""
 
 from __future__ import annotations
 
+from pelatihan_cli.services.audit import mask_text  # NIKs in messages are masked (issue 13)
+
 import datetime as dt
 import json
 
@@ -115,8 +117,8 @@ def test_xlsx_date_cells_and_numeric_nik(cli, programme, tmp_path, db_path):
     r = cli("participant", "import", f)
     # a NIK in a Number cell is never stored, even when its 16 digits survived (issue 10)
     assert r.exit_code == 1
-    assert (f"  row 2, NIK '{SITI}': NIK was typed into a Number cell: Excel keeps only 15 digits, so its last "
-            f"digits cannot be trusted ({SITI}). Format the column as Text and retype the NIK.") in r.stderr
+    assert mask_text(f"  row 2, NIK '{SITI}': NIK was typed into a Number cell: Excel keeps only 15 digits, so its "
+                     f"last digits cannot be trusted ({SITI}). Format the column as Text and retype the NIK.") in r.stderr
     assert counts(db_path)["participant"] == 0
     ws["A2"].value = SITI   # retyped as text
     wb.save(f)

@@ -5,6 +5,8 @@ per row with the row number, column, value and fix — and nothing is written.""
 
 from __future__ import annotations
 
+from pelatihan_cli.services.audit import mask_text  # NIKs in messages are masked (issue 13)
+
 import datetime as dt
 import json
 
@@ -82,8 +84,8 @@ def test_xlsx_number_cell_niks_are_row_errors_and_nothing_is_written(cli, progra
     lines = r.stderr.splitlines()
     assert "Error: 2 bad row(s) of 3; nothing was imported." in r.stderr
     for rowno, digits in ((2, EXCEL[0]), (3, EXCEL[1])):
-        assert (f"  row {rowno}, NIK (16 digit) '{digits}': NIK was typed into a Number cell: Excel keeps only "
-                f"15 digits and the 16th became 0 ({digits}). {NUMBER_FIX}") in lines
+        assert mask_text(f"  row {rowno}, NIK (16 digit) '{digits}': NIK was typed into a Number cell: Excel keeps "
+                         f"only 15 digits and the 16th became 0 ({digits}). {NUMBER_FIX}") in lines
     assert not any(line.startswith("  row 4,") for line in lines)   # the text NIK is fine
     assert counts(db_path) == {"participant": 0, "enrolled": 0, "waitlisted": 0, "audit": 0}
     # --on-error skip imports the good row only
@@ -123,8 +125,9 @@ def test_csv_column_saved_from_a_number_column_refuses_niks_ending_in_0(cli, pro
     out = r.stderr.splitlines()
     assert "Error: 5 bad row(s) of 6; nothing was imported." in r.stderr
     for i, n in enumerate(EXCEL[:5]):
-        assert (f"  row {i + 2}, NIK '{n}': NIK '{n}' ends in 0, like most NIKs of this column: the column looks "
-                f"Number-formatted, where Excel keeps only 15 digits and the 16th became 0. {NUMBER_FIX}") in out
+        assert mask_text(f"  row {i + 2}, NIK '{n}': NIK '{n}' ends in 0, like most NIKs of this column: the column "
+                         f"looks Number-formatted, where Excel keeps only 15 digits and the 16th became 0. "
+                         f"{NUMBER_FIX}") in out
     assert "  row 7," not in r.stderr
     assert counts(db_path)["participant"] == 0
 
@@ -144,6 +147,6 @@ def test_json_float_nik_is_refused(cli, programme, tmp_path, db_path):
     r = cli("participant", "import", f)
     assert r.exit_code == 1
     assert "  row 1, nik '3375994207900000': NIK 3375994207900000 is a number that JavaScript" not in r.stderr
-    assert "row 1, nik '3375994207900001': NIK 3375994207900001 is a number that JavaScript and spreadsheets " \
+    assert "row 1, nik '337599******0001': NIK 337599******0001 is a number that JavaScript and spreadsheets " \
            "cannot hold exactly" in r.stderr
     assert counts(db_path)["participant"] == 0

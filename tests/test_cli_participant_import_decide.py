@@ -5,6 +5,8 @@ exit code, the stderr lines and the rows in the database afterwards."""
 
 from __future__ import annotations
 
+from pelatihan_cli.services.audit import mask_text  # NIKs in messages are masked (issue 13)
+
 import datetime as dt
 import json
 
@@ -136,9 +138,9 @@ def test_a_nik_stored_under_another_name_is_refused_then_accepted_by_row(cli, pr
     r = cli("participant", "import", f)
     assert r.exit_code == 1
     line = row_lines(r.stderr)[0]
-    assert line.startswith(f"  row 2, nama 'Budi Santoso': Identity: NIK {SITI} is registered to 'Siti Aminah', "
+    assert line.startswith(f"  row 2, nama 'Budi Santoso': Identity: NIK {mask_text(SITI)} is registered to 'Siti Aminah', "
                            "not 'Budi Santoso'.")
-    assert f'`pelatihan participant update {SITI} --name "Budi Santoso"`' in line
+    assert f'`pelatihan participant update {mask_text(SITI)} --name "Budi Santoso"`' in line
     assert "--accept-name-change-for 2" in line
     assert people(db_path) == [(SITI, "Siti Aminah", 0)]
     r = cli("participant", "import", f, "--accept-name-change-for", "2")
@@ -155,7 +157,7 @@ def test_participant_enroll_refuses_another_name_and_takes_accept_name_change(cl
     assert r.exit_code == 0, r.stderr
     r = cli("participant", "enroll", sid, SITI, "--name", "Budi Santoso")
     assert r.exit_code == 1
-    assert r.stderr.startswith(f"Error: Identity: NIK {SITI} is registered to 'Siti Aminah, S.Pd.', not "
+    assert r.stderr.startswith(f"Error: Identity: NIK {mask_text(SITI)} is registered to 'Siti Aminah, S.Pd.', not "
                                "'Budi Santoso'.") and "--accept-name-change (recorded)" in r.stderr
     r = cli("participant", "enroll", sid, SITI, "--name", "Budi Santoso", "--accept-name-change")
     assert r.exit_code == 0, r.stderr
@@ -199,7 +201,7 @@ def test_corrected_list_later_cannot_rename_the_first_person(cli, programme, tmp
     r = cli("participant", "import", owner)
     assert r.exit_code == 1
     assert row_lines(r.stderr)[0].startswith(
-        f"  row 2, nama 'Dewi Lestari': Identity: NIK {truncated} is registered to 'Siti Aminah', not 'Dewi Lestari'.")
+        f"  row 2, nama 'Dewi Lestari': Identity: NIK {mask_text(truncated)} is registered to 'Siti Aminah', not 'Dewi Lestari'.")
     assert people(db_path) == [(truncated, "Siti Aminah", 0), (real, "Siti Aminah", 0)]
 
 
@@ -226,7 +228,7 @@ def test_bare_accept_nik_mismatch_is_refused_listing_the_rows(cli, programme, tm
         "(below): check each row, and name only those whose KTP really differs or who may train outside their "
         "kelurahan, e.g. --accept-nik-mismatch-for 2.")
     assert len(lines) == 14 and lines[13].startswith("  row 14, tgl_lahir '03/07/1990': Birth date 1990-07-03 "
-                                                     f"does not match NIK '{SITI}'")
+                                                     f"does not match NIK '{mask_text(SITI)}'")
     assert counts(db_path)["participant"] == 0
 
 
@@ -249,7 +251,7 @@ def test_an_override_naming_a_row_that_needs_none_is_warned(cli, programme, tmp_
     r = cli("participant", "import", f, "--allow-outside-for", "2", "--accept-nik-mismatch-for", BUDI)
     assert r.exit_code == 0, r.stderr
     assert "Warning: --allow-outside-for 2: no row needed it there; nothing was accepted for it." in r.stderr
-    assert f"Warning: --accept-nik-mismatch-for {BUDI}: no row needed it there" in r.stderr
+    assert f"Warning: --accept-nik-mismatch-for {mask_text(BUDI)}: no row needed it there" in r.stderr
     r = cli("participant", "import", f, "--allow-outside-for", "x1")
     assert r.exit_code == 1 and "give a row number of the file (as in its error lines) or a 16-digit NIK" in r.stderr
 

@@ -133,7 +133,7 @@ def test_damaged_database_can_be_restored_from_a_backup(run_cli, tmp_path, good_
     path = tmp_path / "live.db"
     _damaged(path, good_db)
     damaged_bytes = _sha(path)
-    r = run_cli("--db", path, "restore", good_db)
+    r = run_cli("--db", path, "restore", good_db, "--yes")
     assert r.returncode == 0, r.stderr
     kept = [p for p in tmp_path.iterdir() if ".damaged-" in p.name]
     assert len(kept) == 1 and _sha(kept[0]) == damaged_bytes
@@ -164,7 +164,7 @@ def test_read_only_database_reads_but_refuses_writes(run_cli, read_only, tmp_pat
     # backup and export still work from a read-only database (they only read it)
     assert run_cli("--db", read_only, "backup", tmp_path / "copy.db").returncode == 0
     assert run_cli("--db", read_only, "export", "-o", tmp_path / "x.json").returncode == 0
-    r = run_cli("--db", read_only, "restore", tmp_path / "copy.db")
+    r = run_cli("--db", read_only, "restore", tmp_path / "copy.db", "--yes")
     assert r.returncode == 1 and "read-only" in r.stderr
     assert _sha(read_only) == before
 

@@ -157,7 +157,7 @@ def test_sigkill_during_restore_leaves_the_old_or_the_new_database(large_db, pek
     pekalongan_db.conn.close()
     outcomes = set()
     for delay in (0.0, 0.05):
-        proc = _spawn("--db", db_path, "restore", large_db)
+        proc = _spawn("--db", db_path, "restore", large_db, "--yes")
         deadline = time.monotonic() + 60
         while proc.poll() is None and not _holds_write_lock(db_path):  # the copy into the live file began
             assert time.monotonic() < deadline

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pelatihan_cli.services.audit import mask_text  # NIKs in messages are masked (issue 13)
+
 import datetime as dt
 import json
 
@@ -59,8 +61,8 @@ def test_cli_merge_shows_differences_and_needs_yes(cli, db):
            EnrollOptions(), today=dt.date(2025, 6, 1))
     r = cli("participant", "merge", KEEP, OTHER)
     assert r.exit_code == 1
-    assert r.stderr == (f"Error: merging {OTHER} into {KEEP} removes the record of {OTHER} "
-                        "(name 'Sri Suryani' (kept) vs 'Sri Suryanii'); add --yes to confirm.\n")
+    assert r.stderr == mask_text(f"Error: merging {OTHER} into {KEEP} removes the record of {OTHER} "
+                                 "(name 'Sri Suryani' (kept) vs 'Sri Suryanii'); add --yes to confirm.\n")
     r = cli("participant", "merge", KEEP, OTHER, "--yes", "-f", "json")
     assert r.exit_code == 0, r.stderr
     assert json.loads(r.stdout)["enrollments"] == 1

@@ -197,9 +197,17 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + f"… ({len(text):,} characters)"
 
 
+def masked(text: str) -> str:
+    """NIKs in messages follow the masking of output (337501******0001), even one the
+    operator typed (messages end up in logs, screenshots and chats), unless --show-nik."""
+    from pelatihan_cli.services import audit
+
+    return text if "--show-nik" in audit.current_argv() else audit.mask_text(text)
+
+
 def _fail(message: str, code: int = 1):
     # one line: a value with line breaks must not split the error over several lines
-    message = _short(" ".join(message.splitlines()), 1000)
+    message = masked(_short(" ".join(message.splitlines()), 1000))
     sys.stderr.write(f"Error: {message}\n")
     sys.stderr.flush()
     raise typer.Exit(code)
@@ -207,10 +215,11 @@ def _fail(message: str, code: int = 1):
 
 def _fail_rows(e: RowErrors):
     """One `Error:` line, then every bad row (row, column, value, reason) on stderr."""
-    sys.stderr.write(f"Error: {_short(str(e), 500)}\n")
+    sys.stderr.write(masked(f"Error: {_short(str(e), 500)}\n"))
     for err in e.errors:
         value = "" if err.get("value") in (None, "") else f" {_short(repr(err['value']), 60)}"
-        sys.stderr.write(f"  row {err.get('row')}, {err.get('column') or '-'}{value}: {_short(str(err.get('message')), 300)}\n")
+        sys.stderr.write(masked(f"  row {err.get('row')}, {err.get('column') or '-'}{value}: "
+                                f"{_short(str(err.get('message')), 300)}\n"))
     sys.stderr.flush()
     raise typer.Exit(getattr(e, "exit_code", 1))
 

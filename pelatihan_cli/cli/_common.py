@@ -85,14 +85,18 @@ def err_console():
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print `Error: message` on stderr (one line, no markup) and exit with `code`."""
-    sys.stderr.write(f"Error: {message}\n")
+    """Print `Error: message` on stderr (one line, no markup, NIKs masked) and exit with `code`."""
+    from pelatihan_cli.cli import masked
+
+    sys.stderr.write(masked(f"Error: {message}\n"))
     sys.stderr.flush()
     raise typer.Exit(code)
 
 
 def warn(message: str) -> None:
-    sys.stderr.write(f"Warning: {message}\n")
+    from pelatihan_cli.cli import masked
+
+    sys.stderr.write(masked(f"Warning: {message}\n"))
     sys.stderr.flush()
 
 

@@ -14,6 +14,13 @@ import typer
 from pelatihan_cli.cli._common import NewOption, YesOption, fail  # noqa: F401  (re-exported)
 
 
+def stdin_is_terminal() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
 def confirm_or_fail(yes: bool, question: str, *, what: str) -> None:
     """Return when the operator agreed (--yes, or 'y' at the prompt); else exit 1.
 
@@ -21,7 +28,7 @@ def confirm_or_fail(yes: bool, question: str, *, what: str) -> None:
     'Error: {what}; add --yes to confirm.'"""
     if yes:
         return
-    if not sys.stdin.isatty():
+    if not stdin_is_terminal():
         fail(f"{what}; add --yes to confirm.")
     if not typer.confirm(question, default=False, err=True):
         fail("Nothing was changed.")

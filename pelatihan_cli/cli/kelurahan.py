@@ -7,7 +7,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, NewOption, OutputFormat, emit, get_db, info, to_json, warn
+from pelatihan_cli.cli._common import (
+    FormatOption, NewOption, OutputFormat, YesOption, done, emit, get_db, info, say, to_json, warn,
+)
 
 app = typer.Typer(help="Register and list kelurahan and desa (keyed by their Kemendagri code).", no_args_is_help=True)
 
@@ -132,9 +134,20 @@ def kelurahan_update(
 
 
 @app.command(name="remove")
-def kelurahan_remove(ctx: typer.Context, name: Annotated[str, typer.Argument(help="Kelurahan name.")]) -> None:
-    """Remove a kelurahan that no session or participant refers to."""
+def kelurahan_remove(
+    ctx: typer.Context,
+    name: Annotated[str, typer.Argument(help="Kelurahan name.")],
+    yes: YesOption = False,
+    fmt: FormatOption = OutputFormat.table,
+) -> None:
+    """Remove a kelurahan that no session or participant refers to. Asks first (--yes for scripts)."""
+    from dataclasses import asdict
+
+    from pelatihan_cli.cli._guards import confirm_or_fail
     from pelatihan_cli.services import kelurahan
 
-    k = kelurahan.remove(get_db(ctx), name)
-    info(f"Removed kelurahan {k.name}.")
+    db = get_db(ctx)
+    k = kelurahan.resolve(db, name)
+    confirm_or_fail(yes, f"Remove kelurahan {k.name} ({k.where()})?", what=f"removing kelurahan {k.name} cannot be undone")
+    k = kelurahan.remove(db, name)
+    done(asdict(k), f"Removed kelurahan {k.name}.", fmt, columns=["id", "code", "name", "kecamatan", "kabupaten"])

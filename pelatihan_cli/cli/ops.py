@@ -8,7 +8,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, warn
+from pelatihan_cli.cli._common import (
+    FormatOption, OutputFormat, ShowNikOption, YesOption, done, emit, get_db, info, say, warn,
+)
 
 LOG_COLUMNS = ["id", "at", "user", "action", "changes", "command"]
 
@@ -45,24 +47,34 @@ def ops_backup(
 def ops_restore(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Backup file made by `pelatihan backup` (or any copy of a pelatihan database).")],
+    yes: YesOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
-    """Replace the database with a backup, after checking it; the current database is kept beside it."""
+    """Replace the database with a backup, after checking it; the current database is kept beside it.
+    Asks first (--yes for scripts)."""
+    from pelatihan_cli.cli._guards import confirm_or_fail
     from pelatihan_cli.services import backup
 
+    confirm_or_fail(yes, f"Replace the database with the backup {file} (the current one is kept beside it)?",
+                    what=f"restoring replaces the database with {file}")
     root = ctx.find_root().obj or {}
     result = backup.restore(root.get("db_path"), file)  # None: the default location
-    if result.previous_kept_as:
-        info(f"The previous database is kept as {result.previous_kept_as}.")
-    if result.entries_kept:
-        info(f"The audit log keeps the {result.entries_kept} entries written since the backup.")
     if result.entries_lost:
         warn("the audit entries written to the damaged database since the backup could not all be read; "
              "the restore entry in the log says they may be lost.")
     c = result.counts
-    info(
-        f"Restored from {result.restored_from} (schema {result.schema_version}): "
-        f"{c.get('participant', 0)} participants, {c.get('session', 0)} sessions, {c.get('enrollment', 0)} enrollments."
-    )
+    lines = []
+    if result.previous_kept_as:
+        lines.append(f"The previous database is kept as {result.previous_kept_as}.")
+    if result.entries_kept:
+        lines.append(f"The audit log keeps the {result.entries_kept} entries written since the backup.")
+    lines.append(f"Restored from {result.restored_from} (schema {result.schema_version}): "
+                 f"{c.get('participant', 0)} participants, {c.get('session', 0)} sessions, "
+                 f"{c.get('enrollment', 0)} enrollments.")
+    obj = {"restored_from": str(result.restored_from), "previous_kept_as": result.previous_kept_as,
+           "schema_version": result.schema_version, "entries_kept": result.entries_kept,
+           "entries_lost": result.entries_lost, "counts": c}
+    done(obj, "\n".join(lines), fmt)
 
 
 def ops_export(

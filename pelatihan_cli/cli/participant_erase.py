@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, to_json
-from pelatihan_cli.cli._guards import YesOption
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, done, get_db
+from pelatihan_cli.cli._guards import YesOption, confirm_or_fail
 from pelatihan_cli.cli.participant import app
 
 
@@ -24,28 +24,19 @@ def participant_erase(
     from pelatihan_cli.services import erasure
 
     db = get_db(ctx)
-    if not yes:
-        person = erasure.find(db, nik)
-        where = f" of {person.kelurahan}" if person.kelurahan else ""
-        typer.confirm(
-            f"Erase the personal data of {person.name}{where} (NIK {mask_nik(person.nik)}, "
-            f"{person.enrollments} enrollment(s) kept for the reports, withdrawn from sessions not done yet)? "
-            "This cannot be undone",
-            abort=True,
-        )
+    person = erasure.find(db, nik)
+    where = f" of {person.kelurahan}" if person.kelurahan else ""
+    confirm_or_fail(
+        yes, f"Erase the personal data of {person.name}{where} (NIK {mask_nik(person.nik)}, "
+             f"{person.enrollments} enrollment(s) kept for the reports, withdrawn from sessions not done yet)? "
+             "This cannot be undone",
+        what=f"erasing the personal data of NIK {mask_nik(person.nik)} cannot be undone")
     result = erasure.erase(db, nik)
-    if fmt is OutputFormat.json:
-        info(to_json(result))
-        return
-    if fmt is OutputFormat.csv:
-        emit(result["promoted"], fmt, columns=["session_id", "nik", "name", "seat"])
-        return
     withdrawn = ""
     if result["withdrawn_from"]:
         withdrawn = f" Withdrawn from session(s) {', '.join(map(str, result['withdrawn_from']))} (reason: erased)."
-    info(
-        f"Erased the personal data of NIK {nik}; kept kelurahan, sex, age band and "
-        f"{result['enrollments_kept']} enrollment(s) for the reports.{withdrawn}"
-    )
+    message = (f"Erased the personal data of NIK {mask_nik(person.nik)}; kept kelurahan, sex, age band and "
+               f"{result['enrollments_kept']} enrollment(s) for the reports.{withdrawn}")
     for p in result["promoted"]:
-        info(f"Promoted {p['name']} from the waitlist to seat {p['seat']} of session {p['session_id']}.")
+        message += f"\nPromoted {p['name']} from the waitlist to seat {p['seat']} of session {p['session_id']}."
+    done(result, message, fmt, columns=["nik", "enrollments_kept", "withdrawn_from", "promoted"])

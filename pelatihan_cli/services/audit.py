@@ -23,6 +23,11 @@ def set_command(argv: Sequence[str]) -> None:
     _command = list(argv)
 
 
+def current_argv() -> list[str]:
+    """The command line of this invocation, as typed (empty outside the CLI)."""
+    return list(_command)
+
+
 def mask_text(text: str) -> str:
     """Mask anything that looks like a NIK (16 digits, separators allowed) as 337501******0001."""
 

@@ -286,3 +286,14 @@ def test_show_nik_is_logged_once_with_the_command(cli, db, session, command, act
     ((logged, changes),) = db.execute("SELECT command, changes FROM audit_log WHERE action = ?", [action]).fetchall()
     assert logged.startswith(f"pelatihan report {command[0]}") and "--show-nik" in logged
     assert json.loads(changes)["participants"] == len(json.loads(r.stdout))
+
+
+def test_an_erased_person_stays_counted_without_a_name(cli, db, session, tmp_path):
+    assert cli("participant", "erase", NIK["Dewi Anggraini"], "--yes").exit_code == 0  # the session is done
+    rows = _json(cli("report", "attendance", session, "-f", "json"))
+    assert len(rows) == 5 and rows[-1]["name"] is None and rows[-1]["nik"] is None
+    r = cli("report", "no-shows", session)
+    assert r.exit_code == 0 and "(erased)" in r.stdout
+    assert cli("report", "attendance", session, "-f", "pdf", "-o", tmp_path / "r.pdf").exit_code == 0
+    assert "(data dihapus)" in _pdf_text(tmp_path / "r.pdf")
+    assert [r["name"] for r in _json(cli("report", "contacts", session, "-f", "json"))].count(None) == 0

@@ -58,6 +58,8 @@ def write_rows(fmt: DocFormat, output: Optional[Path], rows: list[dict], columns
                **table) -> None:
     """table/csv/json: on stdout (emit), or csv/json written whole to --output."""
     if output is None:
+        if fmt is DocFormat.table:  # an erased person stays counted, without a name
+            rows = [r if r.get("name") or "name" not in r else {**r, "name": "(erased)"} for r in rows]
         emit(rows, OutputFormat(fmt.value), columns=columns, **table)
         return
     if fmt is DocFormat.json:

@@ -22,7 +22,7 @@ def test_mark_show_json(cli, db, db_path):
     sid = setup(db)
     r = cli("attendance", "mark", sid, "--day", "1", "--all")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout.strip() == "Session 1, day 1: 2 present, 0 absent marked (2 changed)."
+    assert r.output.strip() == "Session 1, day 1: 2 present, 0 absent marked (2 changed)."
     assert cli("attendance", "mark", sid, "--day", "2", A).exit_code == 0
     r = cli("attendance", "show", sid, "--format", "json")
     assert json.loads(r.stdout) == [
@@ -58,4 +58,4 @@ def test_import_errors_listed_per_row(cli, db, tmp_path):
     assert lines[2] == "  row 4, nik '337501******9999': not enrolled in session 1"
     f.write_text(f"nik,day,hadir,session\n{A},1,ya,{sid}\n{B},1,0,{sid}\n")
     r = cli("attendance", "import", f)
-    assert r.exit_code == 0 and r.stdout.strip() == "Read 2 row(s): 2 mark(s) in 1 session(s), 2 changed."
+    assert r.exit_code == 0 and r.output.strip() == "Read 2 row(s): 2 mark(s) in 1 session(s), 2 changed."

@@ -41,7 +41,7 @@ def test_skill_rename_merge_remove(kcli, pekalongan_db):
     assert r.stderr == "Error: merging skill 'Merajutt' into 'Merajut' removes 'Merajutt'; add --yes to confirm.\n"
     r = kcli("skill", "merge", "Merajutt", "Merajut", "--yes")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == "Merged skill Merajutt into Merajut: 1 session(s), 0 instructor(s) moved.\n"
+    assert r.output == "Merged skill Merajutt into Merajut: 1 session(s), 0 instructor(s) moved.\n"
     r = kcli("skill", "rename", "Kerajinan", "Kerajinan Tangan", "--format", "json")
     assert json.loads(r.stdout) == {"skill": "Kerajinan Tangan", "old_name": "Kerajinan", "changed": True}
     r = kcli("skill", "remove", "Merajut", "-y")
@@ -57,7 +57,7 @@ def test_skill_rename_merge_remove(kcli, pekalongan_db):
 def test_kelurahan_update(cli, pekalongan_db):
     r = cli("kelurahan", "update", "Medono", "-K", "Pekalongan Timur", "--code", "33.75.02.1099")
     assert r.exit_code == 0, r.stderr
-    assert r.stdout == "Updated kelurahan Medono: code, kecamatan (now Pekalongan Timur, code 33.75.02.1099).\n"
+    assert r.output == "Updated kelurahan Medono: code, kecamatan (now Pekalongan Timur, code 33.75.02.1099).\n"
     r = cli("kelurahan", "update", "Medono", "--code", "1234", "-f", "json")
     assert r.exit_code == 1 and r.stderr.startswith("Error: Kelurahan code '1234' is not a Kemendagri code")
     r = cli("kelurahan", "update", "Medono", "--code", "33.75.02.1099", "-f", "json")

@@ -139,7 +139,7 @@ def test_import_json_twice_changes_nothing(cli, tmp_path, db_path):
     assert cli("kelurahan", "import", f).exit_code == 0
     r = cli("kelurahan", "import", f)
     assert r.exit_code == 0
-    assert "0 added, 1 unchanged" in r.stdout
+    assert "0 added, 1 unchanged" in r.output
     assert len(rows(db_path)) == 1
 
 

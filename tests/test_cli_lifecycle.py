@@ -57,7 +57,7 @@ def test_instructor_list_all_and_show_archived(cli, pekalongan_db, monkeypatch):
                "-i", "Siti Aminah").exit_code == 0
     monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-10")
     r = cli("instructor", "remove", "Siti Aminah")
-    assert r.exit_code == 0 and r.stdout.startswith("Archived instructor Siti Aminah: kept on the 1 done session")
+    assert r.exit_code == 0 and r.output.startswith("Archived instructor Siti Aminah: kept on the 1 done session")
     assert json.loads(cli("instructor", "list", "--format", "json").stdout) == []
     assert [i["name"] for i in json.loads(cli("instructor", "list", "--all", "--format", "json").stdout)] == [
         "Siti Aminah"]

@@ -148,13 +148,13 @@ def test_all_of_jawa_tengah_loads_by_init_region_and_by_import_idempotently(cli,
     assert cli("--db", by_import, "init").exit_code == 0
     r = cli("--db", by_import, "kelurahan", "import", f)
     assert r.exit_code == 0, r.stderr
-    assert "Read 8563 row(s): 8563 added, 0 unchanged." in r.stdout
+    assert "Read 8563 row(s): 8563 added, 0 unchanged." in r.output
     assert rows(by_import, sql) == expected  # kabupaten/kota and province filled from the codes
     r = cli("--db", by_import, "kelurahan", "import", f)
-    assert "8563 unchanged" in r.stdout
+    assert "8563 unchanged" in r.output
     # the two paths agree: what one loaded the other finds present
     assert "0 added, 8563 already present" in cli("--db", by_import, "init", "--region", "jawa tengah").stdout
-    assert "0 added, 8563 unchanged" in cli("--db", by_init, "kelurahan", "import", f).stdout
+    assert "0 added, 8563 unchanged" in cli("--db", by_init, "kelurahan", "import", f).output
     assert rows(by_import, "SELECT count(*) FROM audit_log") == [(1,)]
     # 18 kecamatan names are held by two kabupaten/kota: the listing asks which
     r = cli("--db", by_init, "kelurahan", "list", "-K", "Mijen")

@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, InputFormatOption, OutputFormat, SheetOption, ShowNikOption, emit, get_db, info,
+    FormatOption, InputFormatOption, OutputFormat, SheetOption, ShowNikOption, done, emit, get_db, info,
 )
 
 app = typer.Typer(help="Record attendance per training day; show who completed a session.", no_args_is_help=True)
@@ -26,14 +26,15 @@ def attendance_mark(
     except_: Annotated[Optional[List[str]], typer.Option(
         "--except", help="With --all: these NIKs get the opposite mark (repeat the option).")] = None,
     absent: Annotated[bool, typer.Option("--absent", help="Mark absent instead of present.")] = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Mark people present (or --absent) on one training day; marking again is harmless."""
     from pelatihan_cli.services import attendance
 
     c = attendance.mark(get_db(ctx), session_id, day, niks or [], all_enrolled=all_, except_niks=except_ or [],
                         absent=absent)
-    info(f"Session {session_id}, day {day}: {c['present']} present, {c['absent']} absent marked "
-         f"({c['changed']} changed).")
+    done({"session_id": session_id, "day": day, **c}, f"Session {session_id}, day {day}: {c['present']} present, "
+         f"{c['absent']} absent marked ({c['changed']} changed).", fmt)
 
 
 @app.command(name="import")
@@ -44,6 +45,7 @@ def attendance_import(
     input_format: InputFormatOption = None,
     programme: Annotated[Optional[str], typer.Option(
         "--programme", "-p", help="Programme whose sessions a kelurahan + skill row names (default: the current one).")] = None,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import attendance (columns nik, day, hadir, and session or kelurahan + skill), all or nothing.
 
@@ -55,7 +57,8 @@ def attendance_import(
 
     c = attendance.import_file(get_db(ctx), file, input_format=input_format.value if input_format else None,
                                sheet=sheet, programme=programme)
-    info(f"Read {c['rows']} row(s): {c['marked']} mark(s) in {c['sessions']} session(s), {c['changed']} changed.")
+    done(c, f"Read {c['rows']} row(s): {c['marked']} mark(s) in {c['sessions']} session(s), {c['changed']} changed.",
+         fmt)
 
 
 @app.command(name="show")

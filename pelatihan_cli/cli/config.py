@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, done, emit, get_db, info
 
 app = typer.Typer(help="Show and change settings (age bounds, document letterhead, ...).", no_args_is_help=True)
 
@@ -21,11 +21,16 @@ def config_list(ctx: typer.Context, fmt: FormatOption = OutputFormat.table) -> N
 
 
 @app.command(name="get")
-def config_get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting name.")]) -> None:
+def config_get(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting name.")],
+               fmt: FormatOption = OutputFormat.table) -> None:
     """Print one setting's value."""
     from pelatihan_cli.services import settings
 
-    info(settings.get(get_db(ctx), key))
+    value = settings.get(get_db(ctx), key)
+    if fmt is OutputFormat.table:
+        info(str(value))
+    else:
+        emit([{"key": key, "value": value}], fmt)
 
 
 @app.command(name="set")
@@ -33,19 +38,22 @@ def config_set(
     ctx: typer.Context,
     key: Annotated[str, typer.Argument(help="Setting name (see `config list`).")],
     value: Annotated[str, typer.Argument(help="New value.")],
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Change a setting."""
     from pelatihan_cli.services import settings
 
     clean = settings.set_value(get_db(ctx), key, value)
-    info(f"{key} = {clean}")
+    done({"key": key, "value": clean}, f"{key} = {clean}", fmt)
 
 
 @app.command(name="unset")
-def config_unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting name.")]) -> None:
+def config_unset(ctx: typer.Context, key: Annotated[str, typer.Argument(help="Setting name.")],
+                 fmt: FormatOption = OutputFormat.table) -> None:
     """Return a setting to its default."""
     from pelatihan_cli.services import settings
 
     db = get_db(ctx)
     settings.unset(db, key)
-    info(f"{key} = {settings.get(db, key)} (default)")
+    value = settings.get(db, key)
+    done({"key": key, "value": value, "is_default": True}, f"{key} = {value} (default)", fmt)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, warn, day_words
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, done, emit, get_db, info, warn, day_words
 
 app = typer.Typer(help="Add, list and remove local non-working days.", no_args_is_help=True)
 
@@ -16,12 +16,13 @@ def holiday_add(
     ctx: typer.Context,
     date: Annotated[str, typer.Argument(callback=day_words, help="The day, e.g. 2024-07-15.")],
     name: Annotated[str, typer.Argument(help="What it is, e.g. 'Hari Jadi Kota Pekalongan'.")],
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Add a local non-working day; sessions are no longer planned on it."""
     from pelatihan_cli.services import holidays
 
     r = holidays.add(get_db(ctx), date, name)
-    info(f"Added local holiday {r['date'].isoformat()} ({r['name']}).")
+    done(r, f"Added local holiday {r['date'].isoformat()} ({r['name']}).", fmt)
     if r["national"]:
         warn(f"{r['date'].isoformat()} is already a national holiday ({r['national']}).")
     if r["sessions"]:
@@ -46,9 +47,10 @@ def holiday_list(
 
 
 @app.command(name="remove")
-def holiday_remove(ctx: typer.Context, date: Annotated[str, typer.Argument(help="The local holiday's date.")]) -> None:
+def holiday_remove(ctx: typer.Context, date: Annotated[str, typer.Argument(help="The local holiday's date.")],
+                   fmt: FormatOption = OutputFormat.table) -> None:
     """Remove a local non-working day."""
     from pelatihan_cli.services import holidays
 
     r = holidays.remove(get_db(ctx), date)
-    info(f"Removed local holiday {r['date'].isoformat()} ({r['name']}).")
+    done(r, f"Removed local holiday {r['date'].isoformat()} ({r['name']}).", fmt)

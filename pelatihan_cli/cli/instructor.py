@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, NewOption, OutputFormat, ShowNikOption, emit, get_db, info, to_json,
+    FormatOption, NewOption, OutputFormat, ShowNikOption, done, emit, get_db, info, say, to_json,
 )
 
 app = typer.Typer(help="Add, update, list, show, import and remove instructors.", no_args_is_help=True)
@@ -23,13 +23,14 @@ def instructor_add(
     skill: Annotated[List[str], typer.Option("--skill", "-S", help="A skill they teach; repeat for several.")],
     phone: Annotated[Optional[str], typer.Option("--phone", help="Mobile number, e.g. 0812-3456-7890.")] = None,
     new: NewOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Add an instructor who teaches one or more skills."""
     from pelatihan_cli.services import instructors
 
     r = instructors.add(get_db(ctx), name, skill, phone, allow_new=new)
     verb = "Restored archived" if r.get("restored") else "Added"
-    info(f"{verb} instructor {r['name']} ({', '.join(r['skills'])}).")
+    done(r, f"{verb} instructor {r['name']} ({', '.join(r['skills'])}).", fmt)
 
 
 @app.command(name="update")
@@ -56,7 +57,7 @@ def instructor_update(
                            phone=phone, rename=rename, allow_new=new, tax_category=tax_category, golongan=golongan,
                            bank_account=bank_account)
     if not r["changed"]:
-        info(f"Instructor {r['name']} already has these values; nothing changed.")
+        say(f"Instructor {r['name']} already has these values; nothing changed.")
         return
     parts = []
     if "name" in r["changed"]:
@@ -71,7 +72,7 @@ def instructor_update(
         parts.append("tax category changed")
     if "bank_account" in r["changed"]:
         parts.append("bank account changed")
-    info(f"Updated instructor {r['name']}: {'; '.join(parts)}. Skills: {', '.join(r['skills'])}.")
+    say(f"Updated instructor {r['name']}: {'; '.join(parts)}. Skills: {', '.join(r['skills'])}.")
 
 
 @app.command(name="list")
@@ -131,10 +132,10 @@ def instructor_remove(
     elif fmt is OutputFormat.csv:
         emit([r], fmt, columns=["name", "archived", "done_sessions"])
     elif r["archived"]:
-        info(f"Archived instructor {r['name']}: kept on the {r['done_sessions']} done session(s) they taught, "
+        say(f"Archived instructor {r['name']}: kept on the {r['done_sessions']} done session(s) they taught, "
              "hidden from planning (`pelatihan instructor list --all` shows them).")
     else:
-        info(f"Removed instructor {r['name']}.")
+        say(f"Removed instructor {r['name']}.")
 
 
 @app.command(name="import")
@@ -142,10 +143,12 @@ def instructor_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV, JSON or xlsx with columns name, skills (separated by ';'), phone.")],
     new: NewOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import instructors, all or nothing; known instructors gain the skills listed."""
     from pelatihan_cli.services import instructors
 
     c = instructors.import_file(get_db(ctx), file, allow_new=new)
     new = f"; {c['new_skills']} new skill(s)" if c["new_skills"] else ""
-    info(f"Read {c['read']} row(s): {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged{new}.")
+    done(c, f"Read {c['read']} row(s): {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged{new}.",
+         fmt)

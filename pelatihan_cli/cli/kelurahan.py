@@ -49,7 +49,7 @@ def kelurahan_add(
     if fmt is not OutputFormat.table:
         emit([asdict(k)], fmt, columns=["id", "code", "name", "kecamatan", "kabupaten", "provinsi"])
         return
-    info(f"Added kelurahan {k.name} ({k.where()}{', ' + k.code if k.code else ''}).")
+    say(f"Added kelurahan {k.name} ({k.where()}{', ' + k.code if k.code else ''}).")
 
 
 @app.command(name="list")
@@ -83,6 +83,7 @@ def kelurahan_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV or JSON file with code,name,kecamatan.")],
     new: NewOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import kelurahan from a file, all or nothing; rows already present are unchanged."""
     from pelatihan_cli.services import kelurahan
@@ -92,7 +93,8 @@ def kelurahan_import(
         warn(w)
     if len(counts["warnings"]) > 10:
         warn(f"... and {len(counts['warnings']) - 10} more row(s) whose name differs from the national list.")
-    info(f"Read {counts['read']} row(s): {counts['added']} added, {counts['unchanged']} unchanged.")
+    done({k: counts[k] for k in ("read", "added", "unchanged")},
+         f"Read {counts['read']} row(s): {counts['added']} added, {counts['unchanged']} unchanged.", fmt)
 
 
 @app.command(name="rename")
@@ -100,12 +102,15 @@ def kelurahan_rename(
     ctx: typer.Context,
     old: Annotated[str, typer.Argument(help="Current name.")],
     new: Annotated[str, typer.Argument(help="New name.")],
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Rename a kelurahan."""
+    from dataclasses import asdict
+
     from pelatihan_cli.services import kelurahan
 
     k = kelurahan.rename(get_db(ctx), old, new)
-    info(f"Renamed to {k.name}.")
+    done(asdict(k), f"Renamed to {k.name}.", fmt, columns=["id", "code", "name", "kecamatan", "kabupaten"])
 
 
 @app.command(name="update")
@@ -127,10 +132,10 @@ def kelurahan_update(
     elif fmt is OutputFormat.csv:
         emit([r], fmt, columns=["name", "kecamatan", "code", "changed"])
     elif r["changed"]:
-        info(f"Updated kelurahan {r['name']}: {', '.join(r['changed'])} "
+        say(f"Updated kelurahan {r['name']}: {', '.join(r['changed'])} "
              f"(now {r['kecamatan']}, code {r['code'] or '-'}).")
     else:
-        info(f"Kelurahan {r['name']} already has these values; nothing changed.")
+        say(f"Kelurahan {r['name']} already has these values; nothing changed.")
 
 
 @app.command(name="remove")

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, OutputFormat, ShowNikOption, emit, get_db, info, print_table, to_json, warn,
+    FormatOption, OutputFormat, ShowNikOption, done, emit, get_db, info, print_table, to_json, warn,
     WideOption,
 )
 from pelatihan_cli.cli._guards import YesOption, confirm_or_fail
@@ -83,12 +83,7 @@ AcceptNameChange = Annotated[bool, typer.Option(
 def _emit_result(obj: dict, message: str, fmt: OutputFormat, warnings: list[str]) -> None:
     for w in warnings:
         warn(w)
-    if fmt is OutputFormat.json:
-        info(to_json(obj))
-    elif fmt is OutputFormat.csv:
-        emit([obj], fmt, columns=list(obj))
-    else:
-        info(message)
+    done(obj, message, fmt)
 
 
 def _enroll_obj(result, show_nik: bool) -> dict:

@@ -6,7 +6,7 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, emit, get_db, info, print_table, to_json
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, done, emit, get_db, info, print_table, to_json
 
 app = typer.Typer(help="Programmes: the yearly kegiatan that plan, fund and report sessions.", no_args_is_help=True)
 
@@ -23,13 +23,11 @@ TitleOption = Annotated[Optional[str], typer.Option(
     "--title", help="Title on documents, printed as 'TITLE Tahun YEAR'.")]
 
 
-def _emit_one(p: dict, fmt: OutputFormat, message: str) -> None:
-    if fmt is OutputFormat.json:
-        info(to_json(p))
-    elif fmt is OutputFormat.csv:
+def _emit_one(p: dict, fmt: OutputFormat, message: str, *, new: bool = False) -> None:
+    if fmt is OutputFormat.csv:
         emit([p], fmt, columns=[k for k in p if not isinstance(p[k], (dict, list))])
     else:
-        info(message)
+        done(p, message, fmt, value=p["id"] if new else None)
 
 
 @app.command(name="add")
@@ -52,7 +50,7 @@ def programme_add(
     from pelatihan_cli.services import programmes
 
     p = programmes.add(get_db(ctx), name, year, start=start, end=end, funding=funding, title=title)
-    _emit_one(p, fmt, f"Added programme {p['id']}: {p['name']} ({p['start_date']} to {p['end_date']}).")
+    _emit_one(p, fmt, f"Added programme {p['id']}: {p['name']} ({p['start_date']} to {p['end_date']}).", new=True)
 
 
 @app.command(name="list")

@@ -9,8 +9,8 @@ import typer
 
 from pelatihan_cli.cli import _complete
 from pelatihan_cli.cli._common import (
-    FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, to_json, warn,
-    day_words, WideOption,
+    FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, result, say, to_json,
+    warn, day_words, WideOption,
 )
 from pelatihan_cli.cli._guards import NewOption, YesOption, confirm_or_fail
 
@@ -78,12 +78,12 @@ def session_plan(
                               programme=programme, allow_new=new, force=force)
     s = r["session"]
     if fmt is OutputFormat.json:
-        info(to_json(s))
+        result(to_json(s))
     elif fmt is OutputFormat.csv:
         emit([s], fmt, columns=COLUMNS)
     else:
-        info(str(s["id"]))
-        info("Planned " + _summary(s) + ".")
+        result(s["id"])  # `id=$(pelatihan session plan ...)` captures only the id
+        say("Planned " + _summary(s) + ".")
     for w in r["warnings"]:
         warn(w)
 
@@ -169,11 +169,11 @@ def session_move(
 
 def _emit_one(s: dict, fmt: OutputFormat, verb: str, *, columns: list[str] | None = None) -> None:
     if fmt is OutputFormat.json:
-        info(to_json(s))
+        result(to_json(s))
     elif fmt is OutputFormat.csv:
         emit([s], fmt, columns=columns or COLUMNS)
     else:
-        info(f"{verb} " + _summary(s) + ".")
+        say(f"{verb} " + _summary(s) + ".")
 
 
 @app.command(name="update")
@@ -209,11 +209,11 @@ def session_update(
             warn(w)
         return
     if not r["changed"]:
-        info(f"Session {r['session']['id']} already has these values; nothing changed.")
+        say(f"Session {r['session']['id']} already has these values; nothing changed.")
         return
     _emit_one(r["session"], fmt, f"Updated {' and '.join(r['changed'])} of")
     for p in r["promoted"]:
-        info(f"Promoted {p.name} from the waitlist to seat {p.seat}.")
+        say(f"Promoted {p.name} from the waitlist to seat {p.seat}.")
     for w in r.get("warnings", []):
         warn(w)
 
@@ -245,13 +245,13 @@ def session_cancel(
     if fmt is not OutputFormat.table:
         _emit_one(s, fmt, "Cancelled", columns=[*COLUMNS, "enrollments_kept", "attendance_marks"])
         return
-    info(f"Cancelled session {s['id']} ({s['kelurahan']}, {s['skill']}).")
+    say(f"Cancelled session {s['id']} ({s['kelurahan']}, {s['skill']}).")
     if s["enrollments_kept"]:
-        info(f"Its {s['enrolled']} enrolled and {s['waitlisted']} waitlisted people stay on its record as "
+        say(f"Its {s['enrolled']} enrolled and {s['waitlisted']} waitlisted people stay on its record as "
              "cancelled (not their training of the year: they may join another session); "
              f"`pelatihan session reopen {s['id']}` restores it.")
     if s["attendance_marks"]:
-        info(f"Its {s['attendance_marks']} attendance mark(s) are kept but no longer count.")
+        say(f"Its {s['attendance_marks']} attendance mark(s) are kept but no longer count.")
 
 
 @app.command(name="reopen")
@@ -273,7 +273,7 @@ def session_reopen(
     if fmt is not OutputFormat.table:
         _emit_one(s, fmt, "Reopened", columns=[*COLUMNS, "enrollments_restored", "instructor_days"])
         return
-    info(f"Reopened {_summary(s)}; {s['enrollments_restored']} enrollment(s) active again.")
+    say(f"Reopened {_summary(s)}; {s['enrollments_restored']} enrollment(s) active again.")
 
 
 @app.command(name="import")

@@ -7,19 +7,14 @@ from typing import Annotated
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, YesOption, emit, get_db, info, to_json
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, YesOption, done, emit, get_db, info, to_json
 
 app = typer.Typer(help="List, rename, merge and remove skills (kept once each, matched ignoring case and spaces).",
                   no_args_is_help=True)
 
 
 def _done(obj: dict, message: str, fmt: OutputFormat) -> None:
-    if fmt is OutputFormat.json:
-        info(to_json(obj))
-    elif fmt is OutputFormat.csv:
-        emit([obj], fmt, columns=list(obj))
-    else:
-        info(message)
+    done(obj, message, fmt)
 
 
 @app.command(name="list")

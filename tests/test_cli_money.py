@@ -111,3 +111,21 @@ def test_auto_plan_and_session_import_warn_when_the_plan_passes_the_ceiling(cli,
     r = cli("session", "import", tmp_path / "s.csv")
     assert r.exit_code == 0, r.stderr
     assert "over its ceiling of Rp 10.000.000" in r.stderr
+
+
+def test_a_participants_bank_account_is_recorded_masked_on_the_list_and_erased(cli, db, monkeypatch):
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-10")
+    pid, s1, s2, enr = _world(db)
+    _mark(db, enr[s1][0], 1)
+    nik = db.execute("SELECT p.nik FROM enrollment e JOIN participant p ON p.id = e.participant_id WHERE e.id = ?",
+                     [enr[s1][0]]).fetchone()[0]
+    r = cli("participant", "update", nik, "--bank-account", "BRI 0123-01-000456-50-7")
+    assert r.exit_code == 0, r.stderr
+    assert db.execute("SELECT bank_account FROM participant WHERE nik = ?", [nik]).fetchone()[0] == "BRI 0123-01-000456-50-7"
+    r = cli("receipt", "transport", str(s1), "--day", "1", "--bank", "-f", "json")
+    assert r.exit_code == 0, r.stderr
+    shown = [line.get("bank_account") for line in json.loads(r.stdout)["lines"]]
+    assert shown[0] and "000456" not in shown[0]  # masked unless --show-nik
+    assert cli("participant", "erase", nik, "--yes").exit_code == 0
+    assert db.execute("SELECT bank_account FROM participant WHERE id = (SELECT participant_id FROM enrollment "
+                      "WHERE id = ?)", [enr[s1][0]]).fetchone()[0] is None

@@ -239,6 +239,9 @@ def participant_update(
     kelurahan: KelurahanOpt = None,
     birth_place: BirthPlaceOpt = None,
     work_status: WorkStatusOpt = None,
+    bank_account: Annotated[Optional[str], typer.Option(
+        "--bank-account", help="Bank and account number, for offices that pay allowances by transfer "
+                               "(printed on receipt lists with --bank; '' clears it).")] = None,
     accept_nik_mismatch: AcceptMismatch = False,
     allow_outside: AllowOutside = False,
     new_nik: Annotated[Optional[str], typer.Option(
@@ -251,7 +254,7 @@ def participant_update(
     result = svc.update(get_db(ctx), nik, name=name, phone=phone, address=address, birth_date=birth_date,
                         sex=sex, kelurahan=kelurahan, accept_nik_mismatch=accept_nik_mismatch,
                         allow_outside=allow_outside, new_nik=new_nik, birth_place=birth_place,
-                        work_status=work_status)
+                        work_status=work_status, bank_account=bank_account)
     _emit_result({"name": result.name, "changed": result.changed}, result.message(), fmt, result.warnings)
 
 

@@ -196,21 +196,22 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
            address: str | None = None, birth_date: str | dt.date | None = None, sex: str | None = None,
            kelurahan: str | None = None, accept_nik_mismatch: bool = False, allow_outside: bool = False,
            new_nik: str | None = None, today: dt.date | None = None, birth_place: str | None = None,
-           work_status: str | None = None) -> UpdateResult:
+           work_status: str | None = None, bank_account: str | None = None) -> UpdateResult:
     """Correct a record; every given value is validated as at enrollment, and the person's
     active enrollments must still satisfy the age and domicile rules. An empty --phone or
     --address clears it. `new_nik` corrects a mistyped NIK: it must be a valid NIK that
     agrees with the birth date and sex (unless accept_nik_mismatch) and that nobody else
     holds (two records of one person are merged with `participant merge`)."""
-    if all(v is None for v in (name, phone, address, birth_date, sex, kelurahan, new_nik, birth_place, work_status)):
+    if all(v is None for v in (name, phone, address, birth_date, sex, kelurahan, new_nik, birth_place, work_status,
+                               bank_account)):
         raise ValidationError(
             "Nothing to update: give at least one of --name, --phone, --address, --birth-date, --sex, --kelurahan, "
-            "--birth-place, --work-status, --new-nik.")
+            "--birth-place, --work-status, --bank-account, --new-nik.")
     today = today or clock.today()
     with write_transaction(db):
         pid = find(db, nik_text)[0]
         cols = ["name", "birth_date", "sex", "address", "kelurahan_id", "phone", "nik_mismatch_accepted", "age_band", "nik",
-                "birth_place", "work_status"]
+                "birth_place", "work_status", "bank_account"]
         stored = dict(zip(cols, db.conn.execute(f"SELECT {', '.join(cols)} FROM participant WHERE id = ?", [pid]).fetchone()))
         ref = _reference_day(db, pid, today)
         # decoded, not re-checked: a stored NIK that today's rules refuse (a regency number
@@ -226,6 +227,8 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
             new["address"] = clean_text(address, field="address")
         if birth_place is not None:
             new["birth_place"] = clean_text(birth_place, field="birth_place", limit=60)
+        if bank_account is not None:  # for offices that pay allowances by transfer ('' clears it)
+            new["bank_account"] = " ".join(bank_account.split()) or None
         if work_status is not None:
             from pelatihan_cli.domain.outcomes import parse_work_status
 

@@ -72,3 +72,18 @@ def test_import_row_errors_mask_the_nik(cli, sid, tmp_path):
     assert r.exit_code == 1
     assert "3399014107900001" not in r.stderr and "339901******0001" in r.stderr
     assert "row 3" in r.stderr
+
+
+def test_roster_output_refuses_an_existing_file_without_force(cli, sid, tmp_path):
+    # issue 13: `roster -o` overwrote silently while backup/export needed --force
+    out = tmp_path / "hadir.csv"
+    out.write_text("keep me", encoding="utf-8")
+    r = cli("roster", "2030-07-01", "-f", "csv", "-o", out)
+    assert r.exit_code == 1
+    assert r.stderr == f"Error: {out} already exists; choose another file name, or add --force to overwrite it.\n"
+    assert out.read_text(encoding="utf-8") == "keep me"
+    r = cli("roster", "2030-07-01", "-f", "csv", "-o", out, "--force")
+    assert r.exit_code == 0 and out.read_text(encoding="utf-8").startswith("session_id,")
+    pdf = tmp_path / "roster-2030-07-01.pdf"
+    assert cli("roster", "2030-07-01", "-f", "pdf", "-o", pdf).exit_code == 0
+    assert cli("roster", "2030-07-01", "-f", "pdf", "-o", pdf).exit_code == 1

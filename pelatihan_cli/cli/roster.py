@@ -9,7 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import ShowNikOption, get_db, info, to_json, warn, write_csv, day_words
+from pelatihan_cli.cli._common import (
+    ForceOutputOption, ShowNikOption, check_output, get_db, info, to_json, warn, write_csv, day_words,
+)
 
 
 class RosterFormat(str, enum.Enum):
@@ -36,6 +38,7 @@ def roster(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="File to write. Default for pdf/xlsx: roster-DATE.pdf / .xlsx in the current "
         "directory; csv/json go to stdout unless given.")] = None,
+    force: ForceOutputOption = False,
     show_nik: ShowNikOption = False,
     blank: Annotated[int, typer.Option(
         "--blank", min=0, max=200, help="Add N empty numbered rows for walk-ins (table, pdf, xlsx).")] = 0,
@@ -55,6 +58,9 @@ def roster(
     if output is not None and fmt is RosterFormat.table:
         raise typer.BadParameter("--output needs --format csv, json, pdf or xlsx.", param_hint="--output")
     day = parse_date(date, field="date")
+    if fmt in (RosterFormat.pdf, RosterFormat.xlsx) or output is not None:
+        # an existing file is refused unless --force (issue 13: roster -o overwrote silently)
+        output = check_output(output or Path(f"roster-{day.isoformat()}.{fmt.value}"), force)
     db = get_db(ctx)
     chosen = None
     if programme:

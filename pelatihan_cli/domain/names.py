@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 import unicodedata
@@ -31,6 +30,8 @@ def closest(text: str, candidates: Iterable[str], n: int = 3) -> list[str]:
         by_key.setdefault(name_key(c), c)
     k = name_key(text)
     scored = []
+    import difflib  # only when a name is not found (start-up: bench/startup.py)
+
     for key in by_key:
         m = difflib.SequenceMatcher(None, k, key)
         if m.real_quick_ratio() >= 0.5 and m.quick_ratio() >= 0.5:

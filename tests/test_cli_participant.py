@@ -167,4 +167,4 @@ def test_update_without_any_option_says_what_to_give(cli, db):
     r = cli("participant", "update", "3375014107900001")
     assert r.exit_code == 1
     assert r.stderr == ("Error: Nothing to update: give at least one of --name, --phone, --address, "
-                        "--birth-date, --sex, --kelurahan, --birth-place, --work-status, --new-nik.\n")
+                        "--birth-date, --sex, --kelurahan, --birth-place, --work-status, --bank-account, --new-nik.\n")

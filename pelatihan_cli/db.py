@@ -275,3 +275,23 @@ def write_transaction(db: Database) -> Iterator[Database]:
         raise
     else:
         conn.commit()
+
+
+class _DryRun(Exception):
+    """Raised at the end of a dry run's transaction so that it rolls back."""
+
+
+@contextlib.contextmanager
+def dry_run_transaction(db: Database, dry_run: bool) -> Iterator[Database]:
+    """A bulk write's --dry-run: with `dry_run`, everything inside runs in one transaction
+    (checks, writes and audit entries as for real) that is then rolled back, so the counts
+    are the real ones and nothing is kept; without it, a plain pass-through."""
+    if not dry_run:
+        yield db
+        return
+    try:
+        with write_transaction(db):
+            yield db
+            raise _DryRun
+    except _DryRun:
+        pass

@@ -126,7 +126,8 @@ def test_import_by_kelurahan_and_skill(db, sess, tmp_path):
 
     make_session(db, days=("2025-07-01", "2025-07-02"))
     c = attendance.import_file(db, f, today=TODAY, programme="2024")
-    assert c == {"rows": 3, "marked": 3, "changed": 3, "sessions": 1, "programme": "Pelatihan Kewirausahaan 2024"}
+    assert c == {"rows": 3, "marked": 3, "changed": 3, "sessions": 1, "programme": "Pelatihan Kewirausahaan 2024",
+                 "dry_run": False}
     assert marks(db) == [(A, 1, 1), (A, 2, 1), (B, 1, 0)]
     assert db.execute("SELECT action FROM audit_log").fetchone()[0] == "attendance.import"
     # given 2025, the same rows name the 2025 session (whose days are still to come)

@@ -45,6 +45,7 @@ def attendance_import(
     input_format: InputFormatOption = None,
     programme: Annotated[Optional[str], typer.Option(
         "--programme", "-p", help="Programme whose sessions a kelurahan + skill row names (default: the current one).")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the counts; write nothing.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import attendance (columns nik, day, hadir, and session or kelurahan + skill), all or nothing.
@@ -56,9 +57,10 @@ def attendance_import(
     from pelatihan_cli.services import attendance
 
     c = attendance.import_file(get_db(ctx), file, input_format=input_format.value if input_format else None,
-                               sheet=sheet, programme=programme)
-    done(c, f"Read {c['rows']} row(s): {c['marked']} mark(s) in {c['sessions']} session(s), {c['changed']} changed.",
-         fmt)
+                               sheet=sheet, programme=programme, dry_run=dry_run)
+    head, verb = ("Dry run, nothing written. ", "would be ") if dry_run else ("", "")
+    done(c, f"{head}Read {c['rows']} row(s): {c['marked']} mark(s) in {c['sessions']} session(s), "
+            f"{c['changed']} {verb}changed.", fmt)
 
 
 @app.command(name="show")

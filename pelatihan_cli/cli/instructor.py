@@ -143,12 +143,14 @@ def instructor_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV, JSON or xlsx with columns name, skills (separated by ';'), phone.")],
     new: NewOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the counts; write nothing.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import instructors, all or nothing; known instructors gain the skills listed."""
     from pelatihan_cli.services import instructors
 
-    c = instructors.import_file(get_db(ctx), file, allow_new=new)
+    c = instructors.import_file(get_db(ctx), file, allow_new=new, dry_run=dry_run)
     new = f"; {c['new_skills']} new skill(s)" if c["new_skills"] else ""
-    done(c, f"Read {c['read']} row(s): {c['added']} added, {c['updated']} updated, {c['unchanged']} unchanged{new}.",
-         fmt)
+    head, verb = ("Dry run, nothing written. ", "would be ") if dry_run else ("", "")
+    done(c, f"{head}Read {c['read']} row(s): {c['added']} {verb}added, {c['updated']} {verb}updated, "
+            f"{c['unchanged']} unchanged{new}.", fmt)

@@ -83,18 +83,20 @@ def kelurahan_import(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="CSV or JSON file with code,name,kecamatan.")],
     new: NewOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the counts; write nothing.")] = False,
     fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Import kelurahan from a file, all or nothing; rows already present are unchanged."""
     from pelatihan_cli.services import kelurahan
 
-    counts = kelurahan.import_file(get_db(ctx), file, allow_new=new)
+    counts = kelurahan.import_file(get_db(ctx), file, allow_new=new, dry_run=dry_run)
     for w in counts["warnings"][:10]:
         warn(w)
     if len(counts["warnings"]) > 10:
         warn(f"... and {len(counts['warnings']) - 10} more row(s) whose name differs from the national list.")
-    done({k: counts[k] for k in ("read", "added", "unchanged")},
-         f"Read {counts['read']} row(s): {counts['added']} added, {counts['unchanged']} unchanged.", fmt)
+    head, added = ("Dry run, nothing written. ", "would be added") if dry_run else ("", "added")
+    done({k: counts[k] for k in ("read", "added", "unchanged", "dry_run")},
+         f"{head}Read {counts['read']} row(s): {counts['added']} {added}, {counts['unchanged']} unchanged.", fmt)
 
 
 @app.command(name="rename")

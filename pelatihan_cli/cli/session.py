@@ -286,13 +286,15 @@ def session_import(
     programme: Annotated[Optional[str], typer.Option(
         "--programme", "-p", help="Programme of every row (default: the one covering each row's days).")] = None,
     new: NewOption = False,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the counts; write nothing.")] = False,
 ) -> None:
     """Plan sessions from a file with the rules of `plan`, all or nothing; rows already planned are unchanged."""
     from pelatihan_cli.services import sessions
 
     c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends, programme=programme,
-                            allow_new=new)
-    info(f"Read {c['read']} row(s): {c['planned']} session(s) planned, {c['unchanged']} unchanged.")
+                            allow_new=new, dry_run=dry_run)
+    head, verb = ("Dry run, nothing written. ", "would be planned") if dry_run else ("", "planned")
+    info(f"{head}Read {c['read']} row(s): {c['planned']} session(s) {verb}, {c['unchanged']} unchanged.")
     for w in c["warnings"]:
         warn(w)
 

@@ -133,7 +133,17 @@ ALIASES = {
 }
 
 
-def import_file(db: Database, path: str | Path, *, input_format: str | None = None, sheet: str | None = None,
+def import_file(db: Database, path, *, dry_run: bool = False, **options) -> dict:
+    """_import_file; `dry_run`: every row checked and counted as for real (audit entry
+    included), then rolled back, so nothing is kept."""
+    from pelatihan_cli.db import dry_run_transaction
+
+    with dry_run_transaction(db, dry_run):
+        counts = _import_file(db, path, **options)
+    return {**counts, "dry_run": dry_run}
+
+
+def _import_file(db: Database, path: str | Path, *, input_format: str | None = None, sheet: str | None = None,
                 today: dt.date | None = None, programme: str | None = None) -> dict:
     """Import attendance rows (nik, day, hadir, and session or kelurahan + skill), all or
     nothing: any bad row raises RowErrors listing every bad row and nothing is written.

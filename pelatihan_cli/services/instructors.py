@@ -360,7 +360,17 @@ def remove(db: Database, name: str) -> dict:
     return {"name": ins.name, "archived": bool(done), "done_sessions": done}
 
 
-def import_file(db: Database, path: Path | str, *, allow_new: bool = False) -> dict:
+def import_file(db: Database, path, *, dry_run: bool = False, **options) -> dict:
+    """_import_file; `dry_run`: every row checked and counted as for real (audit entry
+    included), then rolled back, so nothing is kept."""
+    from pelatihan_cli.db import dry_run_transaction
+
+    with dry_run_transaction(db, dry_run):
+        counts = _import_file(db, path, **options)
+    return {**counts, "dry_run": dry_run}
+
+
+def _import_file(db: Database, path: Path | str, *, allow_new: bool = False) -> dict:
     """Add instructors from a file (name, skills separated by ';', phone), all or nothing.
 
     A stored instructor of the same name keeps their data and gains the listed skills

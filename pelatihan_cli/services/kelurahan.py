@@ -279,8 +279,14 @@ def import_rows(db: Database, rows: list[tuple[int, dict]], *, allow_new: bool =
     return {"read": len(rows), "added": len(plan), "unchanged": unchanged, "warnings": warnings}
 
 
-def import_file(db: Database, path: Path, *, allow_new: bool = False) -> dict:
-    return import_rows(db, read_file(path), allow_new=allow_new)
+def import_file(db: Database, path: Path, *, allow_new: bool = False, dry_run: bool = False) -> dict:
+    """import_rows of a file; `dry_run`: checked and counted as for real, nothing kept."""
+    from pelatihan_cli.db import dry_run_transaction
+
+    rows = read_file(path)
+    with dry_run_transaction(db, dry_run):
+        counts = import_rows(db, rows, allow_new=allow_new)
+    return {**counts, "dry_run": dry_run}
 
 
 def load_pekalongan(db: Database) -> dict:

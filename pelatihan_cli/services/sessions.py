@@ -748,7 +748,17 @@ def _existing_match(db: Database, d: Draft) -> tuple[int, str | None, str | None
     return sid, None, None
 
 
-def import_file(db: Database, path: Path | str, *, any_skill: bool = False, weekends: bool = False,
+def import_file(db: Database, path, *, dry_run: bool = False, **options) -> dict:
+    """_import_file; `dry_run`: every row checked and counted as for real (audit entry
+    included), then rolled back, so nothing is kept."""
+    from pelatihan_cli.db import dry_run_transaction
+
+    with dry_run_transaction(db, dry_run):
+        counts = _import_file(db, path, **options)
+    return {**counts, "dry_run": dry_run}
+
+
+def _import_file(db: Database, path: Path | str, *, any_skill: bool = False, weekends: bool = False,
                 programme: str | None = None, allow_new: bool = False) -> dict:
     """Plan every row of a CSV, JSON or xlsx file with the rules of `plan`, all or nothing.
 

@@ -34,7 +34,11 @@ def test_backup_writes_a_checked_copy(cli, programme, tmp_path):
     target = tmp_path / "copy.db"
     r = cli("backup", target)
     assert r.exit_code == 0, r.stderr
-    assert f"Backed up to {target}" in r.stdout and "integrity ok" in r.stdout
+    assert f"Backed up to {target}" in r.output and "integrity ok" in r.output
+    r = cli("backup", tmp_path / "copy2.db", "--format", "json")
+    out = json.loads(r.stdout)
+    assert out["file"] == str(tmp_path / "copy2.db") and out["bytes"] == (tmp_path / "copy2.db").stat().st_size
+    assert out["counts"]["session"] == 1 and out["integrity"] == "ok"
     conn = sqlite3.connect(target)
     assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # a single self-contained file, not a WAL database needing its -wal file
@@ -353,4 +357,5 @@ def test_backup_of_a_read_only_database_warns_that_it_is_not_logged(cli, program
     finally:
         os.chmod(db_path, stat.S_IRUSR | stat.S_IWUSR)
     assert r.exit_code == 0, r.stderr
-    assert r.stderr == "Warning: the database is read-only, so this backup is not in its audit log.\n"
+    # not a terminal: the sentence follows the warning on stderr
+    assert r.stderr.startswith("Warning: the database is read-only, so this backup is not in its audit log.\nBacked up to ")

@@ -156,9 +156,12 @@ def test_session_import_cli_lists_bad_rows(setup, tmp_path, db_path):
     assert rows(db_path, "SELECT count(*) FROM session") == [(0,)]
     f.write_text(f.read_text().replace("2024-12-25", "2024-12-24"))
     r = cli("session", "import", str(f))
-    assert r.exit_code == 0 and r.stdout == "Read 2 row(s): 2 session(s) planned, 0 unchanged.\n"
-    r = cli("session", "import", str(f))
-    assert r.stdout == "Read 2 row(s): 0 session(s) planned, 2 unchanged.\n"
+    # not a terminal: the sentence on stderr (stdout is for --format json/csv)
+    assert r.exit_code == 0 and r.stderr.startswith("Read 2 row(s): 2 session(s) planned, 0 unchanged.\n")
+    assert r.stdout == ""
+    r = cli("session", "import", str(f), "--format", "json")
+    out = json.loads(r.stdout)
+    assert (out["read"], out["planned"], out["unchanged"], out["ids"], out["dry_run"]) == (2, 0, 2, [], False)
 
 
 def test_auto_plan_and_report_schedule(setup, db_path):

@@ -49,6 +49,7 @@ def instructor_update(
     bank_account: Annotated[Optional[str], typer.Option(
         "--bank-account", help="Bank and account number for payment by transfer ('' clears it).")] = None,
     new: NewOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Change an instructor's skills, phone, name, tax category or bank account."""
     from pelatihan_cli.services import instructors
@@ -56,8 +57,9 @@ def instructor_update(
     r = instructors.update(get_db(ctx), name, add_skills=add_skill or [], remove_skills=remove_skill or [],
                            phone=phone, rename=rename, allow_new=new, tax_category=tax_category, golongan=golongan,
                            bank_account=bank_account)
+    obj = {k: r[k] for k in ("name", "old_name", "changed", "added", "removed", "skills", "new_skills")}
     if not r["changed"]:
-        say(f"Instructor {r['name']} already has these values; nothing changed.")
+        done(obj, f"Instructor {r['name']} already has these values; nothing changed.", fmt)
         return
     parts = []
     if "name" in r["changed"]:
@@ -72,7 +74,7 @@ def instructor_update(
         parts.append("tax category changed")
     if "bank_account" in r["changed"]:
         parts.append("bank account changed")
-    say(f"Updated instructor {r['name']}: {'; '.join(parts)}. Skills: {', '.join(r['skills'])}.")
+    done(obj, f"Updated instructor {r['name']}: {'; '.join(parts)}. Skills: {', '.join(r['skills'])}.", fmt)
 
 
 @app.command(name="list")

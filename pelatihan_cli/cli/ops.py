@@ -30,6 +30,7 @@ def ops_backup(
         typer.Argument(help="Backup file to write (or an existing directory: a timestamped file is made in it)."),
     ],
     force: ForceOption = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Copy the database to FILE while others may keep working; the copy is checked before it is kept."""
     from pelatihan_cli.services import backup
@@ -38,10 +39,12 @@ def ops_backup(
     if not result.logged:
         warn("the database is read-only, so this backup is not in its audit log.")
     c = result.counts
-    info(
-        f"Backed up to {result.path} ({result.bytes:,} bytes, schema {result.schema_version}, integrity ok): "
-        f"{c.get('participant', 0)} participants, {c.get('session', 0)} sessions, {c.get('enrollment', 0)} enrollments."
-    )
+    obj = {"file": str(result.path), "bytes": result.bytes, "schema_version": result.schema_version,
+           "integrity": "ok", "logged": result.logged, "counts": c}
+    done(obj,
+         f"Backed up to {result.path} ({result.bytes:,} bytes, schema {result.schema_version}, integrity ok): "
+         f"{c.get('participant', 0)} participants, {c.get('session', 0)} sessions, "
+         f"{c.get('enrollment', 0)} enrollments.", fmt)
 
 
 def ops_restore(

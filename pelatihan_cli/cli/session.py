@@ -9,7 +9,7 @@ import typer
 
 from pelatihan_cli.cli import _complete
 from pelatihan_cli.cli._common import (
-    FormatOption, NewOption, OutputFormat, ProgrammeOption, emit, get_db, info, programme_for, result, say, to_json,
+    FormatOption, NewOption, OutputFormat, ProgrammeOption, done, emit, get_db, info, programme_for, result, say, to_json,
     warn, day_words, WideOption,
 )
 from pelatihan_cli.cli._guards import NewOption, YesOption, confirm_or_fail
@@ -287,6 +287,7 @@ def session_import(
         "--programme", "-p", help="Programme of every row (default: the one covering each row's days).")] = None,
     new: NewOption = False,
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Check every row and print the counts; write nothing.")] = False,
+    fmt: FormatOption = OutputFormat.table,
 ) -> None:
     """Plan sessions from a file with the rules of `plan`, all or nothing; rows already planned are unchanged."""
     from pelatihan_cli.services import sessions
@@ -294,7 +295,8 @@ def session_import(
     c = sessions.import_file(get_db(ctx), file, any_skill=any_skill, weekends=weekends, programme=programme,
                             allow_new=new, dry_run=dry_run)
     head, verb = ("Dry run, nothing written. ", "would be planned") if dry_run else ("", "planned")
-    info(f"{head}Read {c['read']} row(s): {c['planned']} session(s) {verb}, {c['unchanged']} unchanged.")
+    done({k: c[k] for k in ("read", "planned", "unchanged", "ids", "warnings", "dry_run")},
+         f"{head}Read {c['read']} row(s): {c['planned']} session(s) {verb}, {c['unchanged']} unchanged.", fmt)
     for w in c["warnings"]:
         warn(w)
 

@@ -108,6 +108,14 @@ def instructor_show(
     if fmt is OutputFormat.json:
         info(to_json(data))
         return
+    if fmt is OutputFormat.csv:
+        # one row: the instructor's fields, skills and booked days joined with '; '
+        row = {k: data.get(k) for k in ("name", "phone", "skills", "tax_category", "golongan", "npwp",
+                                        "bank_account", "archived")}
+        row["booked_days"] = [f"{d['date']} session {d['session']} ({d['kelurahan']}, {d['skill']})"
+                              for d in data["booked_days"]]
+        emit([row], fmt)
+        return
     if fmt is OutputFormat.table:
         info(f"{data['name']}  phone: {data['phone'] or '-'}  skills: {', '.join(data['skills']) or '-'}")
         golongan = f" golongan {data['golongan']}" if data["golongan"] else ""

@@ -361,9 +361,14 @@ def participant_show(
         info(to_json(p))
         return
     if fmt is OutputFormat.csv:
-        emit(p["enrollments"], fmt, columns=["session_id", "kelurahan", "skill", "start_date", "status",
-                                             "position", "capacity", "outside_domicile", "withdraw_reason",
-                                             "attended", "completed", "record"])
+        # one row: the person's fields, their AK1 cards and enrollments joined with '; '
+        row = {k: p[k] for k in ("nik", "name", "sex", "birth_date", "age_band", "address", "kelurahan", "phone",
+                                 "ak1_number", "ak1_date", "nik_mismatch_accepted", "created_at", "updated_at")}
+        row["ak1_cards"] = [f"{c['number']} ({c['issued_on'] or 'date unknown'})" for c in p.get("ak1_cards") or []]
+        row["enrollments"] = [f"session {e['session_id']} {e['kelurahan']} {e['skill']} {e['start_date']}: "
+                              f"{e['status']}" + (f", attended {e['attended']}" if e.get("attended") else "")
+                              + (f", {e['record']}" if e.get("record") else "") for e in p["enrollments"]]
+        emit([row], fmt)
         return
     for label, key in [("NIK", "nik"), ("Name", "name"), ("Sex", "sex_label"), ("Born", "birth_date"),
                        ("Age band", "age_band"), ("Kelurahan", "kelurahan"), ("Address", "address"),

@@ -84,7 +84,12 @@ def programme_show(ctx: typer.Context, programme: ProgrammeArg, fmt: FormatOptio
         info(to_json(p))
         return
     if fmt is OutputFormat.csv:
-        emit([p], fmt, columns=COLUMNS + ["cancelled_sessions", "title_line", "funding_line"])
+        # one row: the programme's fields and its document settings as doc_* columns
+        row = {**{c: p[c] for c in COLUMNS + ["cancelled_sessions", "title_line", "funding_line"]},
+               **{f"doc_{k}": v for k, v in p["documents"].items()
+                  if k not in ("programme_title", "funding", "year", "programme")},
+               "overrides": p["overrides"]}
+        emit([row], fmt)
         return
     rows = [{"field": k, "value": p[k]} for k in COLUMNS + ["cancelled_sessions", "title_line", "funding_line"]]
     rows += [{"field": f"doc_{k}" + (" (own)" if f"doc_{k}" in p["overrides"] else ""), "value": v}

@@ -227,6 +227,19 @@ def test_skip_writes_good_rows_and_rejects_file(cli, programme, tmp_path, db_pat
     assert "3 enrolled" in r.stdout and "not used" not in r.stderr
 
 
+def test_an_existing_rejects_file_needs_force(cli, programme, tmp_path, db_path):
+    f = write_csv(tmp_path / "bad.csv", BAD_FILE)
+    rej = tmp_path / "rejects.csv"
+    rej.write_text("kept\n")
+    r = cli("participant", "import", f, "--on-error", "skip", "--rejects", rej)
+    assert (r.exit_code, r.stderr) == (
+        1, f"Error: {rej} already exists; choose another file name, or add --force to overwrite it.\n")
+    assert rej.read_text() == "kept\n"
+    assert counts(db_path) == {"participant": 0, "enrolled": 0, "waitlisted": 0, "audit": 0}  # nothing read
+    r = cli("participant", "import", f, "--on-error", "skip", "--rejects", rej, "--force")
+    assert r.exit_code == 3 and rej.read_text(encoding="utf-8-sig").startswith("nik,nama,")
+
+
 def test_rejects_in_the_input_format_family(cli, programme, tmp_path):
     j = tmp_path / "p.json"
     j.write_text(json.dumps([{"nik": "1", "nama": "X", "sesi": programme["tas"]},

@@ -53,6 +53,13 @@ def test_certificates_needs_a_session_or_all(cli, done, tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "c.xlsx").active
     assert [c.value for c in ws[1]][:3] == ["Sesi", "Program", "NIK"]
     assert ws.cell(row=2, column=4).value == "Nama 1"
+    # an existing file: refused without --force (xlsx and csv/json alike), overwritten with it
+    for args in (["-f", "xlsx", "-o", tmp_path / "c.xlsx"], ["-f", "csv", "-o", tmp_path / "c.xlsx"]):
+        r = cli("report", "certificates", "--all", *args)
+        assert (r.exit_code, r.stderr) == (1, f"Error: {tmp_path / 'c.xlsx'} already exists; choose another file "
+                                              "name, or add --force to overwrite it.\n"), args
+    r = cli("report", "certificates", "--all", "-f", "csv", "-o", tmp_path / "c.xlsx", "--force")
+    assert r.exit_code == 0 and (tmp_path / "c.xlsx").read_text().startswith("session_id,")
 
 
 def test_summary_table_fits_80_columns_and_a_kecamatan_has_no_city_total(cli, done, monkeypatch):

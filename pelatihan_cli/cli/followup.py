@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, InputFormatOption, OutputFormat, ProgrammeOption, SheetOption, ShowNikOption, emit, get_db,
+    ForceOutputOption, FormatOption, InputFormatOption, OutputFormat, ProgrammeOption, SheetOption, ShowNikOption, emit, get_db,
     info, programme_for, to_json, warn,
 )
 from pelatihan_cli.cli._documents import ForceOption, check_output, write_text_output, write_whole
@@ -148,6 +148,7 @@ def followup_import(
     rejects: Annotated[Optional[Path], typer.Option(
         "--rejects", help="With --on-error skip: write the bad rows here (original columns + error).",
         dir_okay=False)] = None,
+    force: ForceOutputOption = False,
     sheet: SheetOption = None,
     input_format: InputFormatOption = None,
     fmt: FormatOption = OutputFormat.table,
@@ -164,6 +165,8 @@ def followup_import(
 
     if rejects is not None and on_error is not OnError.skip:
         raise typer.BadParameter("--rejects goes with --on-error skip.", param_hint="--rejects")
+    if rejects is not None:
+        check_output(rejects, force)
     s = followups.import_followups(get_db(ctx), file, input_format=input_format.value if input_format else None,
                                    sheet=sheet, dry_run=dry_run, on_error=on_error.value,
                                    rejects=str(rejects) if rejects else None)

@@ -10,7 +10,9 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import InputFormatOption, ProgrammeOption, SheetOption, get_db, info, to_json, warn
+from pelatihan_cli.cli._common import (
+    ForceOutputOption, InputFormatOption, ProgrammeOption, SheetOption, check_output, get_db, info, to_json, warn,
+)
 from pelatihan_cli.cli.participant import app
 from pelatihan_cli.errors import RowErrors
 
@@ -51,6 +53,7 @@ def participant_import(
     rejects: Annotated[Optional[Path], typer.Option(
         "--rejects", help="Write the bad rows here (original columns + error), in the input's format family.",
         dir_okay=False)] = None,
+    force: ForceOutputOption = False,
     sheet: SheetOption = None,
     input_format: InputFormatOption = None,
     fmt: Annotated[SummaryFormat, typer.Option("--format", "-f", help="Summary as a table, or json for scripts.")]
@@ -87,6 +90,8 @@ def participant_import(
     """
     from pelatihan_cli.services import participant_import as svc
 
+    if rejects is not None:
+        check_output(rejects, force)  # before any row is read: an existing file needs --force
     db = get_db(ctx)
     with _progress(file) as progress:
         summary = svc.import_participants(

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, OutputFormat, ProgrammeOption, ShowNikOption, emit, get_db, info, programme_for, to_json, warn,
+    FormatOption, OutputFormat, ProgrammeOption, ShowNikOption, check_output, emit, get_db, info, programme_for, to_json, warn,
 )
 
 app = typer.Typer(help="Receipt lists (transport, honorarium), frozen when printed, and the realisation report.",
@@ -31,10 +31,7 @@ def _target(output: Optional[Path], force: bool) -> Optional[str]:
     kind = output.suffix.lower().lstrip(".")
     if kind not in ("pdf", "xlsx"):
         raise typer.BadParameter("the file must end in .pdf or .xlsx.", param_hint="--output")
-    if output.exists() and not force:
-        from pelatihan_cli.errors import Conflict
-
-        raise Conflict(f"{output} already exists; choose another file name, or add --force to overwrite it.")
+    check_output(output, force)
     return kind
 
 

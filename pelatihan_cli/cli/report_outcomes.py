@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, OutputFormat, ProgrammeOption, ShowNikOption, console, emit, get_db, info, programme_for,
+    ForceOutputOption, FormatOption, OutputFormat, ProgrammeOption, ShowNikOption, check_output, console, emit, get_db, info, programme_for,
     write_csv, to_json,
 )
 from pelatihan_cli.cli.report import app
@@ -140,6 +140,7 @@ def report_certificates(
         "--format", "-f", help="table, csv or json on stdout; xlsx written to --output.")] = CertificateFormat.table,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="File to write (default for xlsx: certificates.xlsx in the current directory).")] = None,
+    force: ForceOutputOption = False,
     show_nik: ShowNikOption = False,
 ) -> None:
     """People who attended every day of their session, to print certificates for.
@@ -160,11 +161,12 @@ def report_certificates(
     if fmt is CertificateFormat.xlsx:
         from pelatihan_cli.render.tables import write_xlsx_table
 
-        path = output or Path("certificates.xlsx")
+        path = check_output(output or Path("certificates.xlsx"), force)
         write_xlsx_table(path, rows, CERT_COLUMNS, CERT_XLSX_HEADERS, sheet_title="Sertifikat")
         info(f"Wrote {len(rows)} completed participant(s) to {path}.")
         return
     if output is not None:
+        check_output(output, force)
         with open(output, "w", encoding="utf-8", newline="") as f:
             if fmt is CertificateFormat.json:
                 f.write(to_json(rows) + "\n")

@@ -129,3 +129,8 @@ def test_a_participants_bank_account_is_recorded_masked_on_the_list_and_erased(c
     assert cli("participant", "erase", nik, "--yes").exit_code == 0
     assert db.execute("SELECT bank_account FROM participant WHERE id = (SELECT participant_id FROM enrollment "
                       "WHERE id = ?)", [enr[s1][0]]).fetchone()[0] is None
+
+
+def test_receipt_of_an_unknown_session_is_the_one_sentence(cli, db):
+    r = cli("receipt", "transport", "99", "--day", "1")
+    assert (r.exit_code, r.stderr) == (1, "Error: No session with id 99; see `pelatihan session list`.\n")

@@ -22,7 +22,7 @@ from sqlite_utils import Database
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.money import format_rupiah, tax, terbilang
 from pelatihan_cli.domain.privacy import mask_nik
-from pelatihan_cli.errors import Conflict, NotFound, ValidationError
+from pelatihan_cli.errors import Conflict, NotFound, ValidationError, no_session
 from pelatihan_cli.services import audit, budget
 
 #: a receipt line above this amount needs a stamp-duty (meterai) on the signature
@@ -50,7 +50,7 @@ def _session_info(db: Database, session_id: int) -> dict:
            FROM session s JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
            WHERE s.id = ?""", [session_id]).fetchone()
     if row is None:
-        raise NotFound(f"No session with id {session_id}. See `pelatihan session list`.")
+        raise NotFound(no_session(session_id))
     if row[7] == "cancelled":
         raise Conflict(f"Session {session_id} is cancelled; it has no receipt lists.")
     dates = dict(db.execute("SELECT day_no, date FROM session_day WHERE session_id = ?", [session_id]).fetchall())

@@ -23,6 +23,8 @@ install-test: $(BIN)/python
 AT = PELATIHAN_TODAY
 
 demo: install
+	@# a fresh start: the demo's database and every file it writes (output files are never overwritten silently)
+	@rm -rf out
 	@mkdir -p out
 	@rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
 	@echo "== 1. A new database with the 27 kelurahan of Kota Pekalongan, and the instructors"

@@ -153,3 +153,21 @@ def test_import_stores_birth_place_and_work_status(cli, db, tmp_path, monkeypatc
     assert r.exit_code == 0, r.stderr
     rows = db.execute("SELECT nik, birth_place, work_status FROM participant ORDER BY nik").fetchall()
     assert rows == [(NIK_B, None, "studying"), (NIK_A, "Pekalongan", "employed")]
+
+
+def test_a_session_with_valid_certificates_cannot_be_cancelled_even_with_force(cli, tmp_path, monkeypatch):
+    """A certificate in someone's hands would still verify for a cancelled training."""
+    import shutil
+    import sqlite3
+    from pathlib import Path
+
+    db = tmp_path / "v1.db"
+    shutil.copy(Path(__file__).parent / "data" / "v1_pekalongan_2024.db", db)
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-03")
+    assert cli("--db", db, "certificate", "issue", "1").exit_code == 0
+    r = cli("--db", db, "session", "cancel", "1", "--yes", "--force")
+    assert r.exit_code == 1 and "20 certificate(s) issued and not revoked" in r.stderr
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT status FROM session WHERE id = 1").fetchone() == ("planned",)
+    assert conn.execute("SELECT count(*) FROM enrollment WHERE session_id = 1 AND cancelled = 1").fetchone() == (0,)
+    conn.close()

@@ -628,6 +628,15 @@ def cancel(db: Database, session_id: int | str, reason: str | None = None, *, fo
         sid = resolve_session(db, session_id)
         marks = _attendance_marks(db, sid)
         lifecycle.check_cancel(phase_of(db, sid), marks, session_id=sid, force=force)
+        # a certificate in someone's hands would still verify as valid for a cancelled
+        # training: it must be revoked first, even with --force
+        valid = db.execute(
+            "SELECT count(*) FROM certificate c JOIN enrollment e ON e.id = c.enrollment_id "
+            "WHERE e.session_id = ? AND c.revoked_at IS NULL", [sid]).fetchone()[0]
+        if valid:
+            raise Conflict(f"Session {sid} has {valid} certificate(s) issued and not revoked; a cancelled training "
+                           "cannot keep valid certificates. Revoke them first (`pelatihan certificate revoke NUMBER "
+                           f"--reason ...`; see `pelatihan certificate list {sid}`), then cancel.")
         freed = db.execute("DELETE FROM instructor_day WHERE session_id = ?", [sid]).rowcount
         kept = db.execute(
             "UPDATE enrollment SET cancelled = 1, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') "

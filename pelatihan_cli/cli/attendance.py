@@ -7,7 +7,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, InputFormatOption, OutputFormat, SheetOption, ShowNikOption, done, emit, get_db, info,
+    FormatOption, InputFormatOption, OutputFormat, SheetOption, ShowNikOption, done, emit, get_db,
 )
 
 app = typer.Typer(help="Record attendance per training day; show who completed a session.", no_args_is_help=True)

@@ -6,7 +6,7 @@ from typing import Annotated, Optional
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, done, emit, get_db, info, warn, day_words
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, done, emit, get_db, warn, day_words
 
 app = typer.Typer(help="Add, list and remove local non-working days.", no_args_is_help=True)
 

@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    FormatOption, OutputFormat, ShowNikOption, YesOption, done, emit, get_db, info, say, warn,
+    FormatOption, OutputFormat, ShowNikOption, YesOption, done, emit, get_db, info, warn,
 )
 
 LOG_COLUMNS = ["id", "at", "user", "action", "changes", "command"]

@@ -220,7 +220,6 @@ def receipt_list(
 ) -> None:
     """Every printed version of the programme's receipt lists: current, superseded (attendance
     changed since it was printed) or replaced (a later version was printed)."""
-    from pelatihan_cli.domain.money import format_rupiah
     from pelatihan_cli.services import receipts
 
     db = get_db(ctx)

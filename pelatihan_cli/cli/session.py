@@ -12,7 +12,7 @@ from pelatihan_cli.cli._common import (
     FormatOption, NewOption, OutputFormat, ProgrammeOption, done, emit, get_db, info, programme_for, result, say, to_json,
     warn, day_words, WideOption,
 )
-from pelatihan_cli.cli._guards import NewOption, YesOption, confirm_or_fail
+from pelatihan_cli.cli._guards import YesOption, confirm_or_fail
 
 app = typer.Typer(help="Plan sessions (one skill track in one kelurahan over N working days) and list them.",
                   no_args_is_help=True)

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from pelatihan_cli.cli._common import FormatOption, OutputFormat, YesOption, done, emit, get_db, info, to_json
+from pelatihan_cli.cli._common import FormatOption, OutputFormat, YesOption, done, emit, get_db
 
 app = typer.Typer(help="List, rename, merge and remove skills (kept once each, matched ignoring case and spaces).",
                   no_args_is_help=True)

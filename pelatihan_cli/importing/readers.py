@@ -72,7 +72,7 @@ from typing import IO, Any, Iterator
 
 from pelatihan_cli.errors import ValidationError
 from pelatihan_cli.importing.locate import (
-    HEADER_SCAN, Expect, TableEnd, can_be_sub_header, find_header, is_blank, is_column_numbers, is_instruction_sheet,
+    HEADER_SCAN, Expect, can_be_sub_header, find_header, is_blank, is_column_numbers, is_instruction_sheet,
     row_ranges,
     text_of, two_row_header,
 )

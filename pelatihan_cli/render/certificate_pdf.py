@@ -14,7 +14,7 @@ import logging
 from typing import Sequence
 
 from pelatihan_cli.domain.dates import format_short_id
-from pelatihan_cli.render.tables import printable
+from pelatihan_cli.render.roster_pdf import PdfText
 from pelatihan_cli.resources import font_path
 
 FONT = "DejaVu"
@@ -49,17 +49,7 @@ def render_certificates_pdf(certs: Sequence[dict]) -> tuple[bytes, dict]:
     pdf.set_creator("pelatihan")
     pdf.set_title("Sertifikat")
     pdf.set_lang("id")
-    font = pdf.fonts[FONT.lower()]
-    cmap = set(getattr(font, "cmap", None) or font.ttfont.getBestCmap())
-    missing: set[str] = set()
-
-    def text(value) -> str:
-        s = printable(value)
-        bad = {ch for ch in s if ord(ch) not in cmap and not ch.isspace()}
-        if bad:
-            missing.update(bad)
-            s = "".join("?" if ch in bad else ch for ch in s)
-        return s
+    text = PdfText(pdf)
 
     for c in certs:
         docs = c.get("documents") or {}
@@ -159,4 +149,4 @@ def render_certificates_pdf(certs: Sequence[dict]) -> tuple[bytes, dict]:
         pdf.cell(bw, 5, text(f"NIP. {nip}" if nip else "NIP. ......................................"), align="C")
     if not certs:
         pdf.add_page()
-    return bytes(pdf.output()), {"pages": pdf.pages_count, "missing_chars": sorted(missing)}
+    return bytes(pdf.output()), {"pages": pdf.pages_count, "missing_chars": sorted(text.missing)}

@@ -18,6 +18,7 @@ from typing import Sequence
 
 from pelatihan_cli.domain.dates import format_short_id
 from pelatihan_cli.render.tables import printable, safe_sheet_title, xlsx_cell
+from pelatihan_cli.render.roster_pdf import PdfText
 from pelatihan_cli.resources import font_path
 
 FONT = "DejaVu"
@@ -75,17 +76,7 @@ def render_documents_pdf(docs_: Sequence[Doc]) -> tuple[bytes, dict]:
     pdf.add_font(FONT, "B", str(font_path("DejaVuSans-Bold.ttf")))
     pdf.set_creator("pelatihan")
     pdf.set_lang("id")
-    font = pdf.fonts[FONT.lower()]
-    cmap = set(getattr(font, "cmap", None) or font.ttfont.getBestCmap())
-    missing: set[str] = set()
-
-    def text(value) -> str:
-        s = printable(value)
-        bad = {ch for ch in s if ord(ch) not in cmap and not ch.isspace()}
-        if bad:
-            missing.update(bad)
-            s = "".join("?" if ch in bad else ch for ch in s)
-        return s
+    text = PdfText(pdf)
 
     for d in docs_:
         orientation = "L" if d.landscape else "P"
@@ -193,7 +184,7 @@ def render_documents_pdf(docs_: Sequence[Doc]) -> tuple[bytes, dict]:
         pdf.page = last
     if not docs_:
         pdf.add_page()
-    return bytes(pdf.output()), {"pages": pdf.pages_count, "missing_chars": sorted(missing)}
+    return bytes(pdf.output()), {"pages": pdf.pages_count, "missing_chars": sorted(text.missing)}
 
 
 def write_documents_xlsx(path: str | Path, docs_: Sequence[Doc], *, chart: dict | None = None) -> None:

@@ -11,7 +11,6 @@ import logging
 
 from pelatihan_cli.render import roster_pdf as R
 from pelatihan_cli.render.receipt_layout import cell_text
-from pelatihan_cli.render.tables import printable
 
 BODY_PT = 8
 LINE_H = 3.6
@@ -27,16 +26,7 @@ def render_document_pdf(layout: dict) -> tuple[bytes, dict]:
     logging.getLogger("fpdf").setLevel(logging.ERROR)
     pdf = R._new_pdf()
     pdf.set_title(layout["title"].title())
-    cmap = R._font_chars(pdf)
-    missing: set[str] = set()
-
-    def text(value) -> str:
-        s = printable(value)
-        bad = {ch for ch in s if ord(ch) not in cmap and not ch.isspace()}
-        if bad:
-            missing.update(bad)
-            s = "".join("?" if ch in bad else ch for ch in s)
-        return s
+    text = R.PdfText(pdf)
 
     pdf.add_page()
     R._letterhead(pdf, layout["docs"], text)
@@ -93,7 +83,7 @@ def render_document_pdf(layout: dict) -> tuple[bytes, dict]:
         pdf.cell(R.CONTENT_W, 5, text(layout["funding"]), new_x="LMARGIN", new_y="NEXT")
     _signatures(pdf, layout["signatures"], text)
     _footers(pdf, layout, text)
-    return bytes(pdf.output()), {"pages": pdf.pages_count, "missing_chars": sorted(missing)}
+    return bytes(pdf.output()), {"pages": pdf.pages_count, "missing_chars": sorted(text.missing)}
 
 
 def _header(pdf, columns) -> None:

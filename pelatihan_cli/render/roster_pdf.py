@@ -56,21 +56,12 @@ def render_roster_pdf(sessions: Sequence[dict], docs: dict[str, str], *, blank: 
     `per_session`: document settings by session id (each session's programme), else `docs`."""
     logging.getLogger("fpdf").setLevel(logging.ERROR)  # missing glyphs are reported by us
     pdf = _new_pdf()
-    cmap = _font_chars(pdf)
-    missing: set[str] = set()
-
-    def text(value) -> str:
-        s = printable(value)
-        bad = {ch for ch in s if ord(ch) not in cmap and not ch.isspace()}
-        if bad:
-            missing.update(bad)
-            s = "".join("?" if ch in bad else ch for ch in s)
-        return s
+    text = PdfText(pdf)
 
     for session in sessions:
         _render_session(pdf, session, (per_session or {}).get(session.get("session_id"), docs), blank, text)
     data = bytes(pdf.output())
-    return data, {"pages": pdf.pages_count, "missing_chars": sorted(missing)}
+    return data, {"pages": pdf.pages_count, "missing_chars": sorted(text.missing)}
 
 
 def _new_pdf():
@@ -101,6 +92,24 @@ def _font_chars(pdf) -> set[int]:
     if cmap:
         return set(cmap)
     return set(font.ttfont.getBestCmap())
+
+
+class PdfText:
+    """Text for a PDF in the bundled font, as every document of the tool prints it: a
+    character the font has no glyph for becomes '?' and is remembered in `missing`, so the
+    command reports it once (names to write by hand). Call after the font is added."""
+
+    def __init__(self, pdf):
+        self.cmap = _font_chars(pdf)
+        self.missing: set[str] = set()
+
+    def __call__(self, value) -> str:
+        s = printable(value)
+        bad = {ch for ch in s if ord(ch) not in self.cmap and not ch.isspace()}
+        if bad:
+            self.missing.update(bad)
+            s = "".join("?" if ch in bad else ch for ch in s)
+        return s
 
 
 def _session_label(s: dict) -> str:

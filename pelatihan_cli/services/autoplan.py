@@ -16,7 +16,6 @@ from pelatihan_cli.domain.dates import check_plan_date, parse_date
 from pelatihan_cli.domain.names import name_key
 from pelatihan_cli.errors import PelatihanError, RowErrors, ValidationError
 from pelatihan_cli.services import audit, holidays, kelurahan as kelurahan_service, programmes, sessions
-from pelatihan_cli.services import clock
 from pelatihan_cli.services import skills as skills_service
 
 REQUEST_COLUMNS = ["kelurahan", "skill", "capacity", "venue"]

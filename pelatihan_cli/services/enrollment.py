@@ -24,7 +24,7 @@ from pelatihan_cli.domain import eligibility as rules
 from pelatihan_cli.domain import lifecycle
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, Note, SessionFacts
-from pelatihan_cli.domain.names import did_you_mean, name_key, person_name_key
+from pelatihan_cli.domain.names import person_name_key
 from pelatihan_cli.domain.privacy import mask_nik
 from pelatihan_cli.domain.nik import Nik, clean_nik, parse_nik, region_warning
 from pelatihan_cli.domain.person import age_band, age_on, clean_person_name, clean_text, parse_sex

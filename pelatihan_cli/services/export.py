@@ -9,7 +9,6 @@ so another system can join them without the (masked) NIK.
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from pathlib import Path
 

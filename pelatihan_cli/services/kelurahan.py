@@ -8,8 +8,6 @@ code, literal official name, `Name (Kecamatan)`, `Name, Kabupaten`."""
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from sqlite_utils import Database

@@ -22,7 +22,7 @@ from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_di
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.region_codes import nik_regions
 from pelatihan_cli.services import ak1, audit, clock
-from pelatihan_cli.services.enrollment import AK1_MAX, Enroller, session_facts
+from pelatihan_cli.services.enrollment import Enroller, session_facts
 
 LIST_COLUMNS = ["nik", "name", "sex", "birth_date", "age", "kelurahan", "phone",
                 "session_id", "programme", "status", "position", "ak1_number", "attended", "completed"]

@@ -8,7 +8,6 @@ per-person Python work, so it stays fast on a database with a million participan
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections import defaultdict
 
 from sqlite_utils import Database

@@ -2,7 +2,7 @@
 
 Builds a synthetic province in a temporary directory (about 2,500 kelurahan, two 20-seat
 skill tracks each), writes a 100,000-row CSV of valid participants (40 per kelurahan,
-Indonesian headers, DD/MM/YYYY dates, synthetic NIKs with kecamatan code 99), then times:
+Indonesian headers, DD/MM/YYYY dates, NIKs of the four kecamatan of Kota Pekalongan, 3375.01-04), then times:
 
   1. `pelatihan participant import FILE`           (every row validated and enrolled)
   2. `sqlite-utils insert DB t FILE --csv`         (the peer: no validation, no report)
@@ -89,7 +89,7 @@ def write_csv(path: Path, kelurahan: int, per_track: int, seed: int = 7, skills=
                 for _ in range(per_track):
                     woman = rng.random() < 0.7
                     birth = dt.date(1970, 1, 1) + dt.timedelta(days=rng.randint(0, 365 * 38))
-                    prefix = f"337599{birth.day + (40 if woman else 0):02d}{birth:%m%y}"
+                    prefix = f"33750{k % 4 + 1}{birth.day + (40 if woman else 0):02d}{birth:%m%y}"
                     s = serial.get(prefix, 0) + 1
                     serial[prefix] = s
                     name = f"{rng.choice(FIRST)} {rng.choice(SECOND)}".strip()

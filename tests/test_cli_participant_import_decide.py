@@ -179,6 +179,36 @@ def test_domicile_change_and_possible_duplicate_are_warned(cli, programme, tmp_p
             "if they are one person, one NIK is wrong") in r.stderr
 
 
+@pytest.mark.parametrize("chunk", [1, 2, 500])
+def test_possible_duplicates_are_found_in_the_file_and_the_database_whatever_the_chunk(
+        cli, programme, tmp_path, db_path, monkeypatch, chunk):
+    """The look-up is made once per chunk: a twin of a stored person, a twin of an earlier
+    row (in the same chunk or an earlier one) and a refused row's twin are warned alike."""
+    from pelatihan_cli.services import participant_import
+
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", chunk)
+    db = open_db(db_path)
+    make_participant(db, SITI, "Siti Aminah", kelurahan="Bendan Kergon", birth_date="1990-07-02")
+    db.conn.close()
+    born = dt.date(1985, 3, 4)
+    first, second, third = (nik(born, woman=True, serial=s) for s in (1, 2, 3))
+    twin_of_siti = nik(dt.date(1990, 7, 2), woman=True, serial=7)
+    f = write_csv(tmp_path / "p.csv", ["nik,nama,kelurahan,pelatihan",
+                                       f"{first},Dewi Lestari,Bendan Kergon,Merajut",
+                                       f"{BUDI},Budi,Bendan Kergon,Merajut",
+                                       f"{second},DEWI  LESTARI,Bendan Kergon,Merajut",
+                                       f"{twin_of_siti},Siti Aminah,Bendan Kergon,Merajut",
+                                       f"{third},Dewi Lestari,Bendan Kergon,Merajut"])
+    r = cli("participant", "import", f)
+    assert r.exit_code == 0, r.stderr
+    dewi = "possible duplicate: 'Dewi Lestari', born 1985-03-04, is registered with NIK " + mask_text(first)
+    assert f"{dewi}; " in r.stderr and "(rows 4, 6)" in r.stderr, r.stderr
+    assert (f"possible duplicate: 'Siti Aminah', born 1990-07-02, is registered with NIK {mask_text(SITI)}; "
+            in r.stderr and "(row 5)" in r.stderr)
+    assert r.stderr.count("possible duplicate") == 2   # grouped: one line per twin
+    assert len(people(db_path)) == 6
+
+
 def test_corrected_list_later_cannot_rename_the_first_person(cli, programme, tmp_path, db_path):
     """The issue's bug: a first list whose NIKs lost their last digit to Excel stored Siti
     under her truncated NIK; the corrected list came later; the real owner of the

@@ -153,6 +153,14 @@ def _chosen(session) -> int:
     return session() if callable(session) else session
 
 
+def _twin_note(twin: tuple[str, str], birth_iso: str, typed: str) -> Note:
+    """The possible-duplicate warning: a new NIK whose name and birth date are a stored person's."""
+    return Note(f"possible duplicate: {twin[1]!r}, born {birth_iso}, is registered with NIK "
+                f"{mask_nik(twin[0])}; if they are one person, one NIK is wrong (correct it with "
+                "`pelatihan participant update NIK --new-nik`, or `pelatihan participant merge`).",
+                "nik", typed)
+
+
 def _blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -251,6 +259,10 @@ class Enroller:
         # by (birth date, name key); one `enroll` reads the people born that day
         self._born = False
         self._born_chunk: dict[tuple[str, str], tuple[str, str]] = {}
+        # enroll_many: the new people to look up, in order, as (birth, name key, nik, the
+        # row's warnings, the NIK as typed); entries whose nik is None are the chunk's own
+        # new people (birth, key, None, (nik, name)), which later rows are compared with
+        self._twins: list[tuple] | None = None
 
     # --- cached look-ups -------------------------------------------------------------
 
@@ -366,13 +378,12 @@ class Enroller:
             warnings.append(Note(f"NIK {mask_nik(c.nik.value)}: domicile {self.kelurahan_name(stored.kelurahan_id)} "
                                  f"-> {dom_name}.", "kelurahan", person.kelurahan))
         if stored is None:
-            twin = self._same_person(birth.isoformat(), c.name, c.nik.value)
-            if twin is not None:
-                warnings.append(Note(
-                    f"possible duplicate: {twin[1]!r}, born {birth.isoformat()}, is registered with NIK "
-                    f"{mask_nik(twin[0])}; if they are one person, one NIK is wrong (correct it with "
-                    "`pelatihan participant update NIK --new-nik`, or `pelatihan participant merge`).",
-                    "nik", person.nik))
+            if self._twins is not None:   # enroll_many: looked up for the whole chunk at its end
+                self._twins.append((birth.isoformat(), person_name_key(c.name), c.nik.value, warnings, person.nik))
+            else:
+                twin = self._same_person(birth.isoformat(), c.name, c.nik.value)
+                if twin is not None:
+                    warnings.append(_twin_note(twin, birth.isoformat(), person.nik))
 
         new = {
             "name": c.name,
@@ -497,6 +508,32 @@ class Enroller:
                 return other_nik, other_name
         return None
 
+    def _look_up_twins(self) -> None:
+        """The possible-duplicate warnings of a chunk, in one query: each queued new person
+        against the registered people (the temporary table) and the chunk's earlier new
+        people, appended to that row's warnings."""
+        queue, self._twins = self._twins or [], None
+        wanted = [(b, k) for b, k, nik, *_ in queue if nik is not None]
+        if not wanted:
+            return
+        found: dict[tuple[str, str], list[tuple[str, str]]] = {}
+        for b, k, nik, name in self.conn.execute(
+                "SELECT b.birth, b.key, b.nik, b.name FROM json_each(?) j JOIN temp._pelatihan_born b "
+                "ON b.birth = json_extract(j.value, '$[0]') AND b.key = json_extract(j.value, '$[1]')",
+                [json.dumps(wanted)]):
+            found.setdefault((b, k), []).append((nik, name))
+        earlier: dict[tuple[str, str], tuple[str, str]] = {}
+        for b, k, nik, *rest in queue:
+            if nik is None:   # one of the chunk's new people, registered from here on
+                earlier.setdefault((b, k), rest[0])
+                continue
+            warnings, typed = rest
+            hit = earlier.get((b, k))
+            if hit is None or hit[0] == nik:
+                hit = next((h for h in found.get((b, k), ()) if h[0] != nik), None)
+            if hit is not None:
+                warnings.append(_twin_note(hit, b, typed))
+
     def _load_born(self) -> None:
         if self._born:
             return
@@ -591,6 +628,7 @@ class Enroller:
                 pass
         known = self._facts(niks)
         self._load_born()
+        self._twins = []
         self._load_ak1([ak1_cards.ak1_key(str(p.ak1_number)) for p, _s, _o in items if not _blank(p.ak1_number)])
         next_pid, next_eid = self.conn.execute(
             "SELECT (SELECT coalesce(max(id), 0) FROM participant), (SELECT coalesce(max(id), 0) FROM enrollment)"
@@ -633,7 +671,9 @@ class Enroller:
                                  n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
                                  n["nik_mismatch_accepted"], n["age_band"], n.get("birth_place"),
                                  n.get("work_status"))
-                self._born_chunk.setdefault((n["birth_date"], person_name_key(n["name"])), (key, n["name"]))
+                born = (n["birth_date"], person_name_key(n["name"]))
+                self._born_chunk.setdefault(born, (key, n["name"]))
+                self._twins.append((*born, None, (key, n["name"])))
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)
@@ -656,6 +696,7 @@ class Enroller:
                     enrollments = (entry,)
                 self._took_seat(plan, s.id)
             known[key] = (stored, enrollments)
+        self._look_up_twins()
 
         if not (new_people or updates or new_enrollments or rejoins or cards):
             return out

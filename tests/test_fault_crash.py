@@ -62,7 +62,7 @@ def test_sigkill_in_the_middle_of_a_large_import(pekalongan_db, db_path, tmp_pat
     pekalongan_db.conn.close()
     assert _run("--db", db_path, "participant", "import", _write_list(tmp_path / "small.csv", 5),
                 "--session", sid).returncode == 0
-    big = _write_list(tmp_path / "big.csv", 6000, start=100)
+    big = _write_list(tmp_path / "big.csv", 30_000, start=100)   # seconds of work: killed well before the end
 
     proc = _spawn("--db", db_path, "participant", "import", big, "--session", sid)
     deadline = time.monotonic() + 60
@@ -70,7 +70,7 @@ def test_sigkill_in_the_middle_of_a_large_import(pekalongan_db, db_path, tmp_pat
         assert proc.poll() is None, proc.stderr.read()
         assert time.monotonic() < deadline
         time.sleep(0.02)
-    time.sleep(0.4)  # well into the rows
+    time.sleep(0.3)  # well into the rows
     assert proc.poll() is None, "the import finished before it could be killed; make the list bigger"
     proc.send_signal(signal.SIGKILL)
     proc.wait()

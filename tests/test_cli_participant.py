@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
 import pytest
@@ -155,6 +157,26 @@ def test_show(cli, sid):
     assert data["name"] == "Ani" and data["enrollments"][0]["status"] == "enrolled"
     r = cli("participant", "show", "1234")
     assert r.exit_code == 1 and "must have exactly 16 digits" in r.stderr
+
+
+def test_show_has_what_update_sets_birth_place_work_status_and_a_masked_bank_account(cli, sid):
+    """`participant update --birth-place/--work-status/--bank-account` values are shown (the
+    account masked like the receipts' unless --show-nik), in the table, JSON and CSV."""
+    enroll(cli, sid, N1, "Ani")
+    r = cli("participant", "update", N1, "--birth-place", "Batang", "--work-status", "belum bekerja",
+            "--bank-account", "BRI 0123-01-000456-50-7")
+    assert r.exit_code == 0, r.stderr
+    r = cli("participant", "show", N1)
+    assert r.exit_code == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "Born in:   Batang" in lines and "Work:      seeking" in lines
+    assert "Bank acct: **************6507" in lines and "0123" not in r.stdout
+    data = json.loads(cli("participant", "show", N1, "--format", "json").stdout)
+    assert (data["birth_place"], data["work_status"], data["bank_account"]) == ("Batang", "seeking", "**************6507")
+    data = json.loads(cli("participant", "show", N1, "--format", "json", "--show-nik").stdout)
+    assert data["bank_account"] == "BRI 0123-01-000456-50-7"
+    rows = list(csv.DictReader(io.StringIO(cli("participant", "show", N1, "--format", "csv").stdout)))
+    assert rows[0]["birth_place"] == "Batang" and rows[0]["bank_account"] == "**************6507"
 
 
 def test_every_participant_command_has_help(cli):

@@ -362,8 +362,9 @@ def participant_show(
         return
     if fmt is OutputFormat.csv:
         # one row: the person's fields, their AK1 cards and enrollments joined with '; '
-        row = {k: p[k] for k in ("nik", "name", "sex", "birth_date", "age_band", "address", "kelurahan", "phone",
-                                 "ak1_number", "ak1_date", "nik_mismatch_accepted", "created_at", "updated_at")}
+        row = {k: p[k] for k in ("nik", "name", "sex", "birth_date", "birth_place", "age_band", "address",
+                                 "kelurahan", "phone", "work_status", "bank_account", "ak1_number", "ak1_date",
+                                 "nik_mismatch_accepted", "created_at", "updated_at")}
         row["ak1_cards"] = [f"{c['number']} ({c['issued_on'] or 'date unknown'})" for c in p.get("ak1_cards") or []]
         row["enrollments"] = [f"session {e['session_id']} {e['kelurahan']} {e['skill']} {e['start_date']}: "
                               f"{e['status']}" + (f", attended {e['attended']}" if e.get("attended") else "")
@@ -371,8 +372,9 @@ def participant_show(
         emit([row], fmt)
         return
     for label, key in [("NIK", "nik"), ("Name", "name"), ("Sex", "sex_label"), ("Born", "birth_date"),
-                       ("Age band", "age_band"), ("Kelurahan", "kelurahan"), ("Address", "address"),
-                       ("Phone", "phone")]:
+                       ("Born in", "birth_place"), ("Age band", "age_band"), ("Kelurahan", "kelurahan"),
+                       ("Address", "address"), ("Phone", "phone"), ("Work", "work_status"),
+                       ("Bank acct", "bank_account")]:
         info(f"{label + ':':<11}{p[key] if p[key] is not None else '-'}")
     cards = p.get("ak1_cards") or []
     info(f"{'AK1:':<11}" + ("; ".join(f"{c['number']} ({c['issued_on'] or 'date unknown'})"

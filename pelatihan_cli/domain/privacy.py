@@ -40,3 +40,11 @@ def mask_birth_date(iso: str | None) -> str | None:
     if not iso:
         return iso
     return iso[:4] + "-**-**"
+
+
+def mask_account(value: str | None) -> str | None:
+    """'1234567890' -> '******7890': the treasurer can still tell accounts apart."""
+    if not value:
+        return value
+    digits = "".join(ch for ch in value if ch.isalnum())
+    return "*" * max(len(digits) - 4, 0) + digits[-4:]

@@ -18,7 +18,7 @@ from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.nik import Nik, clean_nik, decode_birth_date, parse_nik, region_warning
 from pelatihan_cli.domain.person import SEX_LABEL, age_band, age_on, clean_person_name, clean_text, parse_sex
 from pelatihan_cli.domain.phone import parse_phone
-from pelatihan_cli.domain.privacy import mask_birth_date, mask_nik, phone_for_display
+from pelatihan_cli.domain.privacy import mask_account, mask_birth_date, mask_nik, phone_for_display
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError
 from pelatihan_cli.region_codes import nik_regions
 from pelatihan_cli.services import ak1, audit, clock
@@ -147,8 +147,9 @@ def show(db: Database, nik_text: str, *, show_nik: bool = False) -> dict:
     p = db.conn.execute(
         "SELECT p.nik, p.name, p.sex, p.birth_date, p.address, k.name, p.phone, "
         f"{ak1.latest_sql('number')}, {ak1.latest_sql('issued_on')}, "
-        "p.nik_mismatch_accepted, p.age_band, p.created_at, p.updated_at "
-        "FROM participant p LEFT JOIN kelurahan k ON k.id = p.kelurahan_id WHERE p.id = ?", [pid]).fetchone()
+        "p.nik_mismatch_accepted, p.age_band, p.created_at, p.updated_at, p.birth_place, p.work_status, "
+        "p.bank_account FROM participant p LEFT JOIN kelurahan k ON k.id = p.kelurahan_id WHERE p.id = ?",
+        [pid]).fetchone()
     nik, birth, phone = _present(p[0], p[3], p[6], show_nik)
     enrollments = []
     for sid, kname, skill, start, st, pos, outside, reason, cap, present, days in db.conn.execute(
@@ -169,6 +170,9 @@ def show(db: Database, nik_text: str, *, show_nik: bool = False) -> dict:
             "address": p[4], "kelurahan": p[5], "phone": phone, "ak1_number": p[7], "ak1_date": p[8],
             "ak1_cards": ak1.cards_of(db, pid),
             "nik_mismatch_accepted": bool(p[9]), "age_band": p[10], "created_at": p[11], "updated_at": p[12],
+            # printed on certificates / the tracer study's baseline / honorarium transfers (masked)
+            "birth_place": p[13], "work_status": p[14],
+            "bank_account": p[15] if show_nik else mask_account(p[15]),
             "enrollments": enrollments}
 
 

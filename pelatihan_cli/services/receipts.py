@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain.money import format_rupiah, tax, terbilang
-from pelatihan_cli.domain.privacy import mask_nik
+from pelatihan_cli.domain.privacy import mask_account, mask_nik
 from pelatihan_cli.errors import Conflict, NotFound, ValidationError, no_session
 from pelatihan_cli.services import audit, budget
 
@@ -32,14 +32,6 @@ TITLES = {
     "transport": "DAFTAR PENERIMAAN UANG TRANSPORT PESERTA",
     "honorarium": "DAFTAR PENERIMAAN HONORARIUM INSTRUKTUR",
 }
-
-
-def mask_account(value: str | None) -> str | None:
-    """'1234567890' -> '******7890': the treasurer can still tell accounts apart."""
-    if not value:
-        return value
-    digits = "".join(ch for ch in value if ch.isalnum())
-    return "*" * max(len(digits) - 4, 0) + digits[-4:]
 
 
 # --- what the lists hold now -----------------------------------------------------------------

@@ -8,7 +8,7 @@ Indonesian headers, DD/MM/YYYY dates, NIKs of the four kecamatan of Kota Pekalon
   2. `sqlite-utils insert DB t FILE --csv`         (the peer: no validation, no report)
   3. the sqlite3 shell's `.import FILE t`          (the floor: C code, no validation)
 
-and prints both ratios (target: import <= 0.5 x sqlite-utils; aim: <= 5 x sqlite3).
+and prints both ratios (issue 10: import <= 1.0 x sqlite-utils, goal 0.5; aim: <= 5 x sqlite3).
 With --capacity it checks that a row's cost does not grow as its session fills: 5,000 rows
 into one 1,000-seat session (waitlisted past the seats) against 20,000 rows into one
 100,000-seat session (capacity_max raised for the run); rows per second should match.
@@ -40,8 +40,20 @@ sys.path.insert(0, str(ROOT))
 
 SKILLS = ("Merajut", "Desain Produk & Kemasan")
 HEADERS = ["NIK", "Nama", "Tanggal Lahir", "JK", "Alamat", "Kelurahan", "No HP", "Pelatihan"]
-FIRST = ["Siti", "Sri", "Nur", "Dewi", "Agus", "Budi", "Slamet", "Eko", "Rina", "Ahmad", "Muhammad", "Yuni"]
-SECOND = ["Aminah", "Wahyuni", "Lestari", "Setiawan", "Santoso", "Hidayat", "Pratama", "Rahayu", ""]
+# names as varied as a city's: ~50,000 combinations, so that two rows share a name and a
+# birth date (a "possible duplicate" warning) about as rarely as in a real list
+FIRST = ["Siti", "Sri", "Nur", "Dewi", "Agus", "Budi", "Slamet", "Eko", "Rina", "Ahmad", "Muhammad", "Yuni",
+         "Ani", "Tri", "Dwi", "Endang", "Joko", "Wahyu", "Rizky", "Fitri", "Indah", "Lina", "Hadi", "Teguh",
+         "Retno", "Ratna", "Yusuf", "Ali", "Umar", "Khoirul", "Nining", "Tuti", "Wati", "Heru", "Bambang",
+         "Sugeng", "Mega", "Putri", "Ayu", "Dian"]
+MIDDLE = ["", "", "", "Nur", "Dwi", "Tri", "Eka", "Sri", "Ayu", "Putri", "Budi", "Adi", "Rahma", "Tri",
+          "Wulan", "Fajar", "Indra", "Ika", "Laila", "Hana", "Dyah", "Rini", "Ari", "Wahyu", "Agung", "Bayu",
+          "Citra", "Kurnia", "Mulya", "Nanda"]
+SECOND = ["Aminah", "Wahyuni", "Lestari", "Setiawan", "Santoso", "Hidayat", "Pratama", "Rahayu", "", "Susanti",
+          "Purnomo", "Kurniawan", "Saputra", "Handayani", "Wibowo", "Nugroho", "Maulana", "Rohmah", "Fauziah",
+          "Hasanah", "Mulyani", "Suryani", "Prasetyo", "Utomo", "Firmansyah", "Ramadhan", "Safitri",
+          "Anggraini", "Kusuma", "Permata", "Hakim", "Syahputra", "Yulianti", "Astuti", "Marlina", "Rosita",
+          "Zahra", "Fadillah", "Azizah", "Munawaroh"]
 START = dt.date(2030, 7, 1)
 
 
@@ -92,7 +104,7 @@ def write_csv(path: Path, kelurahan: int, per_track: int, seed: int = 7, skills=
                     prefix = f"33750{k % 4 + 1}{birth.day + (40 if woman else 0):02d}{birth:%m%y}"
                     s = serial.get(prefix, 0) + 1
                     serial[prefix] = s
-                    name = f"{rng.choice(FIRST)} {rng.choice(SECOND)}".strip()
+                    name = " ".join(w for w in (rng.choice(FIRST), rng.choice(MIDDLE), rng.choice(SECOND)) if w)
                     phone = f"08{rng.choice('1235789')}{rng.randint(10**8, 10**9 - 1)}" if rng.random() < 0.9 else ""
                     w.writerow([f"{prefix}{s:04d}", name, birth.strftime("%d/%m/%Y"), "P" if woman else "L",
                                 f"Jl. Melati No. {rng.randint(1, 200)}", f"Kelurahan {k:05d}", phone, skill])
@@ -177,7 +189,7 @@ def main() -> None:
         print(f"pelatihan participant import : {t_imp:6.2f} s  (peak RSS {rss_imp / 1024:.0f} MB)")
         print(f"sqlite-utils insert --csv    : {t_su:6.2f} s")
         print(f"sqlite3 .import              : {t_sq:6.2f} s")
-        print(f"ratio import / sqlite-utils  : {t_imp / t_su:6.2f}  (target <= 0.5)")
+        print(f"ratio import / sqlite-utils  : {t_imp / t_su:6.2f}  (issue 10: target <= 1.0, goal 0.5)")
         print(f"ratio import / sqlite3 shell : {t_imp / t_sq:6.2f}  (aim <= 5)")
 
         if args.capacity:

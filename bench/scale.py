@@ -33,6 +33,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))   # this checkout's pelatihan_cli (the name key of build_big)
 DATE = "2024-07-02"
 KELURAHAN = "Medono"
 COMMANDS = [
@@ -99,15 +100,20 @@ def build_big(demo: Path, big: Path, participants: int, sessions: int) -> float:
            SELECT id, 1, start_date FROM session WHERE id > ?
            UNION ALL SELECT id, 2, date(start_date, '+1 day') FROM session WHERE id > ?""", [s0, s0])
     p0 = c.execute("SELECT coalesce(max(id), 0) FROM participant").fetchone()[0]
+    # the name key pelatihan stores with every person (m007), as its own writes would
+    from pelatihan_cli.domain.names import person_name_key
+
+    c.create_function("person_key", 1, person_name_key, deterministic=True)
     c.execute(
         """WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?)
            INSERT INTO participant (id, nik, name, birth_date, sex, address, kelurahan_id, phone,
-                                    ak1_number, ak1_date, age_band)
+                                    ak1_number, ak1_date, age_band, person_key)
            SELECT ? + i, printf('3399%012d', i), 'Peserta Sintetis ' || i,
                   date('1970-01-01', '+' || (i % 12000) || ' days'), CASE i % 2 WHEN 0 THEN 'L' ELSE 'P' END,
                   'Jl. Sintetis No. ' || (i % 200) || ', RT 0' || (i % 9 + 1),
                   ? + 1 + ((i - 1) / ?) % ?, printf('+62812%08d', i),
-                  CASE WHEN i % 10 < 3 THEN 'AK1-' || i END, CASE WHEN i % 10 < 3 THEN '2025-02-01' END, '25-34'
+                  CASE WHEN i % 10 < 3 THEN 'AK1-' || i END, CASE WHEN i % 10 < 3 THEN '2025-02-01' END, '25-34',
+                  person_key('Peserta Sintetis ' || i)
            FROM n""", [participants, p0, k0, per_session, EXTRA_KELURAHAN])
     e0 = c.execute("SELECT coalesce(max(id), 0) FROM enrollment").fetchone()[0]
     c.execute(

@@ -129,3 +129,16 @@ def test_the_checker_catches_a_lost_index(programme):
     programme.execute("DROP INDEX session_day_date")
     found = plans(programme, lambda: roster.roster(programme, dt.date(2024, 7, 2)))
     assert any(big_scans(sql, lines) for sql, lines in found)
+
+
+def test_the_possible_duplicate_look_up_uses_the_name_key_index(programme):
+    """m007: a new person is compared with the registered people born that day through the
+    index (birth date, person key), both for keyed rows and rows written without a key;
+    before, each import copied every participant's key into a temporary table."""
+    from pelatihan_cli.services.enrollment import Enroller
+
+    enroller = Enroller(programme)
+    look_up = lambda: enroller._registered_twins([("1990-07-02", "sitiaminah"), ("1985-03-04", "budi")])  # noqa: E731
+    _strict(programme, look_up)
+    found = plans(programme, look_up)
+    assert len(found) == 2 and all(any("participant_person_key" in line for line in lines) for _sql, lines in found)

@@ -149,3 +149,23 @@ def test_session_enrolled_counter_matches_the_rows_after_upgrade_and_after_chang
     assert _rows(db.conn, check) == [(0,)]
     assert _rows(db.conn, "SELECT enrolled, capacity FROM session WHERE id = 55") == [(2, 2)]
     db.conn.close()
+
+
+def test_m007_stores_every_persons_name_key_and_finds_a_v1_person_as_a_possible_duplicate(v1_path, tmp_path):
+    """m007: the name key of each of the 1,080 people is stored (the possible-duplicate
+    look-up uses the index, no longer a per-import copy), and an import finds a v1 person's
+    twin: same name and birth date, another NIK."""
+    from pelatihan_cli.domain.names import person_name_key
+    from pelatihan_cli.services.participant_import import import_participants
+
+    db = open_db(v1_path)
+    rows = _rows(db.conn, "SELECT name, person_key FROM participant ORDER BY id")
+    assert len(rows) == 1080 and all(key == person_name_key(name) for name, key in rows)
+    assert "participant_person_key" in {i.name for i in db["participant"].indexes}
+    nik, name, birth = _rows(db.conn, "SELECT nik, name, birth_date FROM participant ORDER BY id LIMIT 1")[0]
+    twin = nik[:12] + "9999"   # the same birth date and sex, another serial
+    f = tmp_path / "twin.csv"
+    f.write_text(f"nik,nama,tanggal_lahir\n{twin},{name.upper()},{birth}\n", encoding="utf-8")
+    summary = import_participants(db, f, session_id=55, dry_run=True)
+    assert any(f"possible duplicate: {name!r}, born {birth}" in line for line in summary.warning_lines), \
+        summary.warning_lines

@@ -94,3 +94,36 @@ def test_possible_duplicate_names_the_stored_person(db):
         ])
     assert not any("possible duplicate" in w for w in out[0][1].warnings)
     assert any("NIK 337501******0020" in w for w in out[1][1].warnings)
+
+
+def person_keys(db):
+    return db.execute("SELECT nik, name, person_key FROM participant ORDER BY id").fetchall()
+
+
+def test_the_stored_name_key_follows_every_name_change_and_erasure(db):
+    """m007: participant.person_key is the key of the current name after enroll, an
+    accepted name change, `participant update --name` and erasure (then NULL)."""
+    from pelatihan_cli.services import erasure, participants
+
+    sid = make_session(db)
+    enroll(db, sid, PersonInput(nik(1), "Hj. Siti Aminah"), today=TODAY)
+    assert person_keys(db) == [(nik(1), "Hj. Siti Aminah", "sitiaminah")]
+    enroll(db, sid, PersonInput(nik(1), "Budi Santoso"), EnrollOptions(accept_name_change=True), today=TODAY)
+    assert person_keys(db) == [(nik(1), "Budi Santoso", "budisantoso")]
+    participants.update(db, nik(1), name="Moch. Eko", today=TODAY)
+    assert person_keys(db) == [(nik(1), "Moch. Eko", "muhamadeko")]
+    erasure.erase(db, nik(1), today=TODAY)
+    assert person_keys(db) == [(None, None, None)]
+
+
+def test_a_person_stored_without_a_name_key_by_another_tool_is_still_a_possible_duplicate(db):
+    sid = make_session(db)
+    kid = db.execute("SELECT kelurahan_id FROM session WHERE id = ?", [sid]).fetchone()[0]
+    db.execute("INSERT INTO participant (nik, name, birth_date, sex, kelurahan_id) VALUES (?, 'SITI AMINAH', "
+               "'1990-07-02', 'P', ?)", [nik(10), kid])   # as the sqlite3 shell would: no person_key
+    db.conn.commit()
+    r = enroll(db, sid, PersonInput(nik(11), "Siti Aminah"), today=TODAY)
+    assert any(w.startswith("possible duplicate: 'SITI AMINAH', born 1990-07-02") for w in r.warnings), r.warnings
+    with write_transaction(db):
+        out = Enroller(db, today=TODAY).enroll_many([(PersonInput(nik(12), "siti aminah"), sid, EnrollOptions())])
+    assert sum(w.startswith("possible duplicate: 'SITI AMINAH'") for w in out[0][1].warnings) == 1

@@ -215,8 +215,19 @@ _FACTS_ENROLLMENT_SQL = """
 """
 _PARTICIPANT_INSERT_SQL = (
     "INSERT INTO participant (id, nik, name, birth_date, sex, address, kelurahan_id, phone, ak1_number, "
-    "ak1_date, nik_mismatch_accepted, age_band, birth_place, work_status) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+    "ak1_date, nik_mismatch_accepted, age_band, birth_place, work_status, person_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+#: the possible-duplicate look-up: registered people by (birth date, person key), from a
+#: JSON list of [birth date, key] pairs; and those stored without a key (written by another
+#: tool), born on one of those days, whose key is computed from the name
+_TWINS_SQL = (
+    "SELECT p.id, p.birth_date, p.person_key, p.nik, p.name FROM json_each(?) j JOIN participant p "
+    "ON p.birth_date = json_extract(j.value, '$[0]') AND p.person_key = json_extract(j.value, '$[1]') "
+    "WHERE p.nik IS NOT NULL")
+_TWINS_UNKEYED_SQL = (
+    "SELECT p.id, p.birth_date, p.nik, p.name FROM participant p "
+    "WHERE p.birth_date IN (SELECT json_extract(value, '$[0]') FROM json_each(?)) AND p.person_key IS NULL "
+    "AND p.nik IS NOT NULL AND p.name IS NOT NULL")
 _ENROLLMENT_INSERT_SQL = (
     "INSERT INTO enrollment (id, participant_id, session_id, year, status, seq, outside_domicile) "
     "VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -253,12 +264,6 @@ class Enroller:
         # AK1 number key -> (participant id, nik, name) of its holder, or None: read per
         # chunk (_load_ak1) and kept up to date by this Enroller's own writes
         self._ak1: dict[str, tuple | None] = {}
-        # the possible-duplicate warning: a batch (enroll_many) copies (birth date, name key,
-        # nik, name) of every registered person into an indexed temporary table once
-        # (constant Python memory), adds each chunk's new people, and looks a new person up
-        # by (birth date, name key); one `enroll` reads the people born that day
-        self._born = False
-        self._born_chunk: dict[tuple[str, str], tuple[str, str]] = {}
         # enroll_many: the new people to look up, in order, as (birth, name key, nik, the
         # row's warnings, the NIK as typed); entries whose nik is None are the chunk's own
         # new people (birth, key, None, (nik, name)), which later rows are compared with
@@ -377,9 +382,11 @@ class Enroller:
         if stored is not None and stored.kelurahan_id is not None and dom_id != stored.kelurahan_id:
             warnings.append(Note(f"NIK {mask_nik(c.nik.value)}: domicile {self.kelurahan_name(stored.kelurahan_id)} "
                                  f"-> {dom_name}.", "kelurahan", person.kelurahan))
+        person_key = None
         if stored is None:
+            person_key = person_name_key(c.name)
             if self._twins is not None:   # enroll_many: looked up for the whole chunk at its end
-                self._twins.append((birth.isoformat(), person_name_key(c.name), c.nik.value, warnings, person.nik))
+                self._twins.append((birth.isoformat(), person_key, c.nik.value, warnings, person.nik))
             else:
                 twin = self._same_person(birth.isoformat(), c.name, c.nik.value)
                 if twin is not None:
@@ -405,6 +412,8 @@ class Enroller:
 
             new["work_status"] = parse_work_status(person.work_status, field="work_status")
         card = self._card(c, stored)
+        if stored is None:
+            new["person_key"] = person_key   # a new person's name key (a stored one changes with the name)
         changes = new if stored is None else {k: v for k, v in new.items() if getattr(stored, k) != v}
 
         result = EnrollResult(nik=c.nik.value, session_id=s.id, status="", position=None, capacity=s.capacity,
@@ -495,33 +504,34 @@ class Enroller:
         """(nik, name) of a registered person with another NIK, born that day, whose full
         name is this one (domain.names.person_name_key), or None."""
         key = person_name_key(name)
-        if self._born:
-            hit = self._born_chunk.get((birth_iso, key))
-            if hit is not None and hit[0] != nik:
-                return hit
-            return self.conn.execute("SELECT nik, name FROM temp._pelatihan_born WHERE birth = ? AND key = ? "
-                                     "AND nik != ? LIMIT 1", [birth_iso, key, nik]).fetchone()
-        for other_nik, other_name in self.conn.execute(
-                "SELECT nik, name FROM participant WHERE birth_date = ? AND nik IS NOT NULL AND nik != ?",
-                [birth_iso, nik]):
-            if other_name and person_name_key(other_name) == key:
-                return other_nik, other_name
-        return None
+        return next((h for h in self._registered_twins([(birth_iso, key)]).get((birth_iso, key), ())
+                     if h[0] != nik), None)
+
+    def _registered_twins(self, wanted: list[tuple[str, str]]) -> dict[tuple[str, str], list[tuple[str, str]]]:
+        """(birth date, person key) -> [(nik, name)] of the registered people with that
+        birth date and name key, in the order they were registered; by the stored key
+        (index participant_person_key), and for rows written without one (by another tool)
+        by their name."""
+        found: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        wanted_json = json.dumps(wanted)
+        for pid, b, k, nik, name in self.conn.execute(_TWINS_SQL, [wanted_json]):
+            found.setdefault((b, k), []).append((pid, nik, name))
+        keys = set(wanted)
+        for pid, b, nik, name in self.conn.execute(_TWINS_UNKEYED_SQL, [wanted_json]):
+            k = person_name_key(name)
+            if (b, k) in keys:
+                found.setdefault((b, k), []).append((pid, nik, name))
+        return {bk: [(nik, name) for _pid, nik, name in sorted(hits)] for bk, hits in found.items()}
 
     def _look_up_twins(self) -> None:
-        """The possible-duplicate warnings of a chunk, in one query: each queued new person
-        against the registered people (the temporary table) and the chunk's earlier new
-        people, appended to that row's warnings."""
+        """The possible-duplicate warnings of a chunk, in one look-up: each queued new
+        person against the registered people (earlier chunks included: they are written)
+        and the chunk's earlier new people, appended to that row's warnings."""
         queue, self._twins = self._twins or [], None
         wanted = [(b, k) for b, k, nik, *_ in queue if nik is not None]
         if not wanted:
             return
-        found: dict[tuple[str, str], list[tuple[str, str]]] = {}
-        for b, k, nik, name in self.conn.execute(
-                "SELECT b.birth, b.key, b.nik, b.name FROM json_each(?) j JOIN temp._pelatihan_born b "
-                "ON b.birth = json_extract(j.value, '$[0]') AND b.key = json_extract(j.value, '$[1]')",
-                [json.dumps(wanted)]):
-            found.setdefault((b, k), []).append((nik, name))
+        found = self._registered_twins(wanted)
         earlier: dict[tuple[str, str], tuple[str, str]] = {}
         for b, k, nik, *rest in queue:
             if nik is None:   # one of the chunk's new people, registered from here on
@@ -533,24 +543,6 @@ class Enroller:
                 hit = next((h for h in found.get((b, k), ()) if h[0] != nik), None)
             if hit is not None:
                 warnings.append(_twin_note(hit, b, typed))
-
-    def _load_born(self) -> None:
-        if self._born:
-            return
-        conn = self.conn
-        conn.create_function("pelatihan_person_key", 1, person_name_key, deterministic=True)
-        conn.execute("CREATE TEMP TABLE IF NOT EXISTS _pelatihan_born (birth TEXT, key TEXT, nik TEXT, name TEXT)")
-        conn.execute("CREATE INDEX IF NOT EXISTS temp._pelatihan_born_key ON _pelatihan_born (birth, key)")
-        conn.execute("DELETE FROM temp._pelatihan_born")
-        conn.execute("INSERT INTO temp._pelatihan_born SELECT birth_date, pelatihan_person_key(name), nik, name "
-                     "FROM participant WHERE nik IS NOT NULL AND birth_date IS NOT NULL AND name IS NOT NULL")
-        self._born = True
-
-    def _flush_born(self) -> None:
-        if self._born_chunk:
-            self.conn.executemany("INSERT INTO temp._pelatihan_born (birth, key, nik, name) VALUES (?, ?, ?, ?)",
-                                  [(b, k, n, nm) for (b, k), (n, nm) in self._born_chunk.items()])
-            self._born_chunk.clear()
 
     def _took_seat(self, plan: _Plan, session_id: int) -> None:
         counts = self._counts(session_id)
@@ -627,7 +619,6 @@ class Enroller:
             except ValidationError:
                 pass
         known = self._facts(niks)
-        self._load_born()
         self._twins = []
         self._load_ak1([ak1_cards.ak1_key(str(p.ak1_number)) for p, _s, _o in items if not _blank(p.ak1_number)])
         next_pid, next_eid = self.conn.execute(
@@ -666,14 +657,12 @@ class Enroller:
                 new_people.append((pid, key, n["name"], n["birth_date"], n["sex"], n.get("address"),
                                    n["kelurahan_id"], n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
                                    n["nik_mismatch_accepted"], n["age_band"], n.get("birth_place"),
-                                   n.get("work_status")))
+                                   n.get("work_status"), n["person_key"]))
                 stored = _Stored(pid, n["name"], n["birth_date"], n["sex"], n.get("address"), n["kelurahan_id"],
                                  n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
                                  n["nik_mismatch_accepted"], n["age_band"], n.get("birth_place"),
                                  n.get("work_status"))
-                born = (n["birth_date"], person_name_key(n["name"]))
-                self._born_chunk.setdefault(born, (key, n["name"]))
-                self._twins.append((*born, None, (key, n["name"])))
+                self._twins.append((n["birth_date"], n["person_key"], None, (key, n["name"])))
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)
@@ -700,7 +689,6 @@ class Enroller:
 
         if not (new_people or updates or new_enrollments or rejoins or cards):
             return out
-        self._flush_born()
         conn = self.conn
         # A savepoint costs SQLite a sub-journal of every page the chunk touches (it made
         # imports ~40% slower). A chunk that only adds rows needs none: should the database
@@ -756,6 +744,8 @@ class Enroller:
     # --- writing -------------------------------------------------------------------------
 
     def _update_participant(self, pid: int, changes: dict) -> None:
+        if "name" in changes:   # the possible-duplicate key follows the name
+            changes = {**changes, "person_key": person_name_key(changes["name"])}
         sets = ", ".join(f"{k} = ?" for k in changes)
         self.conn.execute(
             f"UPDATE participant SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",

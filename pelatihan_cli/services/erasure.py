@@ -114,7 +114,7 @@ def erase(db: Database, nik: str, *, today: dt.date | None = None) -> dict:
         ).fetchone()
         band = band or _band_for(db, person.id, birth, today)
         db.execute(
-            """UPDATE participant SET nik = NULL, name = NULL, birth_date = NULL, birth_place = NULL, bank_account = NULL, address = NULL,
+            """UPDATE participant SET nik = NULL, name = NULL, person_key = NULL, birth_date = NULL, birth_place = NULL, bank_account = NULL, address = NULL,
                    phone = NULL, nik_mismatch_accepted = 0, age_band = ?,
                    ak1_number = CASE WHEN ak1_number IS NULL THEN NULL ELSE ? END,
                    erased_at = strftime('%Y-%m-%dT%H:%M:%S', 'now'),

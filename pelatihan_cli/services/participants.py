@@ -274,9 +274,14 @@ def update(db: Database, nik_text: str, *, name: str | None = None, phone: str |
         result = UpdateResult(shown, [("kelurahan" if k == "kelurahan_id" else k) for k in changed
                                       if k not in ("age_band", "nik_mismatch_accepted")], warnings)
         if changed:
-            sets = ", ".join(f"{k} = ?" for k in changed)
+            writes = dict(changed)
+            if "name" in changed:   # the possible-duplicate key follows the name
+                from pelatihan_cli.domain.names import person_name_key
+
+                writes["person_key"] = person_name_key(changed["name"])
+            sets = ", ".join(f"{k} = ?" for k in writes)
             db.conn.execute(f"UPDATE participant SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') "
-                            "WHERE id = ?", [*changed.values(), pid])
+                            "WHERE id = ?", [*writes.values(), pid])
             for eid in newly_outside:
                 db.conn.execute("UPDATE enrollment SET outside_domicile = 1 WHERE id = ?", [eid])
             audit.record(db, "participant.update", {"participants": 1, "fields": len(changed),

@@ -18,6 +18,8 @@ Each command runs in a fresh process (`python -m pelatihan_cli`), once to warm t
 cache and then --runs times; the median wall time is compared (big / small) and the
 peak resident memory of the process is reported. Targets (issue 7): roster, session list
 and participant list ratios at most 2; the summary at most 1 s on the big database.
+A dry-run import of a 40-person list is timed too (ratio at most 2): the possible-duplicate
+look-up must not read every registered person.
 """
 
 from __future__ import annotations
@@ -41,6 +43,9 @@ COMMANDS = [
     ("session list", ["session", "list", "--date", DATE, "--format", "json"], 2.0),
     ("participant list", ["participant", "list", "--kelurahan", KELURAHAN, "--format", "json"], 2.0),
     ("report summary", ["report", "summary", "--format", "json"], None),
+    # a kelurahan's list of 40 new people (checked in full, then rolled back): its
+    # possible-duplicate look-up must not read every registered person (m007)
+    ("import 40 (dry)", ["participant", "import", "{list}", "-s", "1", "--dry-run", "--format", "json"], 2.0),
 ]
 EXTRA_KELURAHAN = 2000
 
@@ -174,6 +179,17 @@ def measure(db: Path, args: list[str], runs: int) -> tuple[float, float, str, st
     return statistics.median(walls), peak, out, ""
 
 
+def write_list(path: Path, n: int) -> None:
+    """n new people (NIKs, names and birth dates that agree) as a kelurahan office sends them."""
+    import datetime as dt
+
+    lines = ["nik,nama,tanggal_lahir,jk"]
+    for i in range(n):
+        born = dt.date(1980, 1, 1) + dt.timedelta(days=97 * i)
+        lines.append(f"337501{born.day + 40:02d}{born:%m%y}{9000 + i:04d},Peserta Baru {i},{born:%d/%m/%Y},P")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--participants", type=int, default=1_000_000)
@@ -199,7 +215,10 @@ def main() -> None:
         print(f"median of {a.runs} runs per command (fresh process each, after one warm-up run)\n")
         print(f"{'command':<18} {'demo':>9} {'big':>9} {'ratio':>6} {'target':>8}  {'peak RSS demo/big':>18}  same output")
         failed = []
+        list40 = work / "list40.csv"
+        write_list(list40, 40)
         for label, args, target in COMMANDS:
+            args = [str(list40) if arg == "{list}" else arg for arg in args]
             small_t, small_m, small_out, err = measure(demo, args, a.runs)
             if err:
                 print(f"{label:<18} skipped: `pelatihan {' '.join(args)}` fails on the demo database ({err.splitlines()[-1]})")

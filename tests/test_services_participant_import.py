@@ -96,3 +96,23 @@ def test_duplicate_nik_found_across_chunks(pekalongan_db, session_id, tmp_path, 
                          "message": f"NIK {spaced!r} is a duplicate of row 2."}]
     names = [r[0] for r in pekalongan_db.execute("SELECT name FROM participant ORDER BY id")]
     assert names == ["Siti", "Budi", "Ani"]
+
+
+@pytest.mark.parametrize("fails", [False, True])
+def test_the_imports_process_settings_are_restored_after_it(pekalongan_db, session_id, tmp_path, fails):
+    """The import enlarges SQLite's page cache and makes the cycle collector rarer for its
+    duration only: afterwards (also after a refused file) both are as they were."""
+    import gc
+
+    conn = pekalongan_db.conn
+    conn.execute("PRAGMA cache_size = -1234")
+    gc_before = gc.get_threshold()
+    f = tmp_path / "p.csv"
+    f.write_text("nama\nSiti\n" if fails else f"nik,nama\n{SITI},Siti\n", encoding="utf-8")
+    if fails:
+        with pytest.raises(ValidationError):
+            import_participants(pekalongan_db, f, session_id=session_id)
+    else:
+        assert import_participants(pekalongan_db, f, session_id=session_id).enrolled == 1
+    assert conn.execute("PRAGMA cache_size").fetchone()[0] == -1234
+    assert gc.get_threshold() == gc_before

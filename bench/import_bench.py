@@ -116,7 +116,7 @@ def run_measured(cmd: list[str]) -> tuple[float, int, int, str, str]:
     """Run a child with os.wait4 to read its own ru_maxrss (KiB on Linux)."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        p = subprocess.Popen(cmd, stdout=out, stderr=err)
+        p = subprocess.Popen(cmd, stdout=out, stderr=err, cwd=ROOT)   # `-m pelatihan_cli`: this checkout
         _, status, usage = os.wait4(p.pid, 0)
         elapsed = time.perf_counter() - t0
         p.returncode = os.waitstatus_to_exitcode(status)
@@ -154,6 +154,11 @@ def main() -> None:
     ap.add_argument("--capacity", action="store_true", help="also check the cost per row as a session fills")
     ap.add_argument("--xlsx", action="store_true", help="also import the 100k rows from xlsx against an openpyxl scan")
     args = ap.parse_args()
+    # this checkout's bytecode, as `pip install` writes it for the peer (a shell with
+    # PYTHONDONTWRITEBYTECODE=1 would otherwise compile every module on every run)
+    import compileall
+
+    compileall.compile_dir(ROOT / "pelatihan_cli", quiet=1)
 
     tmp = args.keep or Path(tempfile.mkdtemp(prefix="pelatihan-bench-"))
     tmp.mkdir(parents=True, exist_ok=True)

@@ -50,7 +50,7 @@ def test_medono_list_with_title_hidden_row_merged_skill_and_signature(cli, sessi
            "--include-hidden to import them." in r.stderr
     assert "Warning: hidden column(s) H 'NO HP LAMA' not read; --include-hidden reads them." in r.stderr
     assert "sheet 'Rekap' has no participant header; read sheet 'Peserta'" in r.stderr
-    assert "Note: row(s) 1-4 above the header skipped (title)." in r.stderr
+    assert "Note: row(s) 1–4 above the header skipped (title)." in r.stderr
     assert "the table ends at row 15 ('JUMLAH')" in r.stderr
     expected = sorted((clerk.medono_nik(i), clerk.MEDONO[i][0], "+62" + clerk.MEDONO[i][4][1:], sessions["tas"])
                       for i in (0, 1, 3, 4))

@@ -65,7 +65,7 @@ def test_preview_lists_columns_skipped_rows_and_sessions(cli, tas, clerk_xlsx, d
     assert "NIK nik" in lines and "NAMA name" in lines and "PELATIHAN skill" in lines
     assert "KETERANGAN - not a known header" in lines
     assert "Skipped rows:" in out
-    assert "  rows 1-3: title above the header" in out
+    assert "  rows 1–3: title above the header" in out
     assert "  row 7: hidden" in out
     assert "  rows 8, 10: footer: the table ends at row 8 ('JUMLAH')" in out
     assert "Dry run, nothing written. Read 2 row(s): 2 enrolled, 0 waitlisted" in out
@@ -107,7 +107,7 @@ def test_an_import_carries_the_same_keys_and_prints_no_preview(cli, tas, clerk_x
     r = cli("participant", "import", clerk_xlsx)
     assert r.exit_code == 0, r.stderr
     assert "Skipped rows" not in r.stdout and "Columns" not in r.stdout
-    assert "Note: row(s) 1-3 above the header skipped (title)." in r.stderr
+    assert "Note: row(s) 1–3 above the header skipped (title)." in r.stderr
     assert count_participants(db_path) == 2
     r = cli("participant", "import", clerk_xlsx, "-f", "json")
     s = json.loads(r.stdout)

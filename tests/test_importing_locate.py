@@ -54,7 +54,7 @@ def test_names_are_not_footer_text(text):
 
 
 def test_row_ranges():
-    assert row_ranges([2, 3, 4, 9, 11, 12]) == "2-4, 9, 11-12"
+    assert row_ranges([2, 3, 4, 9, 11, 12]) == "2–4, 9, 11–12"
     assert row_ranges([]) == ""
 
 
@@ -71,7 +71,7 @@ def test_table_end_skips_filler_ends_at_footer_and_keeps_a_late_nik():
     kept = [n for n, r in rows if not end.skip(n, r)]
     assert kept == [8, 9, 13]
     assert end.summary() == ("1 row(s) with neither NIK nor name skipped (rows 10); the table ends at row 11 "
-                             "('JUMLAH'): row(s) 11-12 below it skipped; they are not participants and not counted.")
+                             "('JUMLAH'): row(s) 11–12 below it skipped; they are not participants and not counted.")
 
 
 # --- xlsx made by a clerk ----------------------------------------------------------------
@@ -94,11 +94,11 @@ def test_medono_xlsx_title_two_row_header_hidden_merged_footer(files):
         "1 hidden row(s) not imported: row 10; show them in the spreadsheet, or give --include-hidden to import them.",
     ]
     assert src.notes == [
-        "row(s) 1-4 above the header skipped (title).",
-        "rows 5-6 read as one header (merged group cells).",
+        "row(s) 1–4 above the header skipped (title).",
+        "rows 5–6 read as one header (merged group cells).",
         "row 7 (column numbers under the header) skipped.",
-        "2 row(s) with neither NIK nor name skipped (rows 13-14); the table ends at row 15 ('JUMLAH'): row(s) 15, "
-        "17-19, 22-23 below it skipped; they are not participants and not counted.",
+        "2 row(s) with neither NIK nor name skipped (rows 13–14); the table ends at row 15 ('JUMLAH'): row(s) 15, "
+        "17–19, 22–23 below it skipped; they are not participants and not counted.",
     ]
 
 
@@ -172,7 +172,7 @@ def test_excel_unicode_text_utf16(files):
     assert src.encoding == "utf-16" and src.delimiter == "\t" and warnings == []
     assert [(n, r["NIK"], r["NAMA"]) for n, r in rows] == [
         (4, clerk.medono_nik(0), "Siti Aminah"), (5, clerk.medono_nik(1), "Budi Santoso")]
-    assert src.notes == ["row(s) 1-2 above the header skipped (title)."]
+    assert src.notes == ["row(s) 1–2 above the header skipped (title)."]
 
 
 def test_titled_cp1252_csv_with_footer(files):

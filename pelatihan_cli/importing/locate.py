@@ -14,7 +14,7 @@ reader (CSV, xlsx, xls, ods) finds its table the same way:
   rows) are skipped; a totals row (`JUMLAH`, `TOTAL`), a place-and-date line or a
   signature block (`Mengetahui,`, `Lurah ...`, `NIP.`) ends the table. Neither kind is a
   participant, so neither is ever a rejected row; both are summarised in one line.
-- `row_ranges([2, 3, 4, 9])` -> '2-4, 9' for messages.
+- `row_ranges([2, 3, 4, 9])` -> '2–4, 9' for messages (importing.report's, re-exported).
 
 Nothing here reads files, prints or knows the database.
 """
@@ -24,7 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
+
+from pelatihan_cli.importing.report import row_ranges  # noqa: F401  (one rule for row lists: every row, never cut)
 
 #: the header must be within this many non-blank rows from the top of a sheet or file
 HEADER_SCAN = 20
@@ -149,25 +151,6 @@ def is_column_numbers(cells: Sequence[Any]) -> bool:
         return False
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
 
-
-def row_ranges(rows: Iterable[int], limit: int = 40) -> str:
-    """[2, 3, 4, 9, 11, 12] -> '2-4, 9, 11-12' (at most `limit` ranges, then '... and N more')."""
-    out: list[str] = []
-    start = prev = None
-    count = 0
-    for r in rows:
-        count += 1
-        if prev is not None and r == prev + 1:
-            prev = r
-            continue
-        if start is not None:
-            out.append(f"{start}-{prev}" if prev != start else str(start))
-        start = prev = r
-    if start is not None:
-        out.append(f"{start}-{prev}" if prev != start else str(start))
-    if len(out) > limit:
-        return ", ".join(out[:limit]) + f" and {len(out) - limit} more range(s)"
-    return ", ".join(out)
 
 
 def _nik_like(value: Any) -> bool:

@@ -726,12 +726,12 @@ class _SheetSource(RowSource):
             if below is not None and _joined(layout, header_rowno, col0) and can_be_sub_header(below[1]):
                 header = two_row_header(header, below[1])[:extent]
                 pending = pending[1:]
-                self.notes.append(f"{self._where(sheet_name)}rows {header_rowno}-{header_rowno + 1} read as one "
+                self.notes.append(f"{self._where(sheet_name)}rows {header_rowno}–{header_rowno + 1} read as one "
                                   "header (merged group cells).")
             elif above is not None and _joined(layout, header_rowno - 1, col0, header) and can_be_sub_header(above[1]):
                 header = two_row_header(above[1], header)[:extent]
                 upper_rowno = header_rowno - 1
-                self.notes.append(f"{self._where(sheet_name)}rows {header_rowno - 1}-{header_rowno} read as one "
+                self.notes.append(f"{self._where(sheet_name)}rows {header_rowno - 1}–{header_rowno} read as one "
                                   "header (merged group cells).")
         if upper_rowno > 1 and any(r < upper_rowno for r, _ in scanned):
             line = (f"{self._where(sheet_name)}row(s) {row_ranges(range(1, upper_rowno))} above the header "

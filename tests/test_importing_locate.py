@@ -110,6 +110,28 @@ def test_include_hidden_reads_hidden_rows_and_columns_visible_first(files):
     assert not any("hidden" in w for w in warnings)
 
 
+def test_a_hidden_rows_warning_names_every_row_however_many(tmp_path):
+    """A clerk who hid every other person of a long list (a filter): the one warning names
+    all 60 hidden rows; it once stopped after 40 and said 'and 20 more range(s)'."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["NIK", "NAMA"])
+    for i in range(120):
+        ws.append([f"33750101019{i:05d}", f"Orang {i}"])
+    hidden = list(range(3, 123, 2))
+    for r in hidden:
+        ws.row_dimensions[r].hidden = True
+    path = tmp_path / "filtered.xlsx"
+    wb.save(path)
+    _src, rows, warnings = read(path)
+    assert len(rows) == 60
+    (line,) = [w for w in warnings if "hidden row" in w]
+    assert line.startswith("60 hidden row(s) not imported: rows 3, 5, 7,") and "more" not in line
+    assert all(f" {r}," in line or f" {r};" in line for r in hidden), line
+
+
 def test_without_expect_every_row_is_read_as_before(files):
     # the default of open_rows (attendance, kelurahan files): first non-blank row is the header
     with open_rows(files["bendan_1904"]) as src:

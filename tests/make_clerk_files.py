@@ -140,9 +140,16 @@ def bendan_nik(i: int) -> str:
     return nik(birth, woman, serial=10 + i)
 
 
+def excel_number(digits: str) -> int:
+    """What a Number cell holds after a clerk typed these 16 digits into it: Excel keeps 15
+    significant digits and writes the 16th as 0 (3375990107900011 -> 3375990107900010)."""
+    return int(digits[:15] + "0")
+
+
 def bendan_1904(path: Path, numeric_nik_row: int | None = None) -> Path:
     """A Mac-made workbook (1904 date system) with date cells; with `numeric_nik_row`
-    (0-based person), that person's NIK is typed into a Number cell."""
+    (0-based person), that person's NIK is typed into a Number cell, as Excel keeps it: 15
+    significant digits, the 16th a 0 (excel_number)."""
     from openpyxl import Workbook
     from openpyxl.utils.datetime import CALENDAR_MAC_1904
 
@@ -152,7 +159,7 @@ def bendan_1904(path: Path, numeric_nik_row: int | None = None) -> Path:
     ws.title = "Sheet1"
     ws.append(["No", "NIK", "Nama Lengkap", "Tgl Lahir", "JK", "Kelurahan", "Keterampilan"])
     for i, (name, birth, woman, skill) in enumerate(BENDAN):
-        value = int(bendan_nik(i)) if i == numeric_nik_row else bendan_nik(i)
+        value = excel_number(bendan_nik(i)) if i == numeric_nik_row else bendan_nik(i)
         ws.append([i + 1, value, name, birth, "P" if woman else "L", "Bendan Kergon", skill])
         ws.cell(ws.max_row, 4).number_format = "DD/MM/YYYY"
     wb.save(path)

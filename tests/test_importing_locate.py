@@ -143,7 +143,8 @@ def test_1904_dates_and_a_nik_in_a_number_cell(files):
     assert [r["Tgl Lahir"] for _, r in rows] == [b for _, b, _, _ in clerk.BENDAN]
     _, rows, _ = read(files["bendan_number_nik"])
     value = rows[1][1]["NIK"]
-    assert type(value) is int and str(value) == clerk.bendan_nik(1)   # kept a number: cleaning refuses it
+    # kept a number, the 16th digit lost as Excel loses it: the cleaning stage refuses it
+    assert type(value) is int and str(value) == clerk.bendan_nik(1)[:15] + "0" != clerk.bendan_nik(1)
 
 
 def test_named_sheet_and_unknown_sheet(files):

@@ -100,3 +100,58 @@ def test_ods_and_xls_from_libreoffice(cli, sessions, db_path):
     # .xls: hidden rows cannot be seen, so the withdrawn person is read, and the operator is told
     assert out["read"] == 5
     assert any("cannot be seen in a .xls file" in str(w) for w in out["warnings"])
+
+
+def _two_sheets_with_a_bad_row_3(path):
+    """One sheet per kelurahan, as a kecamatan office sends them: in each, row 3's birth
+    date disagrees with the NIK (day and month swapped)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    for i, (sheet, skill) in enumerate((("Medono", "Tas"), ("Bendan Kergon", "Merajut"))):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = sheet
+        ws.append(["NIK", "NAMA", "TANGGAL LAHIR", "PELATIHAN"])
+        ws.append([clerk.nik(clerk.dt.date(1990, 7, 2), True, serial=60 + i), f"Ani {sheet}", "02-07-1990", skill])
+        ws.append([clerk.nik(clerk.dt.date(1991, 3, 4), True, serial=70 + i), f"Ina {sheet}", "03-04-1991", skill])
+    wb.save(path)
+    return path
+
+
+def test_all_sheets_rows_are_named_with_their_sheet_and_overrides_name_one_sheets_row(cli, sessions, tmp_path,
+                                                                                       db_path):
+    """With --all-sheets every sheet has a row 3: errors and warnings name the sheet, and an
+    override names SHEET:ROW; a bare row number would have covered row 3 of every sheet."""
+    f = _two_sheets_with_a_bad_row_3(tmp_path / "kecamatan.xlsx")
+    r = cli("participant", "import", f, "--all-sheets")
+    assert r.exit_code == 1
+    bad = [line for line in r.stderr.splitlines() if line.startswith("  row ")]
+    assert [line.split(",")[0] for line in bad] == ["  row 3 (sheet 'Medono')", "  row 3 (sheet 'Bendan Kergon')"]
+    assert "--accept-nik-mismatch-for Medono:3" in bad[0] and "--accept-nik-mismatch-for 'Bendan Kergon:3'" in bad[1]
+    r = cli("participant", "import", f, "--all-sheets", "--accept-nik-mismatch-for", "3")
+    assert r.exit_code == 1 and r.stderr.startswith(
+        "Error: --accept-nik-mismatch-for 3: with --all-sheets every sheet has a row 3; name the sheet too, as "
+        "SHEET:ROW")
+    rejects = tmp_path / "ditolak.xlsx"
+    r = cli("participant", "import", f, "--all-sheets", "--accept-nik-mismatch-for", "bendan kergon:3",
+            "--on-error", "skip", "--rejects", rejects, "--format", "json")
+    assert r.exit_code == 3, r.stderr
+    out = json.loads(r.stdout)
+    assert [(e["sheet"], e["row"]) for e in out["errors"]] == [("Medono", 3)]
+    # the refused row goes back in a sheet of its own sheet's name: fixed, it imports with --all-sheets again
+    from openpyxl import load_workbook
+
+    wb = load_workbook(rejects)
+    assert wb.sheetnames == ["Medono"]
+    assert [c.value for c in wb["Medono"][2]][:2] == [clerk.nik(clerk.dt.date(1991, 3, 4), True, serial=70),
+                                                      "Ina Medono"]
+    assert {w.get("sheet") for w in out["warnings"] if w.get("row") == 3} <= {"Bendan Kergon"}
+    db = open_db(db_path)
+    try:
+        stored = db.execute("SELECT name, nik_mismatch_accepted FROM participant ORDER BY name").fetchall()
+        changes = json.loads(db.execute("SELECT changes FROM audit_log WHERE action = 'participant.import'")
+                             .fetchone()[0])
+    finally:
+        db.conn.close()
+    assert stored == [("Ani Bendan Kergon", 0), ("Ani Medono", 0), ("Ina Bendan Kergon", 1)]
+    assert [(a["sheet"], a["row"]) for a in changes["accept_nik_mismatch_for"]] == [("Bendan Kergon", 3)]

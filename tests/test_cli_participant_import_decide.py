@@ -283,7 +283,8 @@ def test_an_override_naming_a_row_that_needs_none_is_warned(cli, programme, tmp_
     assert "Warning: --allow-outside-for 2: no row needed it there; nothing was accepted for it." in r.stderr
     assert f"Warning: --accept-nik-mismatch-for {mask_text(BUDI)}: no row needed it there" in r.stderr
     r = cli("participant", "import", f, "--allow-outside-for", "x1")
-    assert r.exit_code == 1 and "give a row number of the file (as in its error lines) or a 16-digit NIK" in r.stderr
+    assert r.exit_code == 1 and ("give a row number of the file (as in its error lines; SHEET:ROW with --all-sheets) "
+                                 "or a 16-digit NIK") in r.stderr
 
 
 # --- warnings: never dropped --------------------------------------------------------------------

@@ -13,6 +13,7 @@ import pytest
 import make_clerk_files as clerk
 from pelatihan_cli.importing.locate import PARTICIPANT_TABLE, TableEnd, is_column_numbers, is_footer_text, row_ranges
 from pelatihan_cli.importing.readers import SHEET, ReadError, open_rows
+from pelatihan_cli.importing.report import SheetRow
 
 DATA = Path(__file__).parent / "data" / "clerk"
 
@@ -159,8 +160,13 @@ def test_all_sheets_one_per_kelurahan(files):
     assert warnings == []
     assert src.sheets == ["Medono", "Bendan Kergon"]
     assert [(n, r[SHEET], r["Kelurahan"], r["NAMA"]) for n, r in rows] == [
-        (3, "Medono", "Medono", "Siti Aminah"), (4, "Medono", "Medono", "Budi Santoso"),
-        (3, "Bendan Kergon", "Bendan Kergon", "Ani Wulandari"), (4, "Bendan Kergon", "Bendan Kergon", "Joko Susilo")]
+        (SheetRow(3, "Medono"), "Medono", "Medono", "Siti Aminah"),
+        (SheetRow(4, "Medono"), "Medono", "Medono", "Budi Santoso"),
+        (SheetRow(3, "Bendan Kergon"), "Bendan Kergon", "Bendan Kergon", "Ani Wulandari"),
+        (SheetRow(4, "Bendan Kergon"), "Bendan Kergon", "Bendan Kergon", "Joko Susilo")]
+    # the row numbers carry their sheet: row 3 of Medono is not row 3 of Bendan Kergon
+    assert rows[0][0] != rows[2][0] and int(rows[0][0]) == int(rows[2][0]) == 3
+    assert f"row {rows[2][0]}" == "row 3 (sheet 'Bendan Kergon')" and rows[2][0].target() == "Bendan Kergon:3"
     # the second sheet's own spellings ('No KTP', 'Nama Lengkap', ...) land in the first sheet's columns
     assert src.columns == ["NO", "NIK", "NAMA", "TGL LAHIR", "PELATIHAN", "Kelurahan"]
     assert rows[2][1]["NIK"] == clerk.sheets_nik("Bendan Kergon", 0)

@@ -24,7 +24,8 @@ fields (a running number only) are skipped, and a totals row or signature block 
 the table (one note, see locate.TableEnd). In a workbook whose first sheet has no such
 header (a 'Rekap' sheet), the first sheet that has one is read (a warning says which).
 `all_sheets=True` reads every visible sheet that has a header, one after the other;
-each row then carries its sheet's name under the key SHEET, and a later sheet's columns
+each row's number is then a report.SheetRow (the number with its sheet) and the row
+carries its sheet's name under the key SHEET, and a later sheet's columns
 are matched to the first sheet's by field (`expect.fields`), else by header spelling.
 
 Spreadsheets (importing.spreadsheets): every cell of a merged range holds the range's
@@ -76,6 +77,7 @@ from pelatihan_cli.importing.locate import (
     row_ranges,
     text_of, two_row_header,
 )
+from pelatihan_cli.importing.report import SheetRow
 
 FORMATS = ("csv", "tsv", "json", "jsonl", "xlsx", "xls", "ods")
 SPREADSHEETS = ("xlsx", "xls", "ods")
@@ -870,6 +872,8 @@ class _SheetSource(RowSource):
                 d[SHEET] = sh.name
                 if sh.from_name is not None:
                     d[sh.from_name] = sh.name
+                yield SheetRow(rowno, sh.name), d   # 'row 3' of which sheet: messages and overrides say
+                continue
             yield rowno, d
         if end is not None:
             if end.ended_at is not None:

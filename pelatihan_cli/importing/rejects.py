@@ -19,7 +19,7 @@ from typing import Any, Sequence
 
 from pelatihan_cli.domain.cells import formula_safe, xml_legal
 
-from pelatihan_cli.importing.readers import EXTRA_CELLS
+from pelatihan_cli.importing.readers import EXTRA_CELLS, SHEET
 
 ERROR_COLUMN = "error"
 WARNINGS_COLUMN = "warnings"
@@ -66,10 +66,19 @@ class RejectsWriter:
             from openpyxl import Workbook
 
             self._wb = Workbook(write_only=True)
-            self._ws = self._wb.create_sheet("rejects")
-            self._ws.append([self._xl(c) for c in [*cols, self.error_column, self.warnings_column]])
+            # a workbook read with --all-sheets gets its rows back in sheets of the same names
+            # (import the rejects file with --all-sheets again); other rows go to 'rejects'
+            self._sheets: dict[str, Any] = {}
         else:  # pragma: no cover - the readers only produce the three families
             raise ValueError(f"unknown rejects format {family!r}")
+
+    def _sheet(self, name: str):
+        ws = self._sheets.get(name)
+        if ws is None:
+            ws = self._sheets[name] = self._wb.create_sheet(name[:31] or "rejects")
+            self._ws = ws
+            ws.append([self._xl(c) for c in [*self.columns, self.error_column, self.warnings_column]])
+        return ws
 
     def _xl(self, value: Any):
         from openpyxl.cell import WriteOnlyCell
@@ -93,16 +102,19 @@ class RejectsWriter:
             self._csv.writerow([formula_safe(_text(row.get(c))) for c in self.columns]
                                + [formula_safe(error), formula_safe(warnings)])
         elif self.family == "jsonl":
-            obj = {k: v for k, v in row.items() if k != EXTRA_CELLS}
+            obj = {k: v for k, v in row.items() if k not in (EXTRA_CELLS, SHEET)}
             obj[self.error_column] = error
             obj[self.warnings_column] = warnings
             self._f.write(json.dumps(obj, ensure_ascii=False, default=_text) + "\n")
         else:
-            self._ws.append([self._xl(row.get(c)) for c in self.columns] + [self._xl(error), self._xl(warnings)])
+            ws = self._ws = self._sheet(str(row.get(SHEET) or "rejects"))
+            ws.append([self._xl(row.get(c)) for c in self.columns] + [self._xl(error), self._xl(warnings)])
 
     def close(self) -> None:
         if self.family == "xlsx":
             if self._wb is not None:
+                if not self._sheets:
+                    self._sheet("rejects")   # no row refused: the headers still say what it would hold
                 self._wb.save(self.path)
                 self._wb = None
         elif not self._f.closed:

@@ -34,15 +34,60 @@ def row_ranges(rows: Iterable[int]) -> str:
     return ", ".join(out)
 
 
+class SheetRow(int):
+    """A row number of one sheet of a workbook read with --all-sheets: the sheet goes with
+    it. Messages read `3 (sheet 'Medono')`; an override names it `Medono:3` (`target`); two
+    sheets' row 3 are two rows (equality and hash include the sheet, and a bare number is no
+    sheet's row); JSON writes the number, and the objects carry a `sheet` key beside it."""
+
+    sheet: str
+
+    def __new__(cls, number: int, sheet: str) -> "SheetRow":
+        row = super().__new__(cls, number)
+        row.sheet = sheet
+        return row
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, SheetRow) and int(self) == int(other) and self.sheet == other.sheet
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash((int(self), self.sheet))
+
+    def __format__(self, spec: str) -> str:
+        return f"{int(self):{spec}} (sheet {self.sheet!r})"
+
+    def __str__(self) -> str:
+        return format(self, "")
+
+    def __repr__(self) -> str:
+        return f"SheetRow({int(self)}, {self.sheet!r})"
+
+    def __reduce__(self):
+        return SheetRow, (int(self), self.sheet)
+
+    def target(self) -> str:
+        """How an override option names this row: 'Medono:3'."""
+        return f"{self.sheet}:{int(self)}"
+
+
+def sheet_of(row: Any) -> str | None:
+    """The sheet of a row number (SheetRow), None for a plain one."""
+    return row.sheet if isinstance(row, SheetRow) else None
+
+
 class Warnings:
-    """Warnings of an import, each with its row (None: about the file), column and value."""
+    """Warnings of an import, each with its row (None: about the file), column and value;
+    a SheetRow's sheet is kept with it (the rows of one warning are listed per sheet)."""
 
     def __init__(self) -> None:
-        # (message, column, value) -> rows, in the order first seen
-        self._groups: dict[tuple[str, str | None, Any], list[int]] = {}
+        # (message, column, value, sheet) -> rows, in the order first seen
+        self._groups: dict[tuple[str, str | None, Any, str | None], list[int]] = {}
 
     def add(self, message: str, row: int | None = None, column: str | None = None, value: Any = None) -> None:
-        key = (str(message), column, _hashable(value))
+        key = (str(message), column, _hashable(value), sheet_of(row))
         rows = self._groups.get(key)
         if rows is None:
             rows = self._groups[key] = array("l")   # 8 bytes a row: a million rows' warning stays small
@@ -54,30 +99,34 @@ class Warnings:
 
     def rows_of(self, message_part: str) -> list[int]:
         """The rows of the warnings whose message contains `message_part` (for tests and callers)."""
-        return sorted({r for (m, _c, _v), rows in self._groups.items() if message_part in m for r in rows})
+        return sorted({r for (m, _c, _v, _s), rows in self._groups.items() if message_part in m for r in rows})
 
     def objects(self) -> list[dict]:
         """JSON: {row, column, value, message} for one row (row None: the file), {rows: [...], ...}
         for several rows with the same message, column and value."""
         out = []
-        for (message, column, value), rows in self._groups.items():
+        for (message, column, value, sheet), rows in self._groups.items():
             obj: dict[str, Any] = {"rows": list(rows)} if len(rows) > 1 else {"row": rows[0] if rows else None}
+            if sheet is not None:
+                obj["sheet"] = sheet
             obj.update(column=column, value=value, message=message)
             out.append(obj)
         return out
 
     def lines(self) -> list[str]:
         """Table output: one line per message, with every row it concerns as ranges."""
-        by_message: dict[str, array] = {}
-        for (message, _column, _value), rows in self._groups.items():
-            by_message.setdefault(message, array("l")).extend(rows)
+        by_message: dict[str, dict[str | None, array]] = {}
+        for (message, _column, _value, sheet), rows in self._groups.items():
+            by_message.setdefault(message, {}).setdefault(sheet, array("l")).extend(rows)
         out = []
-        for message, rows in by_message.items():
-            if not rows:
-                out.append(message)
-            else:
-                label = "row" if len(set(rows)) == 1 else "rows"
-                out.append(f"{message.rstrip()} ({label} {row_ranges(rows)})")
+        for message, by_sheet in by_message.items():
+            parts = []
+            for sheet, rows in by_sheet.items():
+                if rows:
+                    label = "row" if len(set(rows)) == 1 else "rows"
+                    parts.append(f"{label} {row_ranges(rows)}" if sheet is None else
+                                 f"sheet {sheet!r} {label} {row_ranges(rows)}")
+            out.append(f"{message.rstrip()} ({'; '.join(parts)})" if parts else message)
         return out
 
 

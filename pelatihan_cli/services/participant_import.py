@@ -62,7 +62,7 @@ from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import SUSPECT_SCAN_ROWS, cell_int, cell_text, nik_source, suspect_number_column
 from pelatihan_cli.importing.overrides import RowOverride
-from pelatihan_cli.importing.report import Tally, Warnings
+from pelatihan_cli.importing.report import SheetRow, Tally, Warnings, sheet_of
 from pelatihan_cli.services import audit
 from pelatihan_cli.services.import_routing import Router
 
@@ -223,6 +223,13 @@ def import_participants(
         "allow_outside": RowOverride("--allow-outside-for", allow_outside_for),
         "accept_name_change": RowOverride("--accept-name-change-for", accept_name_change_for),
     }
+    if all_sheets:   # 'row 3' is a row of every sheet: an override names one row, so its sheet too
+        for ov in overrides.values():
+            for v in ov.rows.values():
+                raise ValidationError(
+                    f"{ov.option} {v}: with --all-sheets every sheet has a row {v.strip()}; name the sheet too, "
+                    f"as SHEET:ROW (e.g. {ov.option} Medono:{v.strip()}, as the error lines name the rows).",
+                    field=ov.option, value=v)
     if allow_outside or accept_nik_mismatch:
         _refuse_bare_overrides(db, source, allow_outside=allow_outside, accept_nik_mismatch=accept_nik_mismatch,
                                again=dict(input_format=input_format, sheet=sheet, session_id=session_id, today=today,
@@ -277,7 +284,7 @@ def import_participants(
             """The row's options: the overrides that name it (its row number or NIK)."""
             return EnrollOptions(accept_nik_mismatch=ov_mismatch.covers(rowno, key),
                                  allow_outside=ov_outside.covers(rowno, key),
-                                 accept_name_change=ov_name.covers(rowno, key), override_for=str(rowno))
+                                 accept_name_change=ov_name.covers(rowno, key), override_for=_row_target(rowno))
         counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
         exceptions = {"outside_domicile": 0, "nik_mismatch_accepted": 0, "name_change_accepted": 0}
         errors = summary.errors
@@ -312,7 +319,10 @@ def import_participants(
                     column = field_column.get(field_name, field_name)
             if value is not None and not isinstance(value, (str, int, float, bool)):
                 value = cell_text(value)
-            return {"row": rowno, "column": column, "value": value, "message": message}
+            found = {"row": rowno, "column": column, "value": value, "message": message}
+            if isinstance(rowno, SheetRow):   # --all-sheets: which sheet's row
+                found["sheet"] = rowno.sheet
+            return found
 
         def _cell_value(row: dict, e: ValidationError) -> Any:
             """The refused value as the file holds it (e.g. '02/01/1990', not the date
@@ -339,8 +349,9 @@ def import_participants(
         try:
             with write_transaction(db):
                 conn = db.conn
-                conn.execute("CREATE TEMP TABLE IF NOT EXISTS _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL) WITHOUT ROWID")
-                conn.execute("DELETE FROM _import_nik")
+                conn.execute("DROP TABLE IF EXISTS temp._import_nik")
+                conn.execute("CREATE TEMP TABLE _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL, "
+                             "sheet TEXT) WITHOUT ROWID")
                 enroller = Enroller(db, today=today)
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
@@ -381,9 +392,9 @@ def import_participants(
                     # duplicate NIK inside the file (compared on its digits): earlier chunks are
                     # in the temporary table, this chunk is checked in order
                     keys = [c[3] for c in chunk if c[3] is not None]
-                    first_row = dict(conn.execute(
-                        "SELECT nik, row FROM _import_nik WHERE nik IN (SELECT value FROM json_each(?))",
-                        [json.dumps(keys)]).fetchall()) if keys else {}
+                    first_row = {nik: (row if sheet is None else SheetRow(row, sheet)) for nik, row, sheet in conn.execute(
+                        "SELECT nik, row, sheet FROM _import_nik WHERE nik IN (SELECT value FROM json_each(?))",
+                        [json.dumps(keys)])} if keys else {}
                     fresh = []
                     items = []
                     for rowno, row, problems, key, person, session, _chosen in chunk:
@@ -391,17 +402,17 @@ def import_participants(
                             first = first_row.get(key)
                             if first is None:
                                 first_row[key] = rowno
-                                fresh.append((key, rowno))
+                                fresh.append((key, int(rowno), sheet_of(rowno)))
                             else:
                                 problems.append(problem(rowno, "nik", person.nik,
                                                         f"NIK {person.nik!r} is a duplicate of row {first}."))
                         if not problems:
                             items.append((person, session, options(rowno, key)))
                     if fresh:
-                        conn.executemany("INSERT INTO _import_nik (nik, row) VALUES (?, ?)", fresh)
+                        conn.executemany("INSERT INTO _import_nik (nik, row, sheet) VALUES (?, ?, ?)", fresh)
                     active_by_nik.clear()
                     if sessions.has_choice and fresh:
-                        for k, sid in conn.execute(_ACTIVE_SQL, [json.dumps([k for k, _ in fresh])]):
+                        for k, sid in conn.execute(_ACTIVE_SQL, [json.dumps([k for k, *_ in fresh])]):
                             active_by_nik[k] = (*active_by_nik.get(k, ()), sid)
                     outcomes = iter(enroller.enroll_many(items))
                     for rowno, row, problems, key, _person, _session, chosen in chunk:
@@ -559,12 +570,9 @@ def _refuse_bare_overrides(db: Database, source, *, allow_outside: bool, accept_
     needed = [(e, k) for e, k in checked.overridable if k in given]
     if not needed:
         raise ValidationError(f"{head} No row of this file needs it: drop {flags}.", field=given[0], value=None)
-    from pelatihan_cli.importing.report import row_ranges
-
     by_flag = {k: sorted({e["row"] for e, o in needed if o == k}) for k in given}
-    covered = "; ".join(f"{_BARE[k][0]} row{'s' if len(r) > 1 else ''} {row_ranges(r)}"
-                        for k, r in by_flag.items() if r)
-    example = " ".join(f"{_BARE[k][1]} {min(e['row'] for e, o in needed if o == k)}" for k in given
+    covered = "; ".join(f"{_BARE[k][0]} {_rows_text(r)}" for k, r in by_flag.items() if r)
+    example = " ".join(f"{_BARE[k][1]} {_row_target(min(e['row'] for e, o in needed if o == k))}" for k in given
                        if any(o == k for _, o in needed))
     raise RowErrors(f"{head} It would cover {covered} (below): check each row, and name only those whose KTP "
                     f"really differs or who may train outside their kelurahan, e.g. {example}.",
@@ -578,6 +586,25 @@ def _column_preview(src) -> list[dict]:
     out += [{"header": h, "field": None, "reason": "hidden column; --include-hidden reads it"}
             for h in src.hidden_columns]
     return out
+
+
+def _row_target(row: int) -> str:
+    """How an override option names this row: '12', or 'Medono:12' (quoted for the shell
+    when the sheet's name needs it) for a row of a workbook read with --all-sheets."""
+    if isinstance(row, SheetRow):
+        import shlex
+
+        return shlex.quote(row.target())
+    return str(row)
+
+
+def _rows_text(rows: list[int]) -> str:
+    """'rows 3–5' for plain rows; each row with its sheet for rows of several sheets."""
+    if any(isinstance(r, SheetRow) for r in rows):
+        return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows))
+    from pelatihan_cli.importing.report import row_ranges
+
+    return f"row{'s' if len(rows) > 1 else ''} {row_ranges(rows)}"
 
 
 def _nik_key(nik: str) -> str:

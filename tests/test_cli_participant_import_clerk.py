@@ -11,6 +11,7 @@ import pytest
 import make_clerk_files as clerk
 from factories import make_session
 from pelatihan_cli.db import open_db
+from pelatihan_cli.services.audit import mask_text
 
 DATA = Path(__file__).parent / "data" / "clerk"
 
@@ -155,3 +156,25 @@ def test_all_sheets_rows_are_named_with_their_sheet_and_overrides_name_one_sheet
         db.conn.close()
     assert stored == [("Ani Bendan Kergon", 0), ("Ani Medono", 0), ("Ina Bendan Kergon", 1)]
     assert [(a["sheet"], a["row"]) for a in changes["accept_nik_mismatch_for"]] == [("Bendan Kergon", 3)]
+
+
+def test_all_sheets_a_nik_in_two_sheets_names_the_first_sheets_row(cli, sessions, tmp_path, db_path, monkeypatch):
+    """The same person listed by two kelurahan offices: the second is a duplicate of the
+    first sheet's row, also when the two rows are in different chunks (the temporary table)."""
+    from openpyxl import Workbook
+
+    from pelatihan_cli.services import participant_import
+
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 1)
+    twice = clerk.nik(clerk.dt.date(1990, 7, 2), True, serial=80)
+    wb = Workbook()
+    for i, (sheet, skill) in enumerate((("Medono", "Tas"), ("Bendan Kergon", "Merajut"))):
+        ws = wb.active if i == 0 else wb.create_sheet()
+        ws.title = sheet
+        ws.append(["NIK", "NAMA", "PELATIHAN"])
+        ws.append([twice, "Ani Lestari", skill])
+    wb.save(tmp_path / "dua.xlsx")
+    r = cli("participant", "import", tmp_path / "dua.xlsx", "--all-sheets")
+    assert r.exit_code == 1
+    assert (f"  row 2 (sheet 'Bendan Kergon'), NIK '{mask_text(twice)}': NIK '{mask_text(twice)}' is a duplicate "
+            "of row 2 (sheet 'Medono').") in r.stderr.splitlines(), r.stderr

@@ -72,6 +72,8 @@ def test_template_sheets_formats_and_lists(cli, medono, tmp_path):
     ws = wb["Peserta"]
     assert headers_of(ws) == [h for h, _f in PARTICIPANT_HEADERS]
     assert "MEDONO (33.75.01.1002)" in ws["A2"].value
+    # the programme's name once, 'PELATIHAN' not twice when the name starts with it
+    assert ws["A1"].value == "DAFTAR CALON PESERTA PELATIHAN KEWIRAUSAHAAN 2030"
     col = {h: openpyxl.utils.get_column_letter(i) for i, h in enumerate(headers_of(ws), start=1)}
     last = FIRST + ROWS - 1
     for h in ("NIK", "NO. HP/WA", "RT/RW"):

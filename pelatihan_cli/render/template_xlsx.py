@@ -100,7 +100,7 @@ def write_participant_template(path: str | Path, t) -> None:
     fields = [f for _h, f in t.headers]
     col = {f: i for i, f in enumerate(fields, start=1)}
     last = len(fields)
-    title = "DAFTAR CALON PESERTA PELATIHAN" + (f" {t.programme.upper()}" if t.programme else "")
+    title = _title(t.programme)
     place = (f"KELURAHAN {t.kelurahan.upper()}" + (f" ({t.kelurahan_code})" if t.kelurahan_code else "")
              + (f", KECAMATAN {t.kecamatan.upper()}" if t.kecamatan else "")) if t.kelurahan else \
         "KELURAHAN: ...................."
@@ -177,3 +177,12 @@ def write_participant_template(path: str | Path, t) -> None:
         ws.add_data_validation(v)
     wb.active = 0
     wb.save(str(path))
+
+
+def _title(programme: str | None) -> str:
+    """'DAFTAR CALON PESERTA PELATIHAN KEWIRAUSAHAAN ... 2025': the programme's title once,
+    without saying PELATIHAN twice when the title starts with it."""
+    if not programme:
+        return "DAFTAR CALON PESERTA PELATIHAN"
+    name = programme.upper()
+    return f"DAFTAR CALON PESERTA {name}" if name.split()[0] == "PELATIHAN" else f"DAFTAR CALON PESERTA PELATIHAN {name}"

@@ -155,3 +155,23 @@ def test_id_captured_by_a_shell(run_cli, tmp_path):
     assert p.returncode == 0, p.stderr
     assert p.stdout == "got [1]\n"
     assert "Planned session 1: Medono, Merajut" in p.stderr
+
+
+@pytest.mark.parametrize("args,kind", [
+    (["roster", "2030-07-01", "--format", "pdf", "-o", "{dir}/daftar.xlsx"], "pdf"),
+    (["roster", "2030-07-01", "--format", "xlsx", "-o", "{dir}/daftar.pdf"], "xlsx"),
+    (["export", "--format", "xlsx", "-o", "{dir}/data.pdf"], "xlsx"),
+    (["report", "outcomes", "--format", "xlsx", "-o", "{dir}/hasil.txt"], "xlsx"),
+    (["report", "certificates", "1", "--format", "xlsx", "-o", "{dir}/sertifikat.csv"], "xlsx"),
+    (["followup", "due", "--months", "3", "--format", "xlsx", "-o", "{dir}/tracer.csv"], "xlsx"),
+    (["certificate", "print", "1", "-o", "{dir}/sertifikat.xlsx"], "pdf"),
+])
+def test_a_pdf_or_xlsx_file_must_be_named_so(cli, two, tmp_path, args, kind):
+    """Every command that writes a pdf or an xlsx refuses a name with another ending (a PDF
+    saved as daftar.xlsx opens in nothing), before any work, writing nothing."""
+    out = tmp_path / "out"
+    out.mkdir()
+    r = cli(*[a.replace("{dir}", str(out)) for a in args])
+    assert r.exit_code == 1, (r.stdout, r.stderr)
+    assert r.stderr.startswith("Error: ") and f"give a file name ending in .{kind}." in r.stderr
+    assert list(out.iterdir()) == []

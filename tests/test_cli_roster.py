@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import json
 
 import pytest
@@ -92,6 +94,10 @@ def test_errors(cli, july):
     assert r.exit_code == 1 and r.stderr == "Error: No session with id 42; see `pelatihan session list`.\n"
     r = cli("roster", "2024-07-02", "--output", "x.txt")
     assert r.exit_code == 2
+    # a PDF under an .xlsx name (or any other) would not open: refused, nothing written
+    for fmt, name in (("pdf", "daftar.xlsx"), ("xlsx", "daftar.pdf"), ("pdf", "daftar.txt")):
+        r = cli("roster", "2024-07-02", "--format", fmt, "-o", name)
+        assert r.exit_code == 1 and f"give a file name ending in .{fmt}" in r.stderr and not Path(name).exists()
     r = cli("roster", "2024-07-02", "--blank", "-1")
     assert r.exit_code == 2
 

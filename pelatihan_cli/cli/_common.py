@@ -158,17 +158,29 @@ def flat(obj: dict, prefix: str = "") -> dict:
     return out
 
 
-def check_output(path: Path, force: bool) -> Path:
+def check_output(path: Path, force: bool, kind: str | None = None) -> Path:
     """The one rule for every file a command writes (-o/--output, backups, exports,
-    rejects): an existing file is refused unless --force, which overwrites it without asking."""
+    rejects): an existing file is refused unless --force, which overwrites it without asking.
+    `kind` 'pdf' or 'xlsx': the name must end so (such a file under another name does not open)."""
     from pelatihan_cli.errors import Conflict
 
     path = Path(path)
+    if kind is not None:
+        check_suffix(path, kind)
     if path.is_dir():
         raise Conflict(f"{path} is a directory; give a file name.")
     if path.exists() and not force:
         raise Conflict(f"{path} already exists; choose another file name, or add --force to overwrite it.")
     return path
+
+
+def check_suffix(path: Path, kind: str) -> None:
+    """A pdf or xlsx file must be named so: under another name it opens in no viewer."""
+    from pelatihan_cli.errors import ValidationError
+
+    if Path(path).suffix.casefold() != f".{kind}":
+        raise ValidationError(f"{path} would hold a {kind} file under another name, which would not open; "
+                              f"give a file name ending in .{kind}.", field="output", value=str(path))
 
 
 ForceOutputOption = Annotated[bool, typer.Option("--force", help="Overwrite the output file if it already exists.")]

@@ -85,7 +85,7 @@ def certificate_print(
     from pelatihan_cli.render.certificate_pdf import render_certificates_pdf
     from pelatihan_cli.services import certificates
 
-    path = check_output(output or Path("sertifikat.pdf"), force)
+    path = check_output(output or Path("sertifikat.pdf"), force, kind="pdf")
     db = get_db(ctx)
     if target is not None and target.strip().isdigit():
         scope = {"session_id": int(target)}

@@ -84,7 +84,7 @@ def followup_due(
     from pelatihan_cli.services import followups
 
     if fmt is DueFormat.xlsx or output is not None:
-        path = check_output(output or Path("followup-due.xlsx"), force)
+        path = check_output(output or Path("followup-due.xlsx"), force, kind="xlsx" if fmt is DueFormat.xlsx else None)
     db = get_db(ctx)
     chosen = programme_for(db, programme, None if fmt is DueFormat.table else "json", required=True)
     rows = followups.due(db, chosen.id, months=months, show_nik=show_nik)

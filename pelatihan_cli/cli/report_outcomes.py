@@ -161,7 +161,7 @@ def report_certificates(
     if fmt is CertificateFormat.xlsx:
         from pelatihan_cli.render.tables import write_xlsx_table
 
-        path = check_output(output or Path("certificates.xlsx"), force)
+        path = check_output(output or Path("certificates.xlsx"), force, kind="xlsx")
         write_xlsx_table(path, rows, CERT_COLUMNS, CERT_XLSX_HEADERS, sheet_title="Sertifikat")
         info(f"Wrote {len(rows)} completed participant(s) to {path}.")
         return
@@ -237,7 +237,8 @@ def report_outcomes(
 
     path = None
     if fmt is OutcomesFormat.xlsx or output is not None:
-        path = check_output(output or Path("outcomes.xlsx"), force)
+        path = check_output(output or Path("outcomes.xlsx"), force,
+                            kind="xlsx" if fmt is OutcomesFormat.xlsx else None)
     db = get_db(ctx)
     chosen = programme_for(db, programme, fmt.value, required=True)
     r = outcomes.report(db, chosen.id)

@@ -60,7 +60,8 @@ def roster(
     day = parse_date(date, field="date")
     if fmt in (RosterFormat.pdf, RosterFormat.xlsx) or output is not None:
         # an existing file is refused unless --force (issue 13: roster -o overwrote silently)
-        output = check_output(output or Path(f"roster-{day.isoformat()}.{fmt.value}"), force)
+        output = check_output(output or Path(f"roster-{day.isoformat()}.{fmt.value}"), force,
+                              kind=fmt.value if fmt in (RosterFormat.pdf, RosterFormat.xlsx) else None)
     db = get_db(ctx)
     chosen = None
     if programme:

@@ -147,6 +147,9 @@ def export(db: Database, output: Path | str, fmt: str = "json", *, show_nik: boo
     output = Path(output)
     if fmt not in FORMATS:
         raise ValidationError(f"Unknown export format {fmt!r}; use json or xlsx.", field="format", value=fmt)
+    if fmt == "xlsx" and output.suffix.casefold() != ".xlsx":
+        raise ValidationError(f"{output} would hold an xlsx file under another name, which would not open; "
+                              "give a file name ending in .xlsx.", field="output", value=str(output))
     if output.is_dir():
         raise ValidationError(f"{output} is a directory; give a file name for the export.", field="output", value=str(output))
     if not output.parent.is_dir():

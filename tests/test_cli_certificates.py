@@ -58,6 +58,23 @@ def test_issue_numbers_every_completer_once(cli, db, done_session):
         "0001/PKW/DINPERINAKER/2024", "0002/PKW/DINPERINAKER/2024", "SRT-2024-003"]
 
 
+def test_issuing_none_says_why(cli, db, monkeypatch):
+    """'Issued 0 certificate(s)' alone left the operator guessing: nobody enrolled, or the
+    attendance not yet marked (a certificate needs every day present)."""
+    monkeypatch.setenv("PELATIHAN_TODAY", "2024-07-10")
+    sid = make_session(db)
+    r = cli("certificate", "issue", str(sid))
+    assert r.exit_code == 0 and "Issued 0 certificate(s)" in r.stdout
+    assert "Warning: Nobody to certify: nobody is enrolled." in r.stderr
+    enroll_direct(db, make_participant(db, NIK_A, "Siti Aminah", birth_date="1990-07-02"), sid)
+    db.conn.commit()
+    r = cli("certificate", "issue", str(sid), "--format", "json")
+    assert json.loads(r.stdout)["hint"] == (
+        "Nobody has completed yet: a certificate goes to who was present on every training day, and attendance "
+        "is marked for 0 of 2 session day(s) (`pelatihan attendance mark`).")
+    assert _certs(db) == []
+
+
 def test_a_number_never_changes_nor_is_deleted(db, done_session):
     import sqlite3
 

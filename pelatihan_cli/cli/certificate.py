@@ -50,6 +50,8 @@ def certificate_issue(
     r = certificates.issue(db, **_scope(db, session_id, programme, fmt))
     if r["erased"]:
         warn(f"{r['erased']} completer(s) whose data was erased get no certificate.")
+    if r.get("hint"):
+        warn(r["hint"])
     if fmt is OutputFormat.table:
         for c in r["certificates"]:
             info(f"{c['number']}  session {c['session_id']}  {c['name']}")

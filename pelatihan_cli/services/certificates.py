@@ -93,7 +93,31 @@ def issue(db: Database, *, session_id: int | None = None, programme_id: int | No
             issued.append({"number": number, "session_id": sid, "name": name})
         if issued:
             audit.record(db, "certificate.issue", {"certificates": len(issued), "already": already})
-    return {"issued": len(issued), "already": already, "erased": erased, "certificates": issued}
+    out = {"issued": len(issued), "already": already, "erased": erased, "certificates": issued}
+    if not rows:
+        out["hint"] = _why_no_completer(db, where, params)
+    return out
+
+
+def _why_no_completer(db: Database, where: str, params: list) -> str:
+    """Why nobody in scope has completed: a certificate goes to who was present on every
+    training day, so say how much attendance is marked."""
+    status, enrolled, days, marked = db.execute(
+        f"""SELECT min(s.status),
+                   (SELECT count(*) FROM enrollment e JOIN session s ON s.id = e.session_id
+                    WHERE e.status = 'enrolled' AND e.cancelled = 0 AND {where}),
+                   sum(s.days),
+                   (SELECT count(DISTINCT e.session_id || ':' || a.day_no) FROM attendance a
+                    JOIN enrollment e ON e.id = a.enrollment_id JOIN session s ON s.id = e.session_id
+                    WHERE {where})
+            FROM session s WHERE {where}""", [*params, *params, *params]).fetchone()
+    if status == "cancelled":
+        return "Nobody to certify: the session is cancelled."
+    if not enrolled:
+        return "Nobody to certify: nobody is enrolled."
+    return (f"Nobody has completed yet: a certificate goes to who was present on every training day, and "
+            f"attendance is marked for {marked or 0} of {days or 0} session day(s) "
+            "(`pelatihan attendance mark`).")
 
 
 _CERT_SQL = """

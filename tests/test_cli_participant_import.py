@@ -168,7 +168,15 @@ def test_missing_nik_column_is_an_error_before_any_row(cli, programme, tmp_path,
     r = cli("participant", "import", f)
     assert r.exit_code == 1
     assert "has no NIK column (accepted headers: nik, no_ktp, no_nik" in r.stderr and "'ktp_no'" in r.stderr
+    # the header is looked for in the first 20 rows: the advice is a header row, not 'rename the first row'
+    assert ("no row among its first 20 has a NIK header beside a name header, so the first row was read as the "
+            "header: 'ktp_no', 'nama'. Give the list one header row with NIK and NAMA") in r.stderr
     assert counts(db_path)["participant"] == 0
+    f = tmp_path / "p.json"
+    f.write_text(json.dumps([{"no_kk": SITI, "nama": "Siti"}]), encoding="utf-8")
+    r = cli("participant", "import", f)
+    assert r.exit_code == 1 and r.stderr.startswith(
+        f"Error: {f} has no NIK key (accepted: nik, no_ktp,") and "its keys are 'no_kk', 'nama'." in r.stderr
 
 
 # --- modes -----------------------------------------------------------------------------

@@ -137,13 +137,23 @@ def _programme(db: Database, programme: str | None, session_id: int | None):
     return programmes.choose(db, programme)
 
 
-def _missing_column_error(field: str, columns: list[str], source: str) -> ValidationError:
+def _missing_column_error(field: str, columns: list[str], source: str, fmt: str) -> ValidationError:
+    """No NIK (or name) column: what was looked for, what the file has, and the way forward."""
+    from pelatihan_cli.importing.locate import HEADER_SCAN
+
     names = ", ".join(PARTICIPANT_ALIASES[field])
     have = ", ".join(repr(c) for c in columns) or "none"
+    if len(have) > 200:   # a file that is no list at all (a binary, a letter) would fill the screen
+        have = have[:200] + "…"
     label = {"nik": "NIK", "name": "name"}[field]
+    if fmt in ("json", "jsonl"):
+        return ValidationError(f"{source} has no {label} key (accepted: {names}); its keys are {have}. "
+                               f"Write the {label} of each person under one of those keys.", field=field, value=None)
     return ValidationError(
-        f"{source} has no {label} column (accepted headers: {names}); its columns are {have}. "
-        "Rename the column in the first row and import again.", field=field, value=None)
+        f"{source} has no {label} column (accepted headers: {names}): no row among its first {HEADER_SCAN} "
+        f"has a NIK header beside a name header, so the first row was read as the header: {have}. Give the "
+        "list one header row with NIK and NAMA above the people (the registration template has it: "
+        "`pelatihan template participants`).", field=field, value=None)
 
 
 @contextlib.contextmanager
@@ -254,7 +264,7 @@ def import_participants(
         mapping, unknown = header_map.mapping, header_map.unknown
         for f in ("nik", "name"):
             if f not in mapping:
-                raise _missing_column_error(f, src.columns, src.name)
+                raise _missing_column_error(f, src.columns, src.name, src.format)
         if unknown:
             warnings.add(f"Column(s) not used: {', '.join(header_map.reasons())}; "
                          "see `pelatihan participant import --help` for the accepted headers.")

@@ -116,6 +116,43 @@ def test_followup_import_due_and_outcomes(cli, db, trained, tmp_path):
     assert wb.sheetnames[0] == "Per kelurahan" and len(wb["Per kelurahan"]._charts) == 1
 
 
+def test_the_call_list_filled_in_by_the_officer_imports_back(cli, db, trained, tmp_path):
+    """`followup due -f xlsx` is the officer's call list: the answers written in its 'Status
+    sekarang' and 'Catatan' columns import with `followup import` (the header under the title
+    block found, the people not reached left out and said); a list written without
+    --show-nik has masked NIKs: each answered row is refused saying so, nothing recorded."""
+    from openpyxl import load_workbook
+
+    def filled(name, *flags):
+        path = tmp_path / name
+        assert cli("followup", "due", "-f", "xlsx", "-o", path, *flags).exit_code == 0
+        wb = load_workbook(path)
+        ws = wb.active
+        header = next(r for r in range(1, 30) if ws.cell(r, 1).value == "No")
+        cols = {ws.cell(header, c).value: c for c in range(1, 15) if ws.cell(header, c).value}
+        ws.cell(header + 1, cols["Status sekarang"], "Wirausaha / usaha sendiri")
+        ws.cell(header + 1, cols["Catatan"], "jualan kue")
+        ws.cell(header + 3, cols["Status sekarang"], "belum bekerja")
+        wb.save(path)
+        return path, header
+
+    path, header = filled("panggilan.xlsx", "--show-nik")
+    r = cli("followup", "import", path, "--format", "json")
+    assert r.exit_code == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["read"], out["recorded"], out["refused"]) == (4, 2, 0)
+    assert (f"2 row(s) without an answer (no status, nothing else filled) were left out: "
+            f"row(s) {header + 2}, {header + 4}.") in r.stderr
+    assert db.execute("SELECT p.nik, f.status, f.note FROM followup f JOIN participant p ON p.id = f.participant_id "
+                      "ORDER BY p.nik").fetchall() == [(NIKS[0], "self-employed", "jualan kue"),
+                                                       (NIKS[2], "seeking", None)]
+    path, header = filled("panggilan_masked.xlsx")
+    r = cli("followup", "import", path)
+    assert r.exit_code == 1
+    assert f"  row {header + 1}, NIK " in r.stderr and "the NIK is masked" in r.stderr and "--show-nik" in r.stderr
+    assert db.execute("SELECT count(*) FROM followup").fetchone()[0] == 2
+
+
 def test_followup_import_refuses_bad_rows_and_writes_rejects(cli, db, trained, tmp_path):
     f = tmp_path / "survey.csv"
     f.write_text("Timestamp,NIK,Status\n"

@@ -105,8 +105,10 @@ def followup_due(
                            Column("end_date", "Selesai", 20), Column("status_now", "Status sekarang", 30),
                            Column("answer_note", "Catatan", 40)],
                   links={"wa_link": "wa_link"}, sign_on=clock.today(),
-                  note="Status: bekerja, wirausaha, belum bekerja, melanjutkan. Nomor lengkap dan tautan WhatsApp "
-                       "hanya dengan --show-nik.")
+                  note="Status: bekerja, wirausaha, belum bekerja, melanjutkan. Isi kolom Status sekarang (dan "
+                       "Catatan) untuk yang sudah dihubungi, lalu impor berkas ini: pelatihan followup import "
+                       "BERKAS; baris tanpa jawaban dilewati. NIK lengkap, nomor lengkap dan tautan WhatsApp hanya "
+                       "dengan --show-nik (impor memerlukan NIK lengkap).")
         write_whole(path, lambda p: write_documents_xlsx(p, [doc]))
         info(f"Wrote {len(rows)} person(s) to {path}.")
         return

@@ -55,7 +55,8 @@ FOLLOWUP_ALIASES: dict[str, tuple[str, ...]] = {
                     "date", "tgl"),
     "nik": ("nik", "no_ktp", "nomor_nik", "nik_ktp", "nomor_induk_kependudukan", "nik_peserta"),
     "status": ("status", "status_pekerjaan", "status_pekerjaan_saat_ini", "pekerjaan_saat_ini",
-               "status_saat_ini", "kegiatan_saat_ini", "work_status", "apa_kegiatan_anda_saat_ini"),
+               "status_saat_ini", "kegiatan_saat_ini", "work_status", "apa_kegiatan_anda_saat_ini",
+               "status_sekarang"),   # the column `followup due` writes for the officer who calls
     "business": ("nama_usaha", "usaha", "business", "jenis_usaha", "nama_dan_jenis_usaha", "tempat_kerja",
                  "nama_tempat_kerja", "tempat_bekerja"),
     "since": ("sejak", "sejak_kapan", "since", "mulai", "tanggal_mulai", "mulai_usaha", "mulai_bekerja",
@@ -228,6 +229,12 @@ class FollowupImport:
                 "errors": self.errors, "warnings": self.warnings}
 
 
+def _followup_fields(headers):
+    from pelatihan_cli.importing.headers import match_headers
+
+    return match_headers(list(headers), FOLLOWUP_ALIASES)[0]
+
+
 def import_followups(db: Database, source, *, input_format: str | None = None, sheet: str | None = None,
                      dry_run: bool = False, on_error: str = "abort", rejects: str | None = None,
                      today: dt.date | None = None) -> FollowupImport:
@@ -244,7 +251,12 @@ def import_followups(db: Database, source, *, input_format: str | None = None, s
     today = today or clock.today()
     summary = FollowupImport(dry_run=dry_run)
     limits = income_limits(db)
-    with open_rows(source, input_format, sheet) as src:
+    from pelatihan_cli.importing.locate import Expect
+
+    # the header under a title block (the call list of `followup due` has one), as a
+    # participant list's; a row with neither NIK nor name is not an answer
+    table = Expect(_followup_fields, required=("nik", "status"), keys=("nik", "name"))
+    with open_rows(source, input_format, sheet, expect=table) as src:
         summary.warnings += src.take_warnings()
         hm = map_headers(src.columns, FOLLOWUP_ALIASES)
         summary.mapping = dict(hm.mapping)
@@ -265,6 +277,7 @@ def import_followups(db: Database, source, *, input_format: str | None = None, s
             with write_transaction(db):
                 niks = dict(db.execute("SELECT nik, id FROM participant WHERE nik IS NOT NULL").fetchall())
                 seen: set[tuple] = set()
+                unanswered: list[int] = []
                 for rowno, row in src:
                     summary.read += 1
                     problems: list[dict] = []
@@ -277,8 +290,16 @@ def import_followups(db: Database, source, *, input_format: str | None = None, s
                     nik_raw = get("nik")
                     nik = re.sub(r"[\s.\-']", "", str(nik_raw)) if nik_raw is not None else ""
                     pid = niks.get(nik)
+                    if not any(get(f) for f in ("status", "business", "since", "income_band", "note")):
+                        # a call list's row for someone not reached: no answer to record
+                        unanswered.append(rowno)
+                        continue
                     if not nik:
                         problems.append({"column": col("nik"), "value": nik_raw, "message": "NIK is empty"})
+                    elif "*" in nik:
+                        problems.append({"column": col("nik"), "value": nik_raw, "message": (
+                            "the NIK is masked, so the person cannot be told apart; write the call list with "
+                            "`pelatihan followup due --show-nik`, or type the NIK")})
                     elif not (len(nik) == 16 and nik.isdigit()):
                         problems.append({"column": col("nik"), "value": nik_raw, "message": "a NIK has 16 digits"})
                     elif pid is None:
@@ -312,6 +333,12 @@ def import_followups(db: Database, source, *, input_format: str | None = None, s
                     else:
                         summary.already += 1
                 summary.warnings += src.take_warnings()
+                if unanswered:
+                    from pelatihan_cli.importing.report import row_ranges
+
+                    summary.warnings.append(
+                        f"{len(unanswered)} row(s) without an answer (no status, nothing else filled) were left out: "
+                        f"row(s) {row_ranges(unanswered)}.")
                 if summary.errors and on_error == "abort":
                     raise RowErrors(
                         f"{summary.refused} of {summary.read} row(s) refused; nothing was recorded. Fix them, or "

@@ -143,6 +143,9 @@ def test_the_call_list_filled_in_by_the_officer_imports_back(cli, db, trained, t
     assert (out["read"], out["recorded"], out["refused"]) == (4, 2, 0)
     assert (f"2 row(s) without an answer (no status, nothing else filled) were left out: "
             f"row(s) {header + 2}, {header + 4}.") in r.stderr
+    # the rows the reader left out (title, signature block) are said too
+    assert f"Note: row(s) 1–{header - 1} above the header skipped (title)." in r.stderr
+    assert any(n.startswith("the table ends at row") or "the table ends at row" in n for n in out["notes"])
     assert db.execute("SELECT p.nik, f.status, f.note FROM followup f JOIN participant p ON p.id = f.participant_id "
                       "ORDER BY p.nik").fetchall() == [(NIKS[0], "self-employed", "jualan kue"),
                                                        (NIKS[2], "seeking", None)]
@@ -158,16 +161,18 @@ def test_followup_import_refuses_bad_rows_and_writes_rejects(cli, db, trained, t
     f.write_text("Timestamp,NIK,Status\n"
                  f"2024/10/14 10:00:00,{NIKS[0]},Bekerja dan wirausaha\n"
                  "2024/10/14 10:00:00,3375019999990009,Bekerja\n"
-                 f"2024/10/14 10:00:00,{NIKS[1]},Bekerja\n")
+                 f"2024/10/14 10:00:00,{NIKS[1]},Bekerja\n"
+                 "2024/10/14 11:00:00,,Bekerja\n")
     r = cli("followup", "import", f)
     assert r.exit_code == 1
     assert "row 2, Status" in r.stderr and "row 3, NIK" in r.stderr
+    assert "row 5, NIK: NIK is empty" in r.stderr   # an answer without a NIK is refused, never skipped
     assert db.execute("SELECT count(*) FROM followup").fetchone()[0] == 0
     rejects = tmp_path / "ditolak.csv"
     r = cli("followup", "import", f, "--on-error", "skip", "--rejects", rejects)
     assert r.exit_code == 3
     assert db.execute("SELECT count(*) FROM followup").fetchone()[0] == 1
-    assert rejects.read_text(encoding="utf-8-sig").count("\n") == 3  # header + 2 refused rows
+    assert rejects.read_text(encoding="utf-8-sig").count("\n") == 4  # header + 3 refused rows
 
 
 def test_merge_moves_followups(cli, db, trained):

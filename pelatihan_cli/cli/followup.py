@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -172,6 +173,8 @@ def followup_import(
     s = followups.import_followups(get_db(ctx), file, input_format=input_format.value if input_format else None,
                                    sheet=sheet, dry_run=dry_run, on_error=on_error.value,
                                    rejects=str(rejects) if rejects else None)
+    for line in s.notes:
+        sys.stderr.write(f"Note: {line}\n")
     for w in s.warnings:
         warn(w)
     if fmt is OutputFormat.json:

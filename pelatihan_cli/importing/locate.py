@@ -61,6 +61,8 @@ class Expect:
     keys: tuple[str, ...] = ()
     sheet_field: str | None = None
     sheet_header: str | None = None
+    #: the two `keys` as the messages name them ('2 row(s) with neither NIK nor name skipped')
+    keys_label: str = "NIK nor name"
 
     def is_header(self, cells: list[str]) -> bool:
         found = self.fields(cells)
@@ -71,7 +73,7 @@ class Expect:
             return None
         found = self.fields(columns)
         cols = [found.get(k) for k in self.keys]
-        return TableEnd(*(cols + [None, None])[:2])
+        return TableEnd(*(cols + [None, None])[:2], neither=self.keys_label)
 
 
 def is_blank(value: Any) -> bool:
@@ -192,9 +194,10 @@ class TableEnd:
     `row` is the reader's dict; `nik_column` and `name_column` are its keys for the NIK
     and the name. `summary()` is one line for the operator, or None."""
 
-    def __init__(self, nik_column: str | None, name_column: str | None):
+    def __init__(self, nik_column: str | None, name_column: str | None, neither: str = "NIK nor name"):
         self.nik_column = nik_column
         self.name_column = name_column
+        self.neither = neither   # how the messages call the two key columns
         self.ended_at: int | None = None
         self.end_text: str | None = None
         self.filler: list[int] = []
@@ -224,7 +227,7 @@ class TableEnd:
         """[(rows, reason)] for the preview: the filler rows, then the footer."""
         out = []
         if self.filler:
-            out.append((list(self.filler), "neither NIK nor name"))
+            out.append((list(self.filler), f"neither {self.neither}"))
         if self.footer:
             text = self.end_text if len(self.end_text or "") <= 30 else (self.end_text or "")[:29] + "…"
             out.append((list(self.footer), f"footer: the table ends at row {self.ended_at} ({text!r})"))
@@ -233,7 +236,7 @@ class TableEnd:
     def summary(self) -> str | None:
         parts = []
         if self.filler:
-            parts.append(f"{len(self.filler)} row(s) with neither NIK nor name skipped (rows {row_ranges(self.filler)})")
+            parts.append(f"{len(self.filler)} row(s) with neither {self.neither} skipped (rows {row_ranges(self.filler)})")
         if self.footer:
             text = self.end_text if len(self.end_text or "") <= 30 else (self.end_text or "")[:29] + "…"
             parts.append(f"the table ends at row {self.ended_at} ({text!r}): row(s) "

@@ -221,12 +221,15 @@ class FollowupImport:
     errors: list = field(default_factory=list)
     warnings: list = field(default_factory=list)
     rejects_file: str | None = None
+    #: what the reader left out of the table and why (title block, rows with neither NIK
+    #: nor name, the footer): never a row dropped unsaid
+    notes: list = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return {"read": self.read, "recorded": self.recorded, "already_recorded": self.already,
                 "refused": self.refused, "dry_run": self.dry_run, "mapping": self.mapping,
                 "ignored_columns": self.ignored_columns, "rejects_file": self.rejects_file,
-                "errors": self.errors, "warnings": self.warnings}
+                "errors": self.errors, "warnings": self.warnings, "notes": self.notes}
 
 
 def _followup_fields(headers):
@@ -254,8 +257,9 @@ def import_followups(db: Database, source, *, input_format: str | None = None, s
     from pelatihan_cli.importing.locate import Expect
 
     # the header under a title block (the call list of `followup due` has one), as a
-    # participant list's; a row with neither NIK nor name is not an answer
-    table = Expect(_followup_fields, required=("nik", "status"), keys=("nik", "name"))
+    # participant list's; a row with neither NIK nor status is not an answer (said in a
+    # note), one with a status and no NIK is refused; the signature block ends the table
+    table = Expect(_followup_fields, required=("nik", "status"), keys=("nik", "status"), keys_label="NIK nor status")
     with open_rows(source, input_format, sheet, expect=table) as src:
         summary.warnings += src.take_warnings()
         hm = map_headers(src.columns, FOLLOWUP_ALIASES)
@@ -333,6 +337,7 @@ def import_followups(db: Database, source, *, input_format: str | None = None, s
                     else:
                         summary.already += 1
                 summary.warnings += src.take_warnings()
+                summary.notes = list(src.notes)
                 if unanswered:
                     from pelatihan_cli.importing.report import row_ranges
 

@@ -59,3 +59,19 @@ def test_import_errors_listed_per_row(cli, db, tmp_path):
     f.write_text(f"nik,day,hadir,session\n{A},1,ya,{sid}\n{B},1,0,{sid}\n")
     r = cli("attendance", "import", f)
     assert r.exit_code == 0 and r.output.strip() == "Read 2 row(s): 2 mark(s) in 1 session(s), 2 changed."
+
+
+def test_import_an_officers_sheet_with_a_title_block(cli, db, tmp_path):
+    """An officer's attendance sheet: two title lines above the header (the header is the
+    first of the first 20 rows with NIK and hadir columns); the rows keep their sheet numbers."""
+    sid = setup(db)
+    f = tmp_path / "hadir.csv"
+    f.write_text("DAFTAR HADIR PELATIHAN\nKelurahan Bendan Kergon\n\n"
+                 f"NIK;Hari ke;Hadir;Sesi\n{A};1;ya;{sid}\n{B};1;??;{sid}\n", encoding="utf-8")
+    r = cli("attendance", "import", f)
+    assert r.exit_code == 1 and r.stderr.splitlines()[1].startswith("  row 6, hadir '??'")
+    f.write_text("DAFTAR HADIR PELATIHAN\nKelurahan Bendan Kergon\n\n"
+                 f"NIK;Hari ke;Hadir;Sesi\n{A};1;ya;{sid}\n{B};1;tidak;{sid}\n", encoding="utf-8")
+    r = cli("attendance", "import", f)
+    assert r.exit_code == 0 and r.output.strip() == "Read 2 row(s): 2 mark(s) in 1 session(s), 2 changed."
+

@@ -160,7 +160,12 @@ def _import_file(db: Database, path: str | Path, *, input_format: str | None = N
     planned: dict[tuple[int, int], tuple[int, int]] = {}  # (enrollment, day) -> (present, row)
     sessions_seen: set[int] = set()
     n_rows = 0
-    with write_transaction(db), open_rows(path, input_format, sheet) as src:
+    from pelatihan_cli.importing.locate import Expect
+
+    # the header may sit under a title block (an officer's sheet): the first of the first 20
+    # rows with a NIK and a hadir column; every row under it is read (none skipped unsaid)
+    table = Expect(lambda headers: match_headers(list(headers), ALIASES)[0], required=("nik", "hadir"))
+    with write_transaction(db), open_rows(path, input_format, sheet, expect=table) as src:
         mapping, _unknown = match_headers(src.columns, ALIASES)
         missing = [c for c in ("nik", "day", "hadir") if c not in mapping]
         if "session" not in mapping and not {"kelurahan", "skill"} <= set(mapping):

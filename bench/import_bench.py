@@ -2,7 +2,9 @@
 
 Builds a synthetic province in a temporary directory (about 2,500 kelurahan, two 20-seat
 skill tracks each), writes a 100,000-row CSV of valid participants (40 per kelurahan,
-Indonesian headers, DD/MM/YYYY dates, NIKs of the four kecamatan of Kota Pekalongan, 3375.01-04), then times:
+Indonesian headers, DD/MM/YYYY dates, NIKs of the four kecamatan of Kota Pekalongan, 3375.01-04,
+names from ~50,000 combinations), compiles this checkout's bytecode (as pip does for the
+peer), then times:
 
   1. `pelatihan participant import FILE`           (every row validated and enrolled)
   2. `sqlite-utils insert DB t FILE --csv`         (the peer: no validation, no report)
@@ -18,7 +20,7 @@ With --million it also imports a 1,000,000-row file (sessions of 200 seats) and 
 the peak memory (ru_maxrss) of that child process (target: under 200 MB).
 --profile runs the 100k import in-process under cProfile and prints where the time goes.
 
-    python bench/import_bench.py [--rows 100000] [--million] [--profile] [--keep DIR]
+    python bench/import_bench.py [--capacity] [--xlsx] [--million] [--profile] [--keep DIR]
 """
 
 from __future__ import annotations

@@ -50,3 +50,17 @@ def test_help_has_examples_plain_usage_and_fits_80_columns(cli, monkeypatch, pat
     assert max(len(line) for line in out.splitlines()) <= 80
     # a choice list is never broken inside a word
     assert not re.search(r"<[a-z|]+\|\s*$", out, re.M)
+
+
+@pytest.mark.parametrize("group", sorted({p[0] for p in COMMANDS if len(p) > 1}))
+def test_a_groups_list_of_commands_is_never_cut_mid_sentence(group):
+    """`pelatihan session --help` lists each command with the first paragraph of its help;
+    typer's rich mode kept that paragraph's line breaks, so 'cancel' and 'reopen' broke
+    mid-sentence into a second row. The text listed is one line, wrapped by the table."""
+    root = typer.main.get_command(app)
+    ctx = typer.Context(root)
+    grp = root.get_command(ctx, group)
+    for name in grp.list_commands(ctx):
+        sub = grp.get_command(ctx, name)
+        listed = (sub.short_help or sub.help or "").strip().split("\n\n")[0]
+        assert listed and "\n" not in listed, (group, name, listed)

@@ -79,6 +79,11 @@ def decorate(command, path: str) -> None:
     if getattr(command, "_pelatihan_decorated", False):
         return
     command._pelatihan_decorated = True
+    if command.help and not command.short_help:
+        # the group's list of commands shows the first paragraph; typer's rich mode keeps its
+        # line breaks, which cut a sentence in the middle of the column: one line, wrapped there
+        first = command.help.strip().split("\n\n", 1)[0]
+        command.short_help = " ".join(first.split())
     lines = EXAMPLES.get(path)
     if lines and "Examples" not in (command.help or "") and not command.epilog:
         command.epilog = "Examples:\n\n" + "\n\n".join(f"  {line}" for line in lines)

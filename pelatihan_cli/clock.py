@@ -69,27 +69,24 @@ def today() -> dt.date:
         raise ClockError(f"{ENV_VAR}={text!r} is not a date; give YYYY-MM-DD or unset it") from None
 
 
-def local_iso(stored_utc: str | None) -> str | None:
-    """'2024-07-02T03:15:00' (UTC, as stored) -> '2024-07-02T10:15:00+07:00' (for JSON)."""
-    if not stored_utc:
-        return stored_utc
+def _in_zone(stored_utc: str) -> dt.datetime | None:
+    """A stored UTC timestamp in the office's zone; None when it is not a timestamp."""
     try:
         t = dt.datetime.fromisoformat(str(stored_utc).replace("Z", ""))
     except ValueError:
-        return stored_utc
+        return None
     if t.tzinfo is None:
         t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(zone()).isoformat(timespec="seconds")
+    return t.astimezone(zone())
+
+
+def local_iso(stored_utc: str | None) -> str | None:
+    """'2024-07-02T03:15:00' (UTC, as stored) -> '2024-07-02T10:15:00+07:00' (for JSON)."""
+    t = _in_zone(stored_utc) if stored_utc else None
+    return stored_utc if t is None else t.isoformat(timespec="seconds")
 
 
 def local_time(stored_utc: str | None) -> str | None:
     """'2024-07-02T03:15:00' (UTC, as stored) -> '2024-07-02 10:15:00' in the office's zone."""
-    if not stored_utc:
-        return stored_utc
-    try:
-        t = dt.datetime.fromisoformat(str(stored_utc).replace("Z", ""))
-    except ValueError:
-        return stored_utc
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=dt.timezone.utc)
-    return t.astimezone(zone()).strftime("%Y-%m-%d %H:%M:%S")
+    t = _in_zone(stored_utc) if stored_utc else None
+    return stored_utc if t is None else t.strftime("%Y-%m-%d %H:%M:%S")

@@ -121,12 +121,7 @@ def _sign(pdf, x, y, width, height, row) -> None:
     """Odd numbers sign in the left half, even in the right; a meterai box in the other half."""
     no = row["no"]
     half = width / 2
-    sx = x if no % 2 else x + half
-    pdf.set_xy(sx + PAD, y + 1)
-    pdf.cell(half - 2 * PAD, LINE_H, f"{no}.")
-    pdf.set_dash_pattern(dash=0.4, gap=0.6)
-    pdf.line(sx + 2, y + height - 1.8, sx + half - 2, y + height - 1.8)
-    pdf.set_dash_pattern()
+    R.signature_line(pdf, x, y, width, height, no)
     if row.get("meterai"):
         bx = x + half if no % 2 else x
         w = min(half - 3, 16)

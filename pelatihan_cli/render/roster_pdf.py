@@ -163,6 +163,19 @@ def _letterhead(pdf, docs: dict, text) -> None:
     pdf.set_y(y + 5)
 
 
+def signature_line(pdf, x: float, y: float, width: float, height: float, no: int) -> None:
+    """A signature cell's number and dotted line: odd numbers sign in the left half, even
+    in the right (the daftar hadir habit, so that neighbours do not sign on one line).
+    Shared by the roster and the receipt lists."""
+    half = width / 2
+    sx = x if no % 2 else x + half
+    pdf.set_xy(sx + PAD, y + 1)
+    pdf.cell(half - 2 * PAD, LINE_H, f"{no}.")
+    pdf.set_dash_pattern(dash=0.4, gap=0.6)
+    pdf.line(sx + 2, y + height - 1.8, sx + half - 2, y + height - 1.8)
+    pdf.set_dash_pattern()
+
+
 def _title(pdf, docs: dict, text) -> None:
     pdf.set_font(FONT, "B", 13)
     pdf.cell(CONTENT_W, 6, TITLE, align="C", new_x="LMARGIN", new_y="NEXT")
@@ -256,13 +269,7 @@ def _table_row(pdf, cell_lines: list[list[str]], no: int, height: float) -> None
     # the signature column: odd numbers sign in the left half, even in the right half
     sig_w = COLUMNS[-1][1]
     pdf.rect(x, y, sig_w, height)
-    half = sig_w / 2
-    sx = x if no % 2 else x + half
-    pdf.set_xy(sx + PAD, y + 1)
-    pdf.cell(half - 2 * PAD, LINE_H, f"{no}.")
-    pdf.set_dash_pattern(dash=0.4, gap=0.6)
-    pdf.line(sx + 2, y + height - 1.8, sx + half - 2, y + height - 1.8)
-    pdf.set_dash_pattern()
+    signature_line(pdf, x, y, sig_w, height, no)
     pdf.set_xy(MARGIN_L, y + height)
 
 

@@ -57,12 +57,9 @@ def schedule(db: Database, start: str | dt.date | None = None, end: str | dt.dat
     """One row per training day of each session that is not cancelled (keys
     SCHEDULE_KEYS, ISO dates), by date, kelurahan, skill: what `report schedule` prints,
     with the venue and the instructors of each track."""
-    from pelatihan_cli.domain.dates import parse_date
+    from pelatihan_cli.services.schedule import date_window
 
-    a = parse_date(start, field="--from").isoformat() if start is not None else "0000-00-00"
-    b = parse_date(end, field="--to").isoformat() if end is not None else "9999-99-99"
-    if b < a:
-        raise ValidationError(f"--to {b} is before --from {a}; swap them.", field="--to", value=b)
+    a, b = date_window(start, end)
     rows = db.execute(
         """SELECT d.date, d.day_no, s.days, s.id, p.id, p.name, k.name, k.kecamatan, sk.name, s.venue,
                   (SELECT group_concat(name, '|') FROM (
@@ -123,12 +120,8 @@ def attendance(db: Database, session_id: int | str, *, show_nik: bool = False) -
               AND (e.status = 'enrolled' OR EXISTS (
                    SELECT 1 FROM attendance a WHERE a.enrollment_id = e.id AND a.present = 1 AND a.day_no <= s.days))
         """, [s["id"]]).fetchall()
-    people.sort(key=lambda r: (r[2] is None, (r[2] or "").casefold(), r[1] or ""))
-    marks: dict[int, dict[int, bool]] = {}
-    for eid, day_no, present in db.execute(
-            "SELECT a.enrollment_id, a.day_no, a.present FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id "
-            "WHERE e.session_id = ?", [s["id"]]):
-        marks.setdefault(eid, {})[day_no] = bool(present)
+    people.sort(key=_by_name)
+    marks = _marks(db, s["id"])
     rows, totals = [], [0] * days
     for n, (eid, nik, name, status) in enumerate(people, start=1):
         mine = marks.get(eid, {})
@@ -207,12 +200,8 @@ def no_shows(db: Database, session_id: int | str, *, day: int | None = None, sho
            FROM enrollment e JOIN participant p ON p.id = e.participant_id
            LEFT JOIN kelurahan k ON k.id = p.kelurahan_id
            WHERE e.session_id = ? AND e.status = 'enrolled' AND e.cancelled = 0""", [s["id"]]).fetchall()
-    people.sort(key=lambda r: (r[2] is None, (r[2] or "").casefold(), r[1] or ""))
-    marks: dict[int, dict[int, bool]] = {}
-    for eid, day_no, present in db.execute(
-            "SELECT a.enrollment_id, a.day_no, a.present FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id "
-            "WHERE e.session_id = ?", [s["id"]]):
-        marks.setdefault(eid, {})[day_no] = bool(present)
+    people.sort(key=_by_name)
+    marks = _marks(db, s["id"])
     rows = []
     for eid, nik, name, phone, kel in people:
         mine = marks.get(eid, {})
@@ -224,3 +213,18 @@ def no_shows(db: Database, session_id: int | str, *, day: int | None = None, sho
                      "unmarked_days": [d for d in looked if d not in mine]})
     _reveal(db, "report.no_shows.show_nik", rows, {"session": s["id"]}, show_nik)
     return {"session": s, "days": looked, "rows": rows}
+
+
+def _by_name(row: tuple) -> tuple:
+    """(enrollment id, nik, name, ...) rows by name, the erased (no name) last."""
+    return row[2] is None, (row[2] or "").casefold(), row[1] or ""
+
+
+def _marks(db: Database, session_id: int) -> dict[int, dict[int, bool]]:
+    """enrollment id -> {day: present} of a session's attendance marks."""
+    marks: dict[int, dict[int, bool]] = {}
+    for eid, day_no, present in db.execute(
+            "SELECT a.enrollment_id, a.day_no, a.present FROM attendance a JOIN enrollment e ON e.id = a.enrollment_id "
+            "WHERE e.session_id = ?", [session_id]):
+        marks.setdefault(eid, {})[day_no] = bool(present)
+    return marks

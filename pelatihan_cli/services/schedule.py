@@ -12,15 +12,22 @@ from pelatihan_cli.errors import ValidationError
 SCHEDULE_KEYS = ["date", "day_no", "programme", "kelurahan", "kecamatan", "skills", "instructors", "sessions"]
 
 
+def date_window(start: str | dt.date | None, end: str | dt.date | None) -> tuple[str, str]:
+    """--from/--to as ISO bounds ('0000-00-00' / '9999-99-99' when not given); --to before
+    --from is refused."""
+    a = parse_date(start, field="--from").isoformat() if start is not None else "0000-00-00"
+    b = parse_date(end, field="--to").isoformat() if end is not None else "9999-99-99"
+    if b < a:
+        raise ValidationError(f"--to {b} is before --from {a}; swap them.", field="--to", value=b)
+    return a, b
+
+
 def schedule(db: Database, start: str | dt.date | None = None, end: str | dt.date | None = None, *,
              programme_id: int | None = None) -> list[dict]:
     """Rows (keys SCHEDULE_KEYS, ISO dates) of the training days of sessions that are not
     cancelled (planned, running or done), by date then kelurahan; skills and instructors of
     the kelurahan's tracks that day. `programme_id`: that programme's sessions only."""
-    a = parse_date(start, field="--from").isoformat() if start is not None else "0000-00-00"
-    b = parse_date(end, field="--to").isoformat() if end is not None else "9999-99-99"
-    if b < a:
-        raise ValidationError(f"--to {b} is before --from {a}; swap them.", field="--to", value=b)
+    a, b = date_window(start, end)
     rows = db.execute(
         """SELECT d.date, d.day_no, k.name, k.kecamatan, sk.name, s.id, p.name,
                   (SELECT group_concat(name, '|') FROM (

@@ -116,3 +116,34 @@ def test_the_imports_process_settings_are_restored_after_it(pekalongan_db, sessi
         assert import_participants(pekalongan_db, f, session_id=session_id).enrolled == 1
     assert conn.execute("PRAGMA cache_size").fetchone()[0] == -1234
     assert gc.get_threshold() == gc_before
+
+
+@pytest.mark.parametrize("in_memory", [1, 100_000])
+def test_duplicate_nik_found_after_the_check_moved_to_disk(pekalongan_db, session_id, tmp_path, monkeypatch,
+                                                           in_memory):
+    """Past FirstRows.IN_MEMORY NIKs the duplicate check moves to a temporary file: a NIK
+    seen before the move is still named with its first row."""
+    from pelatihan_cli.importing import first_rows
+    from pelatihan_cli.services import participant_import
+
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(first_rows, "IN_MEMORY", in_memory)
+    f = tmp_path / "p.csv"
+    f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n{ANI},Ani\n{BUDI},Budi Lagi\n{SITI},Siti Lagi\n",
+                 encoding="utf-8")
+    s = import_participants(pekalongan_db, f, session_id=session_id, on_error="skip")
+    assert [(e["row"], e["message"]) for e in s.errors] == [
+        (5, f"NIK {BUDI!r} is a duplicate of row 3."), (6, f"NIK {SITI!r} is a duplicate of row 2.")]
+    assert pekalongan_db.execute("SELECT count(*) FROM participant").fetchone()[0] == 3
+
+
+def test_first_rows_keep_sheet_rows_on_disk():
+    from pelatihan_cli.importing.first_rows import FirstRows
+    from pelatihan_cli.importing.report import SheetRow
+
+    seen = FirstRows(in_memory=1)
+    seen.add([("1" * 16, SheetRow(3, "Medono"))])
+    seen.add([("2" * 16, 7)])   # the second NIK moves both to disk
+    assert seen.lookup(["1" * 16, "2" * 16, "3" * 16]) == {"1" * 16: SheetRow(3, "Medono"), "2" * 16: 7}
+    assert str(seen.lookup(["1" * 16])["1" * 16]) == str(SheetRow(3, "Medono"))
+    seen.close()

@@ -268,6 +268,8 @@ class Enroller:
         # row's warnings, the NIK as typed); entries whose nik is None are the chunk's own
         # new people (birth, key, None, (nik, name)), which later rows are compared with
         self._twins: list[tuple] | None = None
+        # enroll_many: the chunk's facts (NIK -> stored record, enrollments), for active_sessions
+        self._known: dict[str, tuple] = {}
 
     # --- cached look-ups -------------------------------------------------------------
 
@@ -308,6 +310,14 @@ class Enroller:
     def kelurahan_name(self, kid: int) -> str:
         self._load_kelurahan()
         return self._kelurahan_names.get(kid, str(kid))
+
+    def active_sessions(self, nik: str) -> tuple[int, ...]:
+        """Inside enroll_many (a resolver's question): the sessions a person of the chunk is
+        enrolled or waitlisted in, from the facts read for the chunk; () for a new person."""
+        facts = self._known.get(nik)
+        if not facts:
+            return ()
+        return tuple(e[1] for e in facts[1] if e[2] in ACTIVE)
 
     def enrolled_count(self, session_id: int) -> int:
         """Seats taken in a session, including this Enroller's own writes (and, inside
@@ -618,7 +628,7 @@ class Enroller:
                 niks.append(clean_nik(person.nik))
             except ValidationError:
                 pass
-        known = self._facts(niks)
+        known = self._known = self._facts(niks)
         self._twins = []
         self._load_ak1([ak1_cards.ak1_key(str(p.ak1_number)) for p, _s, _o in items if not _blank(p.ak1_number)])
         next_pid, next_eid = self.conn.execute(

@@ -36,9 +36,11 @@ again finds them there ('unchanged'). The summary says where rows went: `skills`
 skill value -> track, with its rows) and `sessions` (enrolled / waitlisted per session).
 
 Speed: kelurahan, skills and planned sessions are read once; the duplicate-NIK check
-uses a temporary table (constant memory for a million rows), read and written once per
-chunk; the Enroller reads the chunk's registered NIKs in two queries and writes the
-chunk with executemany (no savepoint and no SELECT per row).
+is a dictionary that moves to a private temporary file past 100,000 NIKs
+(importing.first_rows: constant memory for a million rows); the Enroller reads the
+chunk's registered NIKs (their enrollments too, which route a row to the session the
+person is in) in two queries and writes the chunk with executemany (no savepoint and no
+SELECT per row).
 """
 
 from __future__ import annotations
@@ -47,7 +49,6 @@ import contextlib
 import datetime as dt
 import functools
 import itertools
-import json
 import os
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
@@ -56,13 +57,14 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
+from pelatihan_cli.importing.first_rows import FirstRows
 from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, map_headers, match_headers
 from pelatihan_cli.importing.participant_row import clean_participant_row
 from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import SUSPECT_SCAN_ROWS, cell_int, cell_text, nik_source, suspect_number_column
 from pelatihan_cli.importing.overrides import RowOverride
-from pelatihan_cli.importing.report import SheetRow, Tally, Warnings, sheet_of
+from pelatihan_cli.importing.report import SheetRow, Tally, Warnings
 from pelatihan_cli.services import audit
 from pelatihan_cli.services.import_routing import Router
 
@@ -73,10 +75,6 @@ SUMMARY_KEYS = ("programme", "read", "enrolled", "waitlisted", "updated", "uncha
 PROGRESS_EVERY = 1000
 #: rows enrolled together (Enroller.enroll_many): one prefetch and one executemany per chunk
 CHUNK_ROWS = 500
-#: the sessions a chunk's registered NIKs are active in (for rows whose session is chosen)
-_ACTIVE_SQL = (
-    "SELECT p.nik, e.session_id FROM participant p JOIN enrollment e ON e.participant_id = p.id "
-    "WHERE p.nik IN (SELECT value FROM json_each(?)) AND e.status IN ('enrolled', 'waitlisted')")
 
 
 class _Rollback(Exception):
@@ -257,6 +255,7 @@ def import_participants(
     src = open_rows(source, input_format, sheet, expect=PARTICIPANT_TABLE, include_hidden=include_hidden,
                     all_sheets=all_sheets)
     rejects_writer = None
+    seen = FirstRows()   # where each NIK was first seen (a later row names that row)
     try:
         for w in src.take_warnings():
             warnings.add(w)
@@ -358,10 +357,6 @@ def import_participants(
         nothing_to_write = False
         try:
             with write_transaction(db):
-                conn = db.conn
-                conn.execute("DROP TABLE IF EXISTS temp._import_nik")
-                conn.execute("CREATE TEMP TABLE _import_nik (nik TEXT PRIMARY KEY, row INTEGER NOT NULL, "
-                             "sheet TEXT) WITHOUT ROWID")
                 enroller = Enroller(db, today=today)
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
@@ -377,7 +372,6 @@ def import_participants(
                 # rows are read and checked one by one, then enrolled a chunk at a time:
                 # chunk = [(rowno, row, problems, nik key, person, session)]
                 chunk: list[tuple] = []
-                active_by_nik: dict[str, tuple[int, ...]] = {}   # this chunk's registered people
 
                 def resolver(row: dict, kel: str | None, sess_col: str | None, skill_col: str | None,
                              key: str | None, chosen: list) -> Callable[[], int]:
@@ -393,18 +387,16 @@ def import_participants(
                             sessions.check_programme(sid)
                             chosen[:] = [skill, sessions.given(sid, skill, via=f"session column {sess_col!r}")]
                             return sid
-                        sid, track = sessions.route(kel, skill, active_by_nik.get(key, ()) if key is not None else ())
+                        sid, track = sessions.route(kel, skill, enroller.active_sessions(key) if key is not None else ())
                         chosen[:] = [skill, track]
                         return sid
                     return resolve
 
                 def enroll_chunk() -> None:
                     # duplicate NIK inside the file (compared on its digits): earlier chunks are
-                    # in the temporary table, this chunk is checked in order
+                    # in `seen`, this chunk is checked in order
                     keys = [c[3] for c in chunk if c[3] is not None]
-                    first_row = {nik: (row if sheet is None else SheetRow(row, sheet)) for nik, row, sheet in conn.execute(
-                        "SELECT nik, row, sheet FROM _import_nik WHERE nik IN (SELECT value FROM json_each(?))",
-                        [json.dumps(keys)])} if keys else {}
+                    first_row = seen.lookup(keys) if keys else {}
                     fresh = []
                     items = []
                     for rowno, row, problems, key, person, session, _chosen in chunk:
@@ -412,18 +404,14 @@ def import_participants(
                             first = first_row.get(key)
                             if first is None:
                                 first_row[key] = rowno
-                                fresh.append((key, int(rowno), sheet_of(rowno)))
+                                fresh.append((key, rowno))
                             else:
                                 problems.append(problem(rowno, "nik", person.nik,
                                                         f"NIK {person.nik!r} is a duplicate of row {first}."))
                         if not problems:
                             items.append((person, session, options(rowno, key)))
                     if fresh:
-                        conn.executemany("INSERT INTO _import_nik (nik, row, sheet) VALUES (?, ?, ?)", fresh)
-                    active_by_nik.clear()
-                    if sessions.has_choice and fresh:
-                        for k, sid in conn.execute(_ACTIVE_SQL, [json.dumps([k for k, *_ in fresh])]):
-                            active_by_nik[k] = (*active_by_nik.get(k, ()), sid)
+                        seen.add(fresh)
                     outcomes = iter(enroller.enroll_many(items))
                     for rowno, row, problems, key, _person, _session, chosen in chunk:
                         if problems:
@@ -529,7 +517,6 @@ def import_participants(
                 for ov in overrides.values():
                     for v in ov.unused():
                         warnings.add(f"{ov.option} {v}: no row needed it there; nothing was accepted for it.")
-                conn.execute("DROP TABLE IF EXISTS temp._import_nik")
                 if dry_run or (errors and on_error == "abort"):
                     raise _Rollback
                 if not (counts["enrolled"] or counts["waitlisted"] or counts["updated"]):
@@ -552,6 +539,7 @@ def import_participants(
         if rejects_writer is not None:
             rejects_writer.close()
         src.close()
+        seen.close()
     summary.warnings = warnings.objects()
     summary.warning_lines = warnings.lines()
     summary.sessions = tally.sessions() if placed else []

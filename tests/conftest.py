@@ -17,6 +17,28 @@ def _isolated_env(tmp_path, monkeypatch):
     monkeypatch.delenv("PELATIHAN_DEBUG", raising=False)
 
 
+#: test modules whose imports run twice: on the import's own connection (what files under
+#: 256 KiB use) and by the writer process (services/import_writer.py; larger files). Every
+#: other test imports through the writer process, whatever the file's size.
+_BOTH_WRITE_PATHS = ("test_services_participant_import", "test_cli_participant_import")
+
+
+def pytest_generate_tests(metafunc):
+    if "import_writes" in metafunc.fixturenames and metafunc.module.__name__.split(".")[-1].startswith(
+            _BOTH_WRITE_PATHS):
+        metafunc.parametrize("import_writes", ["one connection", "writer process"], indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def import_writes(request, monkeypatch):
+    """How `participant import` writes in this test (see _BOTH_WRITE_PATHS)."""
+    from pelatihan_cli.services import participant_import
+
+    mode = getattr(request, "param", "writer process")
+    monkeypatch.setattr(participant_import, "WRITER_MIN_BYTES", 0 if mode == "writer process" else 1 << 62)
+    return mode
+
+
 @pytest.fixture
 def db_path(tmp_path):
     return tmp_path / "test.db"

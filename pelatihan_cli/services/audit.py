@@ -80,11 +80,16 @@ def record(db: Database, action: str, changes: dict | None = None, *, min_id: in
     if min_id is not None:
         last = db.execute("SELECT max(id) FROM audit_log").fetchone()[0] or 0
         entry_id = max(min_id, last + 1)
-    cur = db.execute(
-        "INSERT INTO audit_log (id, os_user, command, action, changes) VALUES (?, ?, ?, ?, ?)",
-        [entry_id, os_user(), current_command(), action, json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)],
-    )
+    cur = db.execute(*entry(action, changes, entry_id=entry_id))
     return cur.lastrowid
+
+
+def entry(action: str, changes: dict | None = None, *, entry_id: int | None = None) -> tuple[str, list]:
+    """The INSERT of an audit row, as (SQL, parameters): for `record`, and for a
+    connection of another process (the import's writer) that holds the transaction."""
+    return ("INSERT INTO audit_log (id, os_user, command, action, changes) VALUES (?, ?, ?, ?, ?)",
+            [entry_id, os_user(), current_command(), action,
+             json.dumps(changes or {}, ensure_ascii=False, sort_keys=True)])
 
 
 def record_reveal(db: Database, action: str, counts: dict) -> None:

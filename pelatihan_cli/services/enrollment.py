@@ -235,6 +235,79 @@ _ENROLLMENT_REJOIN_SQL = (
     "UPDATE enrollment SET status = ?, seq = ?, year = ?, outside_domicile = ?, "
     "withdraw_reason = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?")
 
+def twins_wanted(queue: list[tuple]) -> list[tuple[str, str]]:
+    """The (birth date, person key) pairs of a chunk's look-up queue to read (see Enroller._twins)."""
+    return [(b, k) for b, k, nik, *_ in queue if nik is not None]
+
+
+def registered_twin_rows(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> tuple[list, list]:
+    """The registered people born on those days with those name keys, and those stored
+    without a key (written by another tool) born on those days: the two queries of the
+    possible-duplicate look-up, as rows (the import's writer process runs them after the
+    chunks before are written)."""
+    wanted_json = json.dumps(wanted)
+    return (conn.execute(_TWINS_SQL, [wanted_json]).fetchall(),
+            conn.execute(_TWINS_UNKEYED_SQL, [wanted_json]).fetchall())
+
+
+def twins_found(wanted: list[tuple[str, str]], keyed: list, unkeyed: list) -> dict[tuple[str, str], list[tuple[str, str]]]:
+    """(birth date, person key) -> [(nik, name)] in the order they were registered, from
+    the rows of registered_twin_rows; an unkeyed row's key is computed from its name."""
+    found: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    for pid, b, k, nik, name in keyed:
+        found.setdefault((b, k), []).append((pid, nik, name))
+    if unkeyed:
+        keys = set(wanted)
+        for pid, b, nik, name in unkeyed:
+            k = person_name_key(name)
+            if (b, k) in keys:
+                found.setdefault((b, k), []).append((pid, nik, name))
+    return {bk: [(nik, name) for _pid, nik, name in sorted(hits)] for bk, hits in found.items()}
+
+
+@dataclass
+class ChunkWrites:
+    """What Enroller.decide_many decided to write for a chunk, in the order it is written:
+    new people, changed people, new enrollments, rejoined ones, AK1 cards; `twins` is the
+    possible-duplicate look-up queue (run after the chunks before are written, before
+    this one); `next_ids` the last participant and enrollment ids after the chunk."""
+
+    new_people: list[tuple] = field(default_factory=list)
+    updates: list[tuple[int, dict]] = field(default_factory=list)
+    new_enrollments: list[tuple] = field(default_factory=list)
+    rejoins: list[tuple] = field(default_factory=list)
+    cards: list[tuple] = field(default_factory=list)
+    twins: list[tuple] = field(default_factory=list)
+    next_ids: tuple[int, int] = (0, 0)
+
+    def __bool__(self) -> bool:
+        return bool(self.new_people or self.updates or self.new_enrollments or self.rejoins or self.cards)
+
+    def statements(self) -> list[tuple[str, list]]:
+        """(SQL, rows) to executemany, in order: the chunk's writes as another connection
+        (the import's writer process) runs them."""
+        out: list[tuple[str, list]] = []
+        if self.new_people:
+            out.append((_PARTICIPANT_INSERT_SQL, self.new_people))
+        out += [(sql, [params]) for sql, params in (_update_sql(pid, changes) for pid, changes in self.updates)]
+        if self.new_enrollments:
+            out.append((_ENROLLMENT_INSERT_SQL, self.new_enrollments))
+        if self.rejoins:
+            out.append((_ENROLLMENT_REJOIN_SQL, self.rejoins))
+        if self.cards:
+            out.append((ak1_cards.insert_sql(), self.cards))
+        return out
+
+
+def _update_sql(pid: int, changes: dict) -> tuple[str, list]:
+    """The UPDATE of a stored participant's changed facts (the name key follows the name)."""
+    if "name" in changes:
+        changes = {**changes, "person_key": person_name_key(changes["name"])}
+    sets = ", ".join(f"{k} = ?" for k in changes)
+    return (f"UPDATE participant SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
+            [*changes.values(), pid])
+
+
 #: an item of Enroller.enroll_many: (person, session id or a function returning one, options)
 BatchItem = tuple  # (PersonInput, int | Callable[[], int], EnrollOptions)
 
@@ -522,26 +595,17 @@ class Enroller:
         birth date and name key, in the order they were registered; by the stored key
         (index participant_person_key), and for rows written without one (by another tool)
         by their name."""
-        found: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
-        wanted_json = json.dumps(wanted)
-        for pid, b, k, nik, name in self.conn.execute(_TWINS_SQL, [wanted_json]):
-            found.setdefault((b, k), []).append((pid, nik, name))
-        keys = set(wanted)
-        for pid, b, nik, name in self.conn.execute(_TWINS_UNKEYED_SQL, [wanted_json]):
-            k = person_name_key(name)
-            if (b, k) in keys:
-                found.setdefault((b, k), []).append((pid, nik, name))
-        return {bk: [(nik, name) for _pid, nik, name in sorted(hits)] for bk, hits in found.items()}
+        return twins_found(wanted, *registered_twin_rows(self.conn, wanted))
 
-    def _look_up_twins(self) -> None:
+    def look_up_twins(self, queue: list[tuple], rows: tuple[list, list] | None = None) -> None:
         """The possible-duplicate warnings of a chunk, in one look-up: each queued new
         person against the registered people (earlier chunks included: they are written)
-        and the chunk's earlier new people, appended to that row's warnings."""
-        queue, self._twins = self._twins or [], None
-        wanted = [(b, k) for b, k, nik, *_ in queue if nik is not None]
+        and the chunk's earlier new people, appended to that row's warnings. `rows`: what
+        registered_twin_rows read (by the import's writer process), else read here."""
+        wanted = twins_wanted(queue)
         if not wanted:
             return
-        found = self._registered_twins(wanted)
+        found = twins_found(wanted, *(rows if rows is not None else registered_twin_rows(self.conn, wanted)))
         earlier: dict[tuple[str, str], tuple[str, str]] = {}
         for b, k, nik, *rest in queue:
             if nik is None:   # one of the chunk's new people, registered from here on
@@ -613,15 +677,25 @@ class Enroller:
         Returns, per item, (the session id it asked for, the EnrollResult or the
         PelatihanError that refused it); a refused item writes nothing and the others go on.
 
-        The facts of all NIKs are read in two queries; each item is decided against the
-        state kept in memory (this transaction holds the write lock, so nobody else
-        changes it), and the chunk is written with executemany, new ids allocated here.
-        Should the database still refuse a write (the capacity trigger, a unique index),
-        the chunk is undone (its new rows deleted, or a savepoint rolled back when it also
-        changed stored rows) and replayed through `enroll`, one savepoint per person, so
-        the refusal lands on the right item."""
+        `decide_many` reads the facts of all NIKs in two queries and decides each item
+        against the state kept in memory (this transaction holds the write lock, so nobody
+        else changes it); `write_many` writes the chunk with executemany. Should the
+        database still refuse a write (the capacity trigger, a unique index), the chunk is
+        undone (its new rows deleted, or a savepoint rolled back when it also changed
+        stored rows) and replayed through `enroll`, one savepoint per person, so the
+        refusal lands on the right item."""
         if not self.conn.in_transaction:
             raise RuntimeError("Enroller.enroll_many must run inside write_transaction(db)")
+        out, writes = self.decide_many(items)
+        self.look_up_twins(writes.twins)
+        return self.write_many(items, out, writes)
+
+    def decide_many(self, items: list[BatchItem], next_ids: tuple[int, int] | None = None,
+                    ) -> tuple[list[tuple[object, EnrollResult | PelatihanError]], ChunkWrites]:
+        """The deciding half of enroll_many: (the outcome per item, the writes to make).
+        Nothing is written; the in-memory state (seats, AK1 holders) is what the database
+        will hold once the writes are made. New ids follow `next_ids` (the last participant
+        and enrollment ids; read from the database when None)."""
         niks = []
         for person, _session, _opts in items:
             try:
@@ -631,15 +705,23 @@ class Enroller:
         known = self._known = self._facts(niks)
         self._twins = []
         self._load_ak1([ak1_cards.ak1_key(str(p.ak1_number)) for p, _s, _o in items if not _blank(p.ak1_number)])
-        next_pid, next_eid = self.conn.execute(
-            "SELECT (SELECT coalesce(max(id), 0) FROM participant), (SELECT coalesce(max(id), 0) FROM enrollment)"
-        ).fetchone()
-        new_people: list[tuple] = []
-        updates: list[tuple[int, dict]] = []   # in order; a person may be updated twice
-        new_enrollments: list[tuple] = []
-        rejoins: list[tuple] = []
-        cards: list[tuple] = []
+        if next_ids is None:
+            next_ids = self.conn.execute(
+                "SELECT (SELECT coalesce(max(id), 0) FROM participant), (SELECT coalesce(max(id), 0) FROM enrollment)"
+            ).fetchone()
+        next_pid, next_eid = next_ids
+        w = ChunkWrites(twins=self._twins)
         out: list[tuple[object, EnrollResult | PelatihanError]] = []
+        try:
+            self._decide_each(items, known, w, out, next_pid, next_eid)
+        finally:
+            self._twins = None
+        return out, w
+
+    def _decide_each(self, items: list[BatchItem], known: dict, w: ChunkWrites, out: list,
+                     next_pid: int, next_eid: int) -> None:
+        new_people, updates, new_enrollments, rejoins, cards = w.new_people, w.updates, w.new_enrollments, \
+            w.rejoins, w.cards   # updates in order; a person may be updated twice
         for person, session, opts in items:
             sid = session
             warnings: list[str] = []
@@ -695,17 +777,21 @@ class Enroller:
                     enrollments = (entry,)
                 self._took_seat(plan, s.id)
             known[key] = (stored, enrollments)
-        self._look_up_twins()
+        w.next_ids = (next_pid, next_eid)
 
-        if not (new_people or updates or new_enrollments or rejoins or cards):
+    def write_many(self, items: list[BatchItem], out: list, writes: ChunkWrites,
+                   ) -> list[tuple[object, EnrollResult | PelatihanError]]:
+        """The writing half of enroll_many on this connection: `out` when the database
+        took the writes, else the chunk undone and replayed one person at a time."""
+        if not writes:
             return out
         conn = self.conn
         # A savepoint costs SQLite a sub-journal of every page the chunk touches (it made
         # imports ~40% slower). A chunk that only adds rows needs none: should the database
         # refuse one of them, deleting the ids allocated above undoes the chunk exactly.
-        undo_by_delete = not (updates or rejoins or cards)
-        first_pid = next_pid - len(new_people)
-        first_eid = next_eid - len(new_enrollments)
+        undo_by_delete = not (writes.updates or writes.rejoins or writes.cards)
+        first_pid = writes.next_ids[0] - len(writes.new_people)
+        first_eid = writes.next_ids[1] - len(writes.new_enrollments)
         if not undo_by_delete:
             conn.execute("SAVEPOINT enroll_chunk")
 
@@ -716,20 +802,11 @@ class Enroller:
             else:
                 conn.execute("ROLLBACK TO enroll_chunk")
                 conn.execute("RELEASE enroll_chunk")
-            self._session_counts.clear()  # our counts included the chunk: read them again
-            self._ak1.clear()
+            self.forget_counts()
 
         try:
-            if new_people:
-                conn.executemany(_PARTICIPANT_INSERT_SQL, new_people)
-            for pid, changes in updates:
-                self._update_participant(pid, changes)
-            if new_enrollments:
-                conn.executemany(_ENROLLMENT_INSERT_SQL, new_enrollments)
-            if rejoins:
-                conn.executemany(_ENROLLMENT_REJOIN_SQL, rejoins)
-            if cards:
-                conn.executemany(ak1_cards.insert_sql(), cards)
+            for sql, rows in writes.statements():
+                conn.executemany(sql, rows)
         except sqlite3.IntegrityError:
             undo()
             return self._replay(items)
@@ -739,6 +816,12 @@ class Enroller:
         if not undo_by_delete:
             conn.execute("RELEASE enroll_chunk")
         return out
+
+    def forget_counts(self) -> None:
+        """Forget the seats and AK1 holders kept in memory (after writes were undone): they
+        are read again from the database."""
+        self._session_counts.clear()
+        self._ak1.clear()
 
     def _replay(self, items: list[BatchItem]) -> list[tuple[object, EnrollResult | PelatihanError]]:
         out: list[tuple[object, EnrollResult | PelatihanError]] = []
@@ -754,12 +837,7 @@ class Enroller:
     # --- writing -------------------------------------------------------------------------
 
     def _update_participant(self, pid: int, changes: dict) -> None:
-        if "name" in changes:   # the possible-duplicate key follows the name
-            changes = {**changes, "person_key": person_name_key(changes["name"])}
-        sets = ", ".join(f"{k} = ?" for k in changes)
-        self.conn.execute(
-            f"UPDATE participant SET {sets}, updated_at = strftime('%Y-%m-%dT%H:%M:%S', 'now') WHERE id = ?",
-            [*changes.values(), pid])
+        self.conn.execute(*_update_sql(pid, changes))
 
     def _write(self, fn, *, who: str = "", session: SessionFacts | None = None) -> None:
         """Run the writes for one person in a savepoint: all of them or none."""

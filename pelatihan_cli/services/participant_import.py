@@ -196,8 +196,54 @@ def _bulk_work(fn):
     return run
 
 
+def import_participants(db: Database, source: str | os.PathLike, **options: Any) -> ImportSummary:
+    """Import a participant list; see the module doc and `_import` for the options.
+    Returns the summary; the caller decides the exit code (errors + abort -> 1, rejected
+    rows with skip -> 3). A large file is written by a second process
+    (services/import_writer.py); should the database refuse one of its writes, the import
+    runs again on this connection alone, which pins the refusal on its row."""
+    from pelatihan_cli.services.import_writer import WriterRefused
+
+    try:
+        return _import(db, source, **options)
+    except WriterRefused:
+        return _import(db, source, **options, writer=False)
+
+
+#: a file at least this large (bytes) is written by the writer process (importing 2,500
+#: rows or more); smaller ones do not repay its start (~20 ms)
+WRITER_MIN_BYTES = 256 * 1024
+
+
+def _use_writer(db: Database, source: str | os.PathLike) -> bool:
+    """Whether this import may hand its writes to a writer process: a file on disk large
+    enough, and a database in WAL mode (its reads then go on beside the writer's
+    transaction) that is not inside a transaction already."""
+    if str(source) == "-" or getattr(db, "path", None) is None or getattr(db, "read_only", False):
+        return False
+    try:
+        if os.path.getsize(source) < WRITER_MIN_BYTES:
+            return False
+    except OSError:
+        return False
+    conn = db.conn
+    return not conn.in_transaction and conn.execute("PRAGMA journal_mode").fetchone()[0].lower() == "wal"
+
+
+@contextlib.contextmanager
+def _transaction(db: Database, writer):
+    """The import's one write transaction: BEGIN IMMEDIATE on this connection, or (with a
+    writer process) the child's, which it already holds; nothing to do here then: the
+    child commits on `end` and rolls back when closed without it."""
+    if writer is None:
+        with write_transaction(db):
+            yield
+    else:
+        yield
+
+
 @_bulk_work
-def import_participants(
+def _import(
     db: Database,
     source: str | os.PathLike,
     *,
@@ -219,9 +265,10 @@ def import_participants(
     accept_name_change_for: Sequence[str] = (),
     include_hidden: bool = False,
     all_sheets: bool = False,
+    writer: bool = True,
 ) -> ImportSummary:
-    """Import a participant list; see the module doc. Returns the summary; the caller
-    decides the exit code (errors + abort -> 1, rejected rows with skip -> 3)."""
+    """Import a participant list (see `import_participants`); `writer`: a large file may
+    be written by a writer process."""
     from pelatihan_cli.services.enrollment import EnrollOptions, Enroller, EnrollResult, PersonInput
 
     if on_error not in ON_ERROR:
@@ -256,6 +303,7 @@ def import_participants(
                     all_sheets=all_sheets)
     rejects_writer = None
     seen = FirstRows()   # where each NIK was first seen (a later row names that row)
+    writes = None        # how the chunks are written: _SameConnection or _ProcessWrites
     try:
         for w in src.take_warnings():
             warnings.add(w)
@@ -355,9 +403,15 @@ def import_participants(
             return problem(rowno, None, sid, message, column="session")
 
         nothing_to_write = False
+        if writer and _use_writer(db, source):
+            writes = _ProcessWrites(db)   # holds the write lock from here on
         try:
-            with write_transaction(db):
+            with _transaction(db, writes):
                 enroller = Enroller(db, today=today)
+                if writes is None:
+                    writes = _SameConnection(enroller)
+                else:
+                    writes.enroller = enroller
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
                 prog = _programme(db, programme, session_id)
@@ -412,8 +466,14 @@ def import_participants(
                             items.append((person, session, options(rowno, key)))
                     if fresh:
                         seen.add(fresh)
-                    outcomes = iter(enroller.enroll_many(items))
-                    for rowno, row, problems, key, _person, _session, chosen in chunk:
+                    for rows, out in writes.submit(items, list(chunk)):
+                        report(rows, out)
+                    chunk.clear()
+
+                def report(rows: list[tuple], out: list) -> None:
+                    """A chunk's outcomes, in file order (`out`: one per row without problems)."""
+                    outcomes = iter(out)
+                    for rowno, row, problems, key, _person, _session, chosen in rows:
                         if problems:
                             reject(rowno, row, problems)
                             continue
@@ -447,7 +507,6 @@ def import_participants(
                                    getattr(result, "warnings", ()))
                         else:
                             reject(rowno, row, [problem(rowno, None, None, str(result))])
-                    chunk.clear()
 
                 # a NIK column saved from a Number column (most NIKs end in 0): judged on its first rows
                 head = []
@@ -498,6 +557,8 @@ def import_participants(
                     if len(chunk) >= CHUNK_ROWS:
                         enroll_chunk()
                 enroll_chunk()
+                for rows, out in writes.flush():
+                    report(rows, out)
                 for w in src.take_warnings():  # found while reading: hidden rows, later sheets
                     warnings.add(w)
                 summary.notes = list(src.notes)
@@ -522,7 +583,7 @@ def import_participants(
                 if not (counts["enrolled"] or counts["waitlisted"] or counts["updated"]):
                     nothing_to_write = True  # every row unchanged: the import writes nothing at all
                     raise _Rollback
-                audit.record(db, "participant.import", {
+                writes.commit("participant.import", {
                     "read": n, "enrolled": counts["enrolled"], "waitlisted": counts["waitlisted"],
                     "updated": counts["updated"], "unchanged": counts["unchanged"], "rejected": summary.rejected,
                     **{k: v for k, v in exceptions.items() if v},
@@ -540,11 +601,80 @@ def import_participants(
             rejects_writer.close()
         src.close()
         seen.close()
+        if writes is not None:
+            writes.close()
     summary.warnings = warnings.objects()
     summary.warning_lines = warnings.lines()
     summary.sessions = tally.sessions() if placed else []
     summary.skills = tally.skills()
     return summary
+
+
+class _SameConnection:
+    """Chunks decided and written on the import's own connection (Enroller.enroll_many),
+    inside its write transaction; each chunk's outcomes are ready at once."""
+
+    def __init__(self, enroller):
+        self.enroller = enroller
+
+    def submit(self, items: list, rows: list) -> list[tuple[list, list]]:
+        return [(rows, self.enroller.enroll_many(items))]
+
+    def flush(self) -> list[tuple[list, list]]:
+        return []
+
+    def commit(self, action: str, changes: dict) -> None:
+        audit.record(self.enroller.db, action, changes)
+
+    def close(self) -> None:
+        pass
+
+
+class _ProcessWrites:
+    """Chunks decided here and written by a writer process (services/import_writer.py),
+    which holds the transaction: while it writes chunk k, chunk k+1 is read and decided
+    here. A chunk's outcomes are ready once its writes are made, because its
+    possible-duplicate look-up runs there, after the chunks before it are written."""
+
+    def __init__(self, db: Database):
+        from pelatihan_cli.db import BUSY_TIMEOUT_MS
+        from pelatihan_cli.services.enrollment import _TWINS_SQL, _TWINS_UNKEYED_SQL
+        from pelatihan_cli.services.import_writer import WriterProcess
+
+        self.enroller = None   # set once the Enroller is made (it reads beside the writer)
+        self._writer = WriterProcess(str(os.path.abspath(db.path)), busy_timeout_ms=BUSY_TIMEOUT_MS,
+                                     cache_kib=IMPORT_CACHE_KIB, twins_sql=(_TWINS_SQL, _TWINS_UNKEYED_SQL))
+        self._next_ids: tuple[int, int] | None = None
+        self._pending: tuple | None = None   # (rows, outcomes, writes) of the chunk being written
+
+    def submit(self, items: list, rows: list) -> list[tuple[list, list]]:
+        from pelatihan_cli.services.enrollment import twins_wanted
+
+        out, writes = self.enroller.decide_many(items, self._next_ids)
+        self._next_ids = writes.next_ids
+        ready = self.flush()
+        wanted = twins_wanted(writes.twins)
+        if writes or wanted:
+            self._writer.send(wanted, writes.statements())
+            self._pending = (rows, out, writes)
+        else:
+            ready.append((rows, out))
+        return ready
+
+    def flush(self) -> list[tuple[list, list]]:
+        """The chunk being written, once it is (with its possible-duplicate warnings)."""
+        if self._pending is None:
+            return []
+        rows, out, writes = self._pending
+        self._pending = None
+        self.enroller.look_up_twins(writes.twins, self._writer.receive())
+        return [(rows, out)]
+
+    def commit(self, action: str, changes: dict) -> None:
+        self._writer.end(True, [(sql, [params]) for sql, params in [audit.entry(action, changes)]])
+
+    def close(self) -> None:
+        self._writer.close()
 
 
 #: the bare escape hatches of `participant enroll` and the import option that names rows

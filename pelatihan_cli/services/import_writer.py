@@ -1,0 +1,192 @@
+"""The writer process of a large `participant import`: it holds the import's one write
+transaction and makes its writes, while the import reads, checks and decides the next
+chunk of rows on the other core.
+
+Why a process: a 100,000-row import spends a quarter of its time inside SQLite inserting
+rows (four indexes, the capacity triggers, foreign keys); the rest is Python. A thread
+cannot overlap the two: `executemany` takes Python's global lock back for every row, and a
+busy Python thread holds it (tried: ten times slower). A second process has its own lock.
+
+    writer = WriterProcess(db_path)        # BEGIN IMMEDIATE in the child; raises if it cannot
+    writer.send(twins_wanted, statements)  # a chunk's writes; returns at once
+    rows = writer.receive()                # ...then: that chunk's possible-duplicate rows
+    writer.end(commit=True, statements)    # the audit row, then COMMIT (or ROLLBACK)
+    writer.close()                         # always: a child still running is rolled back
+
+The parent reads through its own connection meanwhile. That is sound because the child
+holds the write lock from before the first read to the end (nobody else can commit), and
+an import never reads back what it wrote: a NIK is in one row only (a second is refused
+as a duplicate before it is decided), ids and seats are counted in memory, and the one
+look-up that must see the rows written before (possible duplicates) runs here, in the
+child, before the chunk's own writes: exactly where the single-connection path runs it.
+
+Should the database refuse a write (a trigger or unique index that the checks in memory
+did not foresee), the child rolls everything back and says so; the import then runs
+again on one connection, where such a refusal is pinned on its row (enrollment.Enroller).
+
+This file is also the child's program (run by path, with `python -I -S`: standard
+library only, nothing of pelatihan imported), so it starts in a few milliseconds.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sqlite3
+import subprocess
+import sys
+import tempfile
+
+_PROTOCOL = pickle.HIGHEST_PROTOCOL
+
+
+class WriterRefused(Exception):
+    """The database refused a write of the fast path (IntegrityError): nothing was kept."""
+
+
+class WriterProcess:
+    """The parent's handle on the child (see the module doc)."""
+
+    def __init__(self, path: str, *, busy_timeout_ms: int, cache_kib: int, twins_sql: tuple[str, str]):
+        self._err = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(
+            [sys.executable, "-I", "-S", __file__, path, str(busy_timeout_ms), str(cache_kib)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err)
+        self._pending = 0
+        self._put(("hello", twins_sql))
+        self._get()   # ("ready",) once the child holds the write lock, else its error
+
+    def send(self, twins_wanted: list, statements: list) -> None:
+        """A chunk: look up possible duplicates among the people written so far, then run
+        the statements (SQL, rows) with executemany. At most one chunk is in flight."""
+        if self._pending:
+            raise RuntimeError("WriterProcess.send: receive the chunk before")
+        self._put(("chunk", twins_wanted, statements))
+        self._pending = 1
+
+    def receive(self) -> tuple[list, list]:
+        """The rows of the possible-duplicate look-up of the chunk sent last (after its
+        writes succeeded); raises WriterRefused or the child's sqlite3 error."""
+        self._pending = 0
+        return self._get()[1]
+
+    def end(self, commit: bool, statements: list = ()) -> None:
+        """Run the last statements (the audit row) and commit, or roll back."""
+        if self._pending:
+            self.receive()
+        self._put(("end", commit, list(statements)))
+        self._get()
+
+    def close(self) -> None:
+        """Stop the child; when the import did not `end`, its transaction is rolled back
+        (the child reads end-of-file and rolls back; killed after 10 s)."""
+        proc = self._proc
+        try:
+            if proc.stdin and not proc.stdin.closed:
+                proc.stdin.close()
+        except OSError:
+            pass
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stdout:
+            proc.stdout.close()
+        self._err.close()
+
+    # --- the pipe ------------------------------------------------------------------------
+
+    def _put(self, msg: tuple) -> None:
+        try:
+            pickle.dump(msg, self._proc.stdin, protocol=_PROTOCOL)
+            self._proc.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._get()   # the child stopped: its last word says why
+            raise self._died() from None
+
+    def _get(self) -> tuple:
+        try:
+            msg = pickle.load(self._proc.stdout)
+        except (EOFError, pickle.UnpicklingError, OSError):
+            raise self._died() from None
+        if msg[0] == "refused":
+            raise WriterRefused(msg[1])
+        if msg[0] == "error":
+            cls = getattr(sqlite3, msg[1], sqlite3.DatabaseError)
+            raise cls(msg[2])
+        return msg
+
+    def _died(self) -> Exception:
+        self._proc.wait()
+        self._err.seek(0)
+        last = (self._err.read().decode(errors="replace").strip().splitlines() or ["no message"])[-1]
+        return sqlite3.OperationalError(f"the import's writer process stopped (exit {self._proc.returncode}: {last})")
+
+
+# --- the child -------------------------------------------------------------------------
+
+
+def _serve(path: str, busy_timeout_ms: int, cache_kib: int) -> None:
+    inp, out = sys.stdin.buffer, sys.stdout.buffer
+
+    def reply(msg: tuple) -> None:
+        pickle.dump(msg, out, protocol=_PROTOCOL)
+        out.flush()
+
+    conn = None
+    try:
+        _hello, twins_sql = pickle.load(inp)
+        conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        conn.execute("PRAGMA foreign_keys = ON")
+        conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+        conn.execute("BEGIN IMMEDIATE")
+        reply(("ready",))
+        while True:
+            try:
+                msg = pickle.load(inp)
+            except EOFError:   # the parent stopped without `end`: nothing is kept
+                conn.rollback()
+                return
+            if msg[0] == "chunk":
+                _, wanted, statements = msg
+                rows = ([], [])
+                if wanted:
+                    import json
+
+                    wanted_json = json.dumps(wanted)
+                    rows = tuple(conn.execute(sql, [wanted_json]).fetchall() for sql in twins_sql)
+                for sql, params in statements:
+                    conn.executemany(sql, params)
+                reply(("done", rows))
+            elif msg[0] == "end":
+                _, commit, statements = msg
+                for sql, params in statements:
+                    conn.executemany(sql, params)
+                if commit:
+                    conn.commit()
+                else:
+                    conn.rollback()
+                reply(("ended",))
+                return
+    except sqlite3.IntegrityError as e:
+        if conn is not None and conn.in_transaction:
+            conn.rollback()
+        reply(("refused", str(e)))
+    except sqlite3.Error as e:
+        if conn is not None and conn.in_transaction:
+            conn.rollback()
+        reply(("error", type(e).__name__, str(e)))
+
+
+if __name__ == "__main__":
+    _serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]))
+    # Leave without closing the connection (its transaction is over): a closing connection
+    # that can lock the whole file checkpoints and deletes the -wal file, and it can when a
+    # process holding the parent's connections has lost its POSIX locks (closing *any*
+    # descriptor of the file drops them, and a process that opens the database a second
+    # time reads its header so). The parent's open connections would then hold a deleted
+    # WAL: 'disk I/O error'. An exit without close is what SQLite is built to survive.
+    sys.stdout.flush()
+    os._exit(0)

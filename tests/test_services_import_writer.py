@@ -1,0 +1,184 @@
+"""The writer process of a large import (services/import_writer.py): what happens when it
+is refused, cannot get the lock, dies, or is left behind by an interrupted import; and a
+real file over the size limit through the installed console script."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import sqlite3
+import subprocess
+
+import pytest
+
+from factories import make_session
+from pelatihan_cli.db import open_db
+from pelatihan_cli.services import import_writer, participant_import
+from pelatihan_cli.services.participant_import import import_participants
+from test_cli_participant_import import START, nik
+from test_entrypoint import _script
+
+pytestmark = pytest.mark.parametrize("import_writes", ["writer process"], indirect=True)
+
+
+def people(n: int) -> list[tuple[str, str]]:
+    """n distinct (NIK, name) of people aged 20-60 in 2030."""
+    out = []
+    for i in range(n):
+        birth = dt.date(1975, 1, 1) + dt.timedelta(days=(i * 37) % 12000)
+        out.append((nik(birth, woman=i % 2 == 0, serial=i + 1), f"Peserta {i:05d}"))
+    return out
+
+
+def write_list(path, rows) -> None:
+    path.write_text("nik,nama\n" + "".join(f"{n},{name}\n" for n, name in rows), encoding="utf-8")
+
+
+def table_counts(db) -> tuple[int, int, int, int]:
+    return db.execute("SELECT (SELECT count(*) FROM participant), (SELECT count(*) FROM enrollment), "
+                      "(SELECT coalesce(sum(enrolled), 0) FROM session), "
+                      "(SELECT count(*) FROM audit_log WHERE action = 'participant.import')").fetchone()
+
+
+@pytest.fixture
+def session_id(pekalongan_db):
+    return make_session(pekalongan_db, kelurahan="Medono", days=START, capacity=30)
+
+
+def test_a_refused_write_runs_the_import_again_on_one_connection(pekalongan_db, session_id, tmp_path, monkeypatch):
+    """The database refuses a write the checks in memory did not foresee (here: a row
+    slipped into the second chunk with an id already taken): the writer rolls back
+    everything, and the import runs again on its own connection; the result is that of
+    a clean import (no row twice, one audit entry)."""
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 5)
+    sent = []
+    real_send = import_writer.WriterProcess.send
+
+    def send(self, wanted, statements):
+        sent.append(len(statements))
+        if len(sent) == 2:
+            statements = [*statements, ("INSERT INTO participant (id, nik, name, sex) VALUES (?, ?, ?, ?)",
+                                        [(1, "3375990000000000", "Taken", "L")])]
+        real_send(self, wanted, statements)
+
+    monkeypatch.setattr(import_writer.WriterProcess, "send", send)
+    f = tmp_path / "p.csv"
+    write_list(f, people(12))
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert len(sent) == 2   # the writer was refused on its second chunk; the rest ran on one connection
+    assert (s.enrolled, s.rejected, s.written) == (12, 0, True)
+    assert table_counts(pekalongan_db) == (12, 12, 12, 1)
+    assert [r[0] for r in pekalongan_db.execute("SELECT name FROM participant ORDER BY id")] == \
+        [name for _, name in people(12)]
+
+
+def test_the_writer_waits_for_the_lock_then_says_so(pekalongan_db, session_id, tmp_path, monkeypatch, cli, db_path):
+    """Another process holds the write lock: the writer waits the busy timeout and the
+    import ends with the one-line 'locked' error, exit 1, nothing written."""
+    monkeypatch.setattr("pelatihan_cli.db.BUSY_TIMEOUT_MS", 300)
+    f = tmp_path / "p.csv"
+    write_list(f, people(3))
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        r = cli("participant", "import", f, "--session", session_id)
+    finally:
+        other.rollback()
+        other.close()
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: The database stayed locked by another pelatihan process")
+    assert "Traceback" not in r.stderr
+    assert table_counts(pekalongan_db) == (0, 0, 0, 0)
+
+
+def test_an_interrupted_import_keeps_nothing_and_leaves_the_database_usable(pekalongan_db, session_id, tmp_path,
+                                                                             monkeypatch, db_path):
+    """Ctrl-C after the writer wrote chunks: its transaction is rolled back when the import
+    closes it, the -wal file is still there for the open connections, and the next
+    import writes normally."""
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(participant_import, "PROGRESS_EVERY", 1)
+    f = tmp_path / "p.csv"
+    write_list(f, people(10))
+    calls = []
+
+    def progress(done, total, unit):
+        calls.append(done)
+        if len(calls) == 7:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        import_participants(pekalongan_db, f, session_id=session_id, progress=progress)
+    assert table_counts(pekalongan_db) == (0, 0, 0, 0)
+    assert os.path.exists(f"{db_path}-wal")
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert s.enrolled == 10 and table_counts(pekalongan_db) == (10, 10, 10, 1)
+    again = open_db(db_path)   # another connection sees the committed rows
+    assert table_counts(again) == (10, 10, 10, 1)
+    again.conn.close()
+
+
+def test_a_writer_that_dies_is_an_error_line_and_nothing_is_kept(pekalongan_db, session_id, tmp_path, monkeypatch,
+                                                                  cli):
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 2)
+    real_send = import_writer.WriterProcess.send
+    sent = []
+
+    def send(self, wanted, statements):
+        sent.append(1)
+        if len(sent) == 2:
+            self._proc.kill()
+            self._proc.wait()
+        real_send(self, wanted, statements)
+
+    monkeypatch.setattr(import_writer.WriterProcess, "send", send)
+    f = tmp_path / "p.csv"
+    write_list(f, people(6))
+    r = cli("participant", "import", f, "--session", session_id)
+    assert r.exit_code == 1
+    assert r.stderr.startswith("Error: Database error: the import's writer process stopped (exit -9")
+    assert "Traceback" not in r.stderr
+    assert table_counts(pekalongan_db) == (0, 0, 0, 0)
+
+
+def test_dry_run_through_the_writer_keeps_nothing(pekalongan_db, session_id, tmp_path):
+    f = tmp_path / "p.csv"
+    write_list(f, people(4))
+    s = import_participants(pekalongan_db, f, session_id=session_id, dry_run=True)
+    assert (s.enrolled, s.written) == (4, False)
+    assert table_counts(pekalongan_db) == (0, 0, 0, 0)
+
+
+def test_a_list_over_the_size_limit_through_the_console_script(tmp_path):
+    """A real process on a real file over WRITER_MIN_BYTES (no test setting): ~2,700 people
+    over 27 kelurahan, one track each; every row enrolled, the seats counted, one audit
+    entry, and a second run finds everybody unchanged."""
+    exe = _script()
+    db_file = tmp_path / "big.db"
+    db = open_db(db_file, create=True)
+    from pelatihan_cli.services import kelurahan
+
+    kelurahan.load_pekalongan(db)
+    names = [r[0] for r in db.execute("SELECT name FROM kelurahan ORDER BY id")]
+    for k in names:
+        make_session(db, kelurahan=k, days=START, capacity=100)
+    db.conn.close()
+    rows = people(27 * 100)
+    f = tmp_path / "big.csv"
+    f.write_text("nik,nama,kelurahan,alamat\n" + "".join(
+        f"{n},{name},{names[i % 27]},Jl. Melati No. {i} RT 01 RW 02 Kelurahan {names[i % 27]} Kota Pekalongan\n"
+        for i, (n, name) in enumerate(rows)), encoding="utf-8")
+    assert f.stat().st_size >= participant_import.WRITER_MIN_BYTES
+    r = subprocess.run([exe, "--db", str(db_file), "participant", "import", str(f), "--format", "json"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["read"], out["enrolled"], out["rejected"]) == (2700, 2700, 0)
+    db = open_db(db_file)
+    assert table_counts(db) == (2700, 2700, 2700, 1)
+    db.conn.close()
+    r = subprocess.run([exe, "--db", str(db_file), "participant", "import", str(f), "--format", "json"],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["unchanged"] == 2700

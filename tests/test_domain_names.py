@@ -74,3 +74,17 @@ def test_closest_of_several_typos_wins():
 def test_message_names_the_fix():
     assert new_name_message("skill", "Merajutt", "Merajut") == (
         "skill 'Merajutt' is new; did you mean 'Merajut'? Add --new to create it.")
+
+
+@pytest.mark.parametrize("name", ["Siti Aminah", "MA'RUF AMIN", "H. Moch. Soedjono bin Salim, S.Pd.", "O`Neil",
+                                  "  Dewi   Sartika ", "A.R. Baswedan", "Nur-Hayati", "budi_2"])
+def test_plain_ascii_names_as_the_unicode_path_has_them(name):
+    """_plain takes a short way for ASCII names; it gives what the full normalisation gives."""
+    import re
+    import unicodedata
+
+    from pelatihan_cli.domain.names import _plain
+
+    full = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", name).casefold())
+    full = re.sub(r"['\u2019\u2018`\u02bc]", "", "".join(ch for ch in full if not unicodedata.combining(ch)))
+    assert _plain(name) == full

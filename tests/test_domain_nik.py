@@ -197,3 +197,19 @@ def test_built_niks_decode_back(region, kec, birth, sex, serial):
     text = f"{region}{kec:02d}{day:02d}{birth.month:02d}{birth.year % 100:02d}{serial:04d}"
     n = parse_nik(text, on=ON)
     assert (n.birth_date, n.sex) == (birth, sex)
+
+
+def test_decoded_birth_dates_are_remembered_per_reference_day():
+    """decode_birth_date remembers what it decoded, keyed by digits 7-12 and the reference
+    day: the same digits decoded for another day get that day's century, and a bad NIK
+    after a good one with other digits is still refused."""
+    import datetime as dt
+
+    from pelatihan_cli.domain.nik import decode_birth_date
+
+    digits = "3375010207250001"   # born 02-07-..25
+    assert decode_birth_date(digits, dt.date(2030, 1, 1)) == (dt.date(2025, 7, 2), "L")
+    assert decode_birth_date(digits, dt.date(2024, 1, 1)) == (dt.date(1925, 7, 2), "L")
+    assert decode_birth_date(digits, dt.date(2030, 1, 1)) == (dt.date(2025, 7, 2), "L")
+    with pytest.raises(ValidationError, match="day of birth"):
+        decode_birth_date("3375013207250001", dt.date(2030, 1, 1))

@@ -166,11 +166,18 @@ _NAME_TOKEN = re.compile(r"[^\W_]+(?:\.[^\W_]+)*\.?|,", re.UNICODE)
 
 def _plain(text: str) -> str:
     """Case folded, accents and apostrophes dropped: "Ma'ruf" -> 'maruf', 'Zoë' -> 'zoe'."""
+    if text.isascii():   # most names: nothing to normalise, no accents to drop
+        text = text.lower()
+        return _APOSTROPHES.sub("", text) if "'" in text or "`" in text else text
     text = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"['\u2019\u2018`\u02bc]", "", text)
+    return _APOSTROPHES.sub("", text)
 
 
+_APOSTROPHES = re.compile(r"['\u2019\u2018`\u02bc]")
+
+
+@functools.lru_cache(maxsize=8192)
 def _spelling(word: str) -> str:
     """Old (Van Ophuijsen / Soewandi) spelling and doubled letters to one form:
     'Soedjono' -> 'sujono', 'Tjahjono' and 'Cahyono' -> 'cahjono', 'Abdullah' -> 'abdulah'."""

@@ -134,10 +134,26 @@ def region_warning(digits: str, regions: RegionCodes) -> str | None:
             f"list {regions.editions} (synthetic or very old NIK?)")
 
 
+#: (digits 7-12, reference day) -> (birth date, sex) already decoded: a list repeats birth
+#: dates, and a batch has few reference days (bounded so that memory stays flat)
+_DECODED: dict[tuple[str, dt.date], tuple[dt.date, str]] = {}
+_DECODED_MAX = 50_000
+
+
 def decode_birth_date(digits: str, on: dt.date, raw: object = None) -> tuple[dt.date, str]:
     """Birth date and sex encoded in a clean 16-digit NIK; the century is the one that
     makes the person 0..100 years old on `on` (the later one when both would)."""
-    raw = digits if raw is None else raw
+    key = (digits[6:12], on)
+    hit = _DECODED.get(key)
+    if hit is not None:
+        return hit
+    found = _decode_birth_date(digits, on, digits if raw is None else raw)
+    if len(_DECODED) < _DECODED_MAX:   # only good ones: an error names the NIK as typed
+        _DECODED[key] = found
+    return found
+
+
+def _decode_birth_date(digits: str, on: dt.date, raw: object) -> tuple[dt.date, str]:
     day = int(digits[6:8])
     month = int(digits[8:10])
     yy = int(digits[10:12])

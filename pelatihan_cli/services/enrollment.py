@@ -122,7 +122,6 @@ _SESSION_SQL = """
            (SELECT max(d.date) FROM session_day d WHERE d.session_id = s.id)
     FROM session s JOIN kelurahan k ON k.id = s.kelurahan_id JOIN skill sk ON sk.id = s.skill_id
     JOIN programme p ON p.id = s.programme_id
-    WHERE s.id = ?
 """
 
 
@@ -133,9 +132,13 @@ def session_facts(db: Database, session_id: object) -> SessionFacts:
     except ValueError:
         raise ValidationError(f"Session {session_id!r} is not a session number; see `pelatihan session list`.",
                               field="session", value=session_id) from None
-    row = db.conn.execute(_SESSION_SQL, [sid]).fetchone()
+    row = db.conn.execute(_SESSION_SQL + "WHERE s.id = ?", [sid]).fetchone()
     if row is None:
         raise NotFound(no_session(sid))
+    return _session_facts(row)
+
+
+def _session_facts(row: tuple) -> SessionFacts:
     first = dt.date.fromisoformat(row[7] or row[4])
     return SessionFacts(id=row[0], kelurahan_id=row[1], kelurahan=row[2], skill=row[3], first_day=first,
                         capacity=row[5], status=row[6], programme_year=row[8], programme=row[9],
@@ -353,6 +356,14 @@ class Enroller:
             self._sessions[session_id] = s  # type: ignore[index]
             self._sessions[s.id] = s
         return s
+
+    def load_sessions(self, ids: list[int]) -> None:
+        """Read these sessions in one query (a batch that will use them all)."""
+        wanted = [i for i in ids if i not in self._sessions]
+        if wanted:
+            for row in self.conn.execute(_SESSION_SQL + "WHERE s.id IN (SELECT value FROM json_each(?))",
+                                         [json.dumps(wanted)]):
+                self._sessions[row[0]] = _session_facts(row)
 
     def _load_kelurahan(self):
         """Every kelurahan in memory (services.kelurahan.Index: the rule of `resolve`)."""

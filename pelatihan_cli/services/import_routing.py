@@ -48,6 +48,7 @@ class Router:
             "AND programme_id = ? ORDER BY start_date, id", [programme.id if programme else -1]
         ):
             self.by_kel.setdefault(kid, []).append((sid, skid, cap))
+        enroller.load_sessions([s[0] for v in self.by_kel.values() for s in v])   # one query, not one per session
         #: every track the programme offers (what a skill cell is matched against with --session)
         self.tracks = sorted({self.skill_names[s[1]] for v in self.by_kel.values() for s in v})
         #: whether some kelurahan offers a choice (then a person's active session matters)

@@ -240,7 +240,7 @@ _ENROLLMENT_REJOIN_SQL = (
 
 def twins_wanted(queue: list[tuple]) -> list[tuple[str, str]]:
     """The (birth date, person key) pairs of a chunk's look-up queue to read (see Enroller._twins)."""
-    return [(b, k) for b, k, nik, *_ in queue if nik is not None]
+    return [(e[0], e[1]) for e in queue if e[2] is not None]
 
 
 def registered_twin_rows(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> tuple[list, list]:

@@ -337,8 +337,12 @@ def _import(
         ov_mismatch, ov_outside, ov_name = (overrides["accept_nik_mismatch"], overrides["allow_outside"],
                                             overrides["accept_name_change"])
 
+        any_override = bool(ov_mismatch or ov_outside or ov_name)
+
         def options(rowno: int, key: str | None) -> EnrollOptions:
             """The row's options: the overrides that name it (its row number or NIK)."""
+            if not any_override:
+                return EnrollOptions(override_for=_row_target(rowno))
             return EnrollOptions(accept_nik_mismatch=ov_mismatch.covers(rowno, key),
                                  allow_outside=ov_outside.covers(rowno, key),
                                  accept_name_change=ov_name.covers(rowno, key), override_for=_row_target(rowno))

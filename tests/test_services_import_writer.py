@@ -4,6 +4,7 @@ real file over the size limit through the installed console script."""
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import json
 import os
@@ -19,7 +20,8 @@ from pelatihan_cli.services.participant_import import import_participants
 from test_cli_participant_import import START, nik
 from test_entrypoint import _script
 
-pytestmark = pytest.mark.parametrize("import_writes", ["writer process"], indirect=True)
+WRITER = pytest.mark.parametrize("import_writes", ["writer process"], indirect=True)
+BOTH = pytest.mark.parametrize("import_writes", ["writer process", "one connection"], indirect=True)
 
 
 def people(n: int) -> list[tuple[str, str]]:
@@ -32,7 +34,10 @@ def people(n: int) -> list[tuple[str, str]]:
 
 
 def write_list(path, rows) -> None:
-    path.write_text("nik,nama\n" + "".join(f"{n},{name}\n" for n, name in rows), encoding="utf-8")
+    with path.open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, lineterminator="\n")
+        w.writerow(["nik", "nama"])
+        w.writerows(rows)
 
 
 def table_counts(db) -> tuple[int, int, int, int]:
@@ -46,6 +51,7 @@ def session_id(pekalongan_db):
     return make_session(pekalongan_db, kelurahan="Medono", days=START, capacity=30)
 
 
+@WRITER
 def test_a_refused_write_runs_the_import_again_on_one_connection(pekalongan_db, session_id, tmp_path, monkeypatch):
     """The database refuses a write the checks in memory did not foresee (here: a row
     slipped into the second chunk with an id already taken): the writer rolls back
@@ -55,12 +61,12 @@ def test_a_refused_write_runs_the_import_again_on_one_connection(pekalongan_db, 
     sent = []
     real_send = import_writer.WriterProcess.send
 
-    def send(self, wanted, statements):
+    def send(self, entries, people, statements):
         sent.append(len(statements))
         if len(sent) == 2:
             statements = [*statements, ("INSERT INTO participant (id, nik, name, sex) VALUES (?, ?, ?, ?)",
                                         [(1, "3375990000000000", "Taken", "L")])]
-        real_send(self, wanted, statements)
+        real_send(self, entries, people, statements)
 
     monkeypatch.setattr(import_writer.WriterProcess, "send", send)
     f = tmp_path / "p.csv"
@@ -73,6 +79,7 @@ def test_a_refused_write_runs_the_import_again_on_one_connection(pekalongan_db, 
         [name for _, name in people(12)]
 
 
+@WRITER
 def test_the_writer_waits_for_the_lock_then_says_so(pekalongan_db, session_id, tmp_path, monkeypatch, cli, db_path):
     """Another process holds the write lock: the writer waits the busy timeout and the
     import ends with the one-line 'locked' error, exit 1, nothing written."""
@@ -92,6 +99,7 @@ def test_the_writer_waits_for_the_lock_then_says_so(pekalongan_db, session_id, t
     assert table_counts(pekalongan_db) == (0, 0, 0, 0)
 
 
+@WRITER
 def test_an_interrupted_import_keeps_nothing_and_leaves_the_database_usable(pekalongan_db, session_id, tmp_path,
                                                                              monkeypatch, db_path):
     """Ctrl-C after the writer wrote chunks: its transaction is rolled back when the import
@@ -119,18 +127,19 @@ def test_an_interrupted_import_keeps_nothing_and_leaves_the_database_usable(peka
     again.conn.close()
 
 
+@WRITER
 def test_a_writer_that_dies_is_an_error_line_and_nothing_is_kept(pekalongan_db, session_id, tmp_path, monkeypatch,
                                                                   cli):
     monkeypatch.setattr(participant_import, "CHUNK_ROWS", 2)
     real_send = import_writer.WriterProcess.send
     sent = []
 
-    def send(self, wanted, statements):
+    def send(self, entries, people, statements):
         sent.append(1)
         if len(sent) == 2:
             self._proc.kill()
             self._proc.wait()
-        real_send(self, wanted, statements)
+        real_send(self, entries, people, statements)
 
     monkeypatch.setattr(import_writer.WriterProcess, "send", send)
     f = tmp_path / "p.csv"
@@ -142,6 +151,7 @@ def test_a_writer_that_dies_is_an_error_line_and_nothing_is_kept(pekalongan_db, 
     assert table_counts(pekalongan_db) == (0, 0, 0, 0)
 
 
+@WRITER
 def test_dry_run_through_the_writer_keeps_nothing(pekalongan_db, session_id, tmp_path):
     f = tmp_path / "p.csv"
     write_list(f, people(4))
@@ -182,3 +192,35 @@ def test_a_list_over_the_size_limit_through_the_console_script(tmp_path):
                        capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["unchanged"] == 2700
+
+
+@BOTH
+def test_the_writer_finds_possible_duplicates_and_stores_name_keys(pekalongan_db, session_id, tmp_path, monkeypatch):
+    """The writer computes the new people's name keys and looks up possible duplicates
+    before each chunk's writes: a twin of a person registered before the import, of one
+    in an earlier chunk, and of one earlier in the same chunk are each warned once, and
+    every stored key is the key of the stored name."""
+    from factories import make_participant
+    from pelatihan_cli.domain.names import person_name_key
+
+    monkeypatch.setattr(participant_import, "CHUNK_ROWS", 3)
+    born = dt.date(1990, 7, 2)
+    make_participant(pekalongan_db, nik(born, woman=True, serial=900), "Hj. Siti Aminah", birth_date=born.isoformat())
+    rows = [
+        (nik(born, woman=True, serial=1), "SITI AMINAH, S.Pd."),      # twin of the registered person
+        (nik(dt.date(1980, 1, 5), serial=2), "Budi Santoso"),
+        (nik(dt.date(1981, 2, 6), serial=3), "Joko Widodo"),
+        (nik(dt.date(1980, 1, 5), serial=4), "Budi Santoso"),          # twin of row 3 (an earlier chunk)
+        (nik(dt.date(1970, 3, 9), serial=5), "Ani Lestari"),
+        (nik(dt.date(1970, 3, 9), serial=6), "ANI LESTARI"),           # twin of row 6 (same chunk)
+    ]
+    f = tmp_path / "p.csv"
+    write_list(f, rows)
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert s.errors == []
+    twins = sorted((w["row"], w["message"].split(",")[0]) for w in s.warnings
+                   if w["message"].startswith("possible duplicate"))
+    assert twins == [(2, "possible duplicate: 'Hj. Siti Aminah'"), (5, "possible duplicate: 'Budi Santoso'"),
+                     (7, "possible duplicate: 'Ani Lestari'")]
+    stored = pekalongan_db.execute("SELECT name, person_key FROM participant WHERE id > 1").fetchall()
+    assert len(stored) == 6 and all(key == person_name_key(name) for name, key in stored)

@@ -21,7 +21,7 @@ from sqlite_utils import Database
 
 from pelatihan_cli.db import write_transaction
 from pelatihan_cli.domain import eligibility as rules
-from pelatihan_cli.domain import lifecycle
+from pelatihan_cli.domain import lifecycle, twins
 from pelatihan_cli.domain.dates import parse_date
 from pelatihan_cli.domain.eligibility import ACTIVE, ENROLLED, WAITLISTED, WITHDRAWN, Note, SessionFacts
 from pelatihan_cli.domain.names import person_name_key
@@ -238,10 +238,6 @@ _ENROLLMENT_REJOIN_SQL = (
     "UPDATE enrollment SET status = ?, seq = ?, year = ?, outside_domicile = ?, "
     "withdraw_reason = NULL, updated_at = strftime('%Y-%m-%dT%H:%M:%f', 'now') WHERE id = ?")
 
-def twins_wanted(queue: list[tuple]) -> list[tuple[str, str]]:
-    """The (birth date, person key) pairs of a chunk's look-up queue to read (see Enroller._twins)."""
-    return [(e[0], e[1]) for e in queue if e[2] is not None]
-
 
 def registered_twin_rows(conn: sqlite3.Connection, wanted: list[tuple[str, str]]) -> tuple[list, list]:
     """The registered people born on those days with those name keys, and those stored
@@ -253,27 +249,15 @@ def registered_twin_rows(conn: sqlite3.Connection, wanted: list[tuple[str, str]]
             conn.execute(_TWINS_UNKEYED_SQL, [wanted_json]).fetchall())
 
 
-def twins_found(wanted: list[tuple[str, str]], keyed: list, unkeyed: list) -> dict[tuple[str, str], list[tuple[str, str]]]:
-    """(birth date, person key) -> [(nik, name)] in the order they were registered, from
-    the rows of registered_twin_rows; an unkeyed row's key is computed from its name."""
-    found: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
-    for pid, b, k, nik, name in keyed:
-        found.setdefault((b, k), []).append((pid, nik, name))
-    if unkeyed:
-        keys = set(wanted)
-        for pid, b, nik, name in unkeyed:
-            k = person_name_key(name)
-            if (b, k) in keys:
-                found.setdefault((b, k), []).append((pid, nik, name))
-    return {bk: [(nik, name) for _pid, nik, name in sorted(hits)] for bk, hits in found.items()}
-
-
 @dataclass
 class ChunkWrites:
     """What Enroller.decide_many decided to write for a chunk, in the order it is written:
     new people, changed people, new enrollments, rejoined ones, AK1 cards; `twins` is the
     possible-duplicate look-up queue (run after the chunks before are written, before
-    this one); `next_ids` the last participant and enrollment ids after the chunk."""
+    this one): domain.twins entries, each with the row's warnings and NIK as typed when it
+    is a row to check; `next_ids` the last participant and enrollment ids after the chunk.
+    With Enroller.defer_person_keys the new people's name keys (their last column) are
+    None: the writer process computes them."""
 
     new_people: list[tuple] = field(default_factory=list)
     updates: list[tuple[int, dict]] = field(default_factory=list)
@@ -286,11 +270,12 @@ class ChunkWrites:
     def __bool__(self) -> bool:
         return bool(self.new_people or self.updates or self.new_enrollments or self.rejoins or self.cards)
 
-    def statements(self) -> list[tuple[str, list]]:
+    def statements(self, people: bool = True) -> list[tuple[str, list]]:
         """(SQL, rows) to executemany, in order: the chunk's writes as another connection
-        (the import's writer process) runs them."""
+        (the import's writer process) runs them; without the new people (`people=False`:
+        sent apart, to get their name keys there)."""
         out: list[tuple[str, list]] = []
-        if self.new_people:
+        if self.new_people and people:
             out.append((_PARTICIPANT_INSERT_SQL, self.new_people))
         out += [(sql, [params]) for sql, params in (_update_sql(pid, changes) for pid, changes in self.updates)]
         if self.new_enrollments:
@@ -344,6 +329,8 @@ class Enroller:
         # row's warnings, the NIK as typed); entries whose nik is None are the chunk's own
         # new people (birth, key, None, (nik, name)), which later rows are compared with
         self._twins: list[tuple] | None = None
+        #: decide_many leaves the new people's name keys to the writer process (the import's)
+        self.defer_person_keys = False
         # enroll_many: the chunk's facts (NIK -> stored record, enrollments), for active_sessions
         self._known: dict[str, tuple] = {}
 
@@ -478,9 +465,10 @@ class Enroller:
                                  f"-> {dom_name}.", "kelurahan", person.kelurahan))
         person_key = None
         if stored is None:
-            person_key = person_name_key(c.name)
+            if not self.defer_person_keys:
+                person_key = person_name_key(c.name)
             if self._twins is not None:   # enroll_many: looked up for the whole chunk at its end
-                self._twins.append((birth.isoformat(), person_key, c.nik.value, warnings, person.nik))
+                self._twins.append((birth.isoformat(), c.name, c.nik.value, None, warnings, person.nik))
             else:
                 twin = self._same_person(birth.isoformat(), c.name, c.nik.value)
                 if twin is not None:
@@ -606,28 +594,23 @@ class Enroller:
         birth date and name key, in the order they were registered; by the stored key
         (index participant_person_key), and for rows written without one (by another tool)
         by their name."""
-        return twins_found(wanted, *registered_twin_rows(self.conn, wanted))
+        return twins.found(wanted, *registered_twin_rows(self.conn, wanted))
 
-    def look_up_twins(self, queue: list[tuple], rows: tuple[list, list] | None = None) -> None:
+    def look_up_twins(self, queue: list[tuple], hits: list[tuple[int, tuple[str, str]]] | None = None) -> None:
         """The possible-duplicate warnings of a chunk, in one look-up: each queued new
         person against the registered people (earlier chunks included: they are written)
-        and the chunk's earlier new people, appended to that row's warnings. `rows`: what
-        registered_twin_rows read (by the import's writer process), else read here."""
-        wanted = twins_wanted(queue)
-        if not wanted:
-            return
-        found = twins_found(wanted, *(rows if rows is not None else registered_twin_rows(self.conn, wanted)))
-        earlier: dict[tuple[str, str], tuple[str, str]] = {}
-        for b, k, nik, *rest in queue:
-            if nik is None:   # one of the chunk's new people, registered from here on
-                earlier.setdefault((b, k), rest[0])
-                continue
-            warnings, typed = rest
-            hit = earlier.get((b, k))
-            if hit is None or hit[0] == nik:
-                hit = next((h for h in found.get((b, k), ()) if h[0] != nik), None)
-            if hit is not None:
-                warnings.append(_twin_note(hit, b, typed))
+        and the chunk's earlier new people (domain.twins), appended to that row's
+        warnings. `hits`: what the import's writer process found for this queue (it reads
+        the rows written before), else looked up here."""
+        if hits is None:
+            entries = twins.keyed([e[:4] for e in queue])
+            wanted = twins.wanted(entries)
+            if not wanted:
+                return
+            hits = twins.match(entries, twins.found(wanted, *registered_twin_rows(self.conn, wanted)))
+        for i, hit in hits:
+            b, _name, _nik, _new, warnings, typed = queue[i]
+            warnings.append(_twin_note(hit, b, typed))
 
     def _took_seat(self, plan: _Plan, session_id: int) -> None:
         counts = self._counts(session_id)
@@ -765,7 +748,7 @@ class Enroller:
                                  n.get("phone"), n.get("ak1_number"), n.get("ak1_date"),
                                  n["nik_mismatch_accepted"], n["age_band"], n.get("birth_place"),
                                  n.get("work_status"))
-                self._twins.append((n["birth_date"], n["person_key"], None, (key, n["name"])))
+                self._twins.append((n["birth_date"], n["name"], None, (key, n["name"])))
             elif plan.changes:
                 updates.append((pid, plan.changes))
                 stored = replace(stored, **plan.changes)

@@ -7,9 +7,9 @@ rows (four indexes, the capacity triggers, foreign keys); the rest is Python. A 
 cannot overlap the two: `executemany` takes Python's global lock back for every row, and a
 busy Python thread holds it (tried: ten times slower). A second process has its own lock.
 
-    writer = WriterProcess(db_path)        # BEGIN IMMEDIATE in the child; raises if it cannot
-    writer.send(twins_wanted, statements)  # a chunk's writes; returns at once
-    rows = writer.receive()                # ...then: that chunk's possible-duplicate rows
+    writer = WriterProcess(db_path, ...)   # BEGIN IMMEDIATE in the child; raises if it cannot
+    writer.send(entries, people, statements)  # a chunk's writes; returns at once
+    hits = writer.receive()                # ...then: that chunk's possible duplicates
     writer.end(commit=True, statements)    # the audit row, then COMMIT (or ROLLBACK)
     writer.close()                         # always: a child still running is rolled back
 
@@ -17,15 +17,18 @@ The parent reads through its own connection meanwhile. That is sound because the
 holds the write lock from before the first read to the end (nobody else can commit), and
 an import never reads back what it wrote: a NIK is in one row only (a second is refused
 as a duplicate before it is decided), ids and seats are counted in memory, and the one
-look-up that must see the rows written before (possible duplicates) runs here, in the
-child, before the chunk's own writes: exactly where the single-connection path runs it.
+look-up that must see the rows written before (possible duplicates, domain.twins) runs
+here, in the child, before the chunk's own writes: exactly where the single-connection
+path runs it. The child also computes the new people's name keys (domain.names), which
+the look-up and the participant rows need: that work is off the import's own core.
 
 Should the database refuse a write (a trigger or unique index that the checks in memory
 did not foresee), the child rolls everything back and says so; the import then runs
 again on one connection, where such a refusal is pinned on its row (enrollment.Enroller).
 
-This file is also the child's program (run by path, with `python -I -S`: standard
-library only, nothing of pelatihan imported), so it starts in a few milliseconds.
+This file is also the child's program (run by path, with `python -I -S`: the standard
+library, and the two pure modules domain.names and domain.twins from the parent's own
+package directory), so it starts in a few milliseconds.
 """
 
 from __future__ import annotations
@@ -47,26 +50,30 @@ class WriterRefused(Exception):
 class WriterProcess:
     """The parent's handle on the child (see the module doc)."""
 
-    def __init__(self, path: str, *, busy_timeout_ms: int, cache_kib: int, twins_sql: tuple[str, str]):
+    def __init__(self, path: str, *, busy_timeout_ms: int, cache_kib: int, twins_sql: tuple[str, str],
+                 people_sql: str):
         self._err = tempfile.TemporaryFile()
         self._proc = subprocess.Popen(
             [sys.executable, "-I", "-S", __file__, path, str(busy_timeout_ms), str(cache_kib)],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err)
         self._pending = 0
-        self._put(("hello", twins_sql))
+        package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        self._put(("hello", twins_sql, people_sql, package_root))
         self._get()   # ("ready",) once the child holds the write lock, else its error
 
-    def send(self, twins_wanted: list, statements: list) -> None:
-        """A chunk: look up possible duplicates among the people written so far, then run
-        the statements (SQL, rows) with executemany. At most one chunk is in flight."""
+    def send(self, entries: list, people: list, statements: list) -> None:
+        """A chunk: look up possible duplicates (domain.twins `entries`) among the people
+        written so far, insert the new `people` (participant rows whose last column, the
+        name key, is None: computed there), then run the statements (SQL, rows) with
+        executemany. At most one chunk is in flight."""
         if self._pending:
             raise RuntimeError("WriterProcess.send: receive the chunk before")
-        self._put(("chunk", twins_wanted, statements))
+        self._put(("chunk", entries, people, statements))
         self._pending = 1
 
-    def receive(self) -> tuple[list, list]:
-        """The rows of the possible-duplicate look-up of the chunk sent last (after its
-        writes succeeded); raises WriterRefused or the child's sqlite3 error."""
+    def receive(self) -> list[tuple[int, tuple[str, str]]]:
+        """The possible duplicates of the chunk sent last, as domain.twins.match gives them
+        (after its writes succeeded); raises WriterRefused or the child's sqlite3 error."""
         self._pending = 0
         return self._get()[1]
 
@@ -135,8 +142,22 @@ def _serve(path: str, busy_timeout_ms: int, cache_kib: int) -> None:
         out.flush()
 
     conn = None
+    twins = None   # domain.twins, imported when a chunk has new people
+
+    def look_up(entries: list) -> list:
+        """domain.twins.match for the chunk, against the people written so far."""
+        keyed = twins.keyed(entries)
+        wanted = twins.wanted(keyed)
+        if not wanted:
+            return []
+        import json
+
+        wanted_json = json.dumps(wanted)
+        rows = [conn.execute(sql, [wanted_json]).fetchall() for sql in twins_sql]
+        return twins.match(keyed, twins.found(wanted, *rows))
+
     try:
-        _hello, twins_sql = pickle.load(inp)
+        _hello, twins_sql, people_sql, package_root = pickle.load(inp)
         conn = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms / 1000)
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         conn.execute("PRAGMA foreign_keys = ON")
@@ -150,16 +171,18 @@ def _serve(path: str, busy_timeout_ms: int, cache_kib: int) -> None:
                 conn.rollback()
                 return
             if msg[0] == "chunk":
-                _, wanted, statements = msg
-                rows = ([], [])
-                if wanted:
-                    import json
-
-                    wanted_json = json.dumps(wanted)
-                    rows = tuple(conn.execute(sql, [wanted_json]).fetchall() for sql in twins_sql)
+                _, entries, people, statements = msg
+                if twins is None and (entries or people):
+                    sys.path.insert(0, package_root)
+                    from pelatihan_cli.domain import twins
+                    from pelatihan_cli.domain.names import person_name_key
+                hits = look_up(entries) if entries else []
+                if people:
+                    conn.executemany(people_sql, [(*p[:-1], person_name_key(p[2]) if p[-1] is None else p[-1])
+                                                  for p in people])
                 for sql, params in statements:
                     conn.executemany(sql, params)
-                reply(("done", rows))
+                reply(("done", hits))
             elif msg[0] == "end":
                 _, commit, statements = msg
                 for sql, params in statements:

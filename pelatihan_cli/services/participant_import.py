@@ -642,24 +642,33 @@ class _ProcessWrites:
 
     def __init__(self, db: Database):
         from pelatihan_cli.db import BUSY_TIMEOUT_MS
-        from pelatihan_cli.services.enrollment import _TWINS_SQL, _TWINS_UNKEYED_SQL
+        from pelatihan_cli.services.enrollment import _PARTICIPANT_INSERT_SQL, _TWINS_SQL, _TWINS_UNKEYED_SQL
         from pelatihan_cli.services.import_writer import WriterProcess
 
-        self.enroller = None   # set once the Enroller is made (it reads beside the writer)
+        self._enroller = None
         self._writer = WriterProcess(str(os.path.abspath(db.path)), busy_timeout_ms=BUSY_TIMEOUT_MS,
-                                     cache_kib=IMPORT_CACHE_KIB, twins_sql=(_TWINS_SQL, _TWINS_UNKEYED_SQL))
+                                     cache_kib=IMPORT_CACHE_KIB, twins_sql=(_TWINS_SQL, _TWINS_UNKEYED_SQL),
+                                     people_sql=_PARTICIPANT_INSERT_SQL)
         self._next_ids: tuple[int, int] | None = None
         self._pending: tuple | None = None   # (rows, outcomes, writes) of the chunk being written
 
-    def submit(self, items: list, rows: list) -> list[tuple[list, list]]:
-        from pelatihan_cli.services.enrollment import twins_wanted
+    @property
+    def enroller(self):
+        return self._enroller
 
+    @enroller.setter
+    def enroller(self, enroller) -> None:
+        """The Enroller (made once the writer holds the lock; it reads beside it) leaves
+        the new people's name keys to the writer."""
+        self._enroller = enroller
+        enroller.defer_person_keys = True
+
+    def submit(self, items: list, rows: list) -> list[tuple[list, list]]:
         out, writes = self.enroller.decide_many(items, self._next_ids)
         self._next_ids = writes.next_ids
         ready = self.flush()
-        wanted = twins_wanted(writes.twins)
-        if writes or wanted:
-            self._writer.send(wanted, writes.statements())
+        if writes or writes.twins:
+            self._writer.send([e[:4] for e in writes.twins], writes.new_people, writes.statements(people=False))
             self._pending = (rows, out, writes)
         else:
             ready.append((rows, out))

@@ -134,26 +134,36 @@ def region_warning(digits: str, regions: RegionCodes) -> str | None:
             f"list {regions.editions} (synthetic or very old NIK?)")
 
 
-#: (digits 7-12, reference day) -> (birth date, sex) already decoded: a list repeats birth
-#: dates, and a batch has few reference days (bounded so that memory stays flat)
-_DECODED: dict[tuple[str, dt.date], tuple[dt.date, str]] = {}
-_DECODED_MAX = 50_000
+#: (digits 7-12, century of the reference day) -> (the real dates they can be, newest
+#: first; sex): a list repeats birth dates (bounded so that memory stays flat)
+_CANDIDATES: dict[tuple[str, int], tuple[tuple[dt.date, ...], str]] = {}
+_CANDIDATES_MAX = 50_000
 
 
 def decode_birth_date(digits: str, on: dt.date, raw: object = None) -> tuple[dt.date, str]:
     """Birth date and sex encoded in a clean 16-digit NIK; the century is the one that
     makes the person 0..100 years old on `on` (the later one when both would)."""
-    key = (digits[6:12], on)
-    hit = _DECODED.get(key)
-    if hit is not None:
-        return hit
-    found = _decode_birth_date(digits, on, digits if raw is None else raw)
-    if len(_DECODED) < _DECODED_MAX:   # only good ones: an error names the NIK as typed
-        _DECODED[key] = found
-    return found
+    raw = digits if raw is None else raw
+    key = (digits[6:12], on.year // 100)
+    found = _CANDIDATES.get(key)
+    if found is None:
+        found = _candidates(digits, on, raw)
+        if len(_CANDIDATES) < _CANDIDATES_MAX:
+            _CANDIDATES[key] = found
+    births, sex = found
+    for birth in births:
+        if 0 <= age_on(birth, on) <= MAX_AGE and birth <= on:
+            return birth, sex
+    if not births:
+        raise _fail(raw, f"encodes {digits[6:8]}-{digits[8:10]}-{digits[10:12]} (digits 7-12, DDMMYY), "
+                         "which is not a real date of birth.")
+    raise _fail(raw, f"encodes a birth year ..{digits[10:12]} that gives no age between 0 and {MAX_AGE} "
+                     f"on {on.isoformat()}; check digits 11-12.")
 
 
-def _decode_birth_date(digits: str, on: dt.date, raw: object) -> tuple[dt.date, str]:
+def _candidates(digits: str, on: dt.date, raw: object) -> tuple[tuple[dt.date, ...], str]:
+    """The real dates digits 7-12 can be in the century of `on` and the one before, and
+    the sex (day + 40 for women); a day or month no date has is refused."""
     day = int(digits[6:8])
     month = int(digits[8:10])
     yy = int(digits[10:12])
@@ -166,20 +176,13 @@ def _decode_birth_date(digits: str, on: dt.date, raw: object) -> tuple[dt.date, 
                          "or 41-71 for women (day + 40).")
     if not 1 <= month <= 12:
         raise _fail(raw, f"has {digits[8:10]} as the month of birth (digits 9-10); it must be 01-12.")
-    real = False
+    births = []
     for century in (on.year // 100 * 100, on.year // 100 * 100 - 100):
         try:
-            birth = dt.date(century + yy, month, day)
+            births.append(dt.date(century + yy, month, day))
         except ValueError:
             continue
-        real = True
-        if 0 <= age_on(birth, on) <= MAX_AGE and birth <= on:
-            return birth, sex
-    if not real:
-        raise _fail(raw, f"encodes {digits[6:8]}-{digits[8:10]}-{digits[10:12]} (digits 7-12, DDMMYY), "
-                         "which is not a real date of birth.")
-    raise _fail(raw, f"encodes a birth year ..{digits[10:12]} that gives no age between 0 and {MAX_AGE} "
-                     f"on {on.isoformat()}; check digits 11-12.")
+    return tuple(births), sex
 
 
 def parse_nik(text: object, *, on: dt.date | None = None, regions: RegionCodes | None = None) -> Nik:

@@ -43,7 +43,7 @@ def clean_person_name(text: object) -> str:
         raise ValidationError("Name is empty; type the name as on the KTP.", field="name", value=text)
     if len(name) > NAME_MAX:
         raise ValidationError(f"Name is longer than {NAME_MAX} characters; shorten it.", field="name", value=text)
-    if not (name.isalpha() or any(ch.isalpha() for ch in name)):
+    if not (name.replace(" ", "").isalpha() or any(ch.isalpha() for ch in name)):
         raise ValidationError(f"Name {text!r} has no letters; type the name as on the KTP.", field="name", value=text)
     return name
 

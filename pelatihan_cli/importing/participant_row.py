@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from pelatihan_cli.errors import ValidationError
 from pelatihan_cli.importing.values import (
@@ -56,53 +57,68 @@ def clean_participant_row(row: Mapping[str, Any], mapping: Mapping[str, str], *,
     """Clean one row. `mapping`: field -> the file's header (the map stage's);
     `source`: importing.values.nik_source(format); `suspect_zeros`: the NIK column looks
     Number-formatted (importing.values.suspect_number_column on its first rows)."""
-    out = ParticipantCells()
+    return participant_row_cleaner(mapping, source=source, suspect_zeros=suspect_zeros)(row)
+
+
+def participant_row_cleaner(mapping: Mapping[str, str], *, source: str = "text", suspect_zeros: bool = False,
+                            ) -> Callable[[Mapping[str, Any]], ParticipantCells]:
+    """`clean_participant_row` for many rows of one file: the columns are looked up once."""
     col = mapping.get
+    c_nik, c_name, c_sex, c_address, c_kel, c_phone = (col(f) for f in ("nik", "name", "sex", "address",
+                                                                          "kelurahan", "phone"))
+    c_dates = [(f, col(f)) for f in ("birth_date", "ak1_date") if col(f)]
+    c_place, c_place_date, c_rt_rw = col("birth_place"), col("birth_place_date"), col("rt_rw")
+    # the other texts, cleaned as they are: (attribute, column)
+    c_texts = [(f, col(f)) for f in ("session", "skill", "ak1_number", "work_status") if col(f)]
+    birth_header = col("birth_date")
 
-    def raw(f: str) -> Any:
-        c = col(f)
-        return None if c is None else row.get(c)
-
-    try:
-        out.nik, out.nik_was_number = nik_cell(raw("nik"), source=source, suspect_zeros=suspect_zeros)
-    except ValidationError as e:
-        out.problems.append(CellIssue("nik", e.value, str(e)))
-    out.name = cell_text(raw("name"))
-    for f in ("birth_date", "ak1_date"):
-        if col(f):
+    def clean(row: Mapping[str, Any]) -> ParticipantCells:
+        out = ParticipantCells()
+        get = row.get
+        try:
+            out.nik, out.nik_was_number = nik_cell(get(c_nik) if c_nik else None, source=source,
+                                                   suspect_zeros=suspect_zeros)
+        except ValidationError as e:
+            out.problems.append(CellIssue("nik", e.value, str(e)))
+        if c_name:
+            out.name = cell_text(get(c_name))
+        for f, c in c_dates:
             try:
-                setattr(out, f, cell_date(raw(f), field=f))
+                setattr(out, f, cell_date(get(c), field=f))
             except ValidationError as e:
                 out.problems.append(CellIssue(f, e.value, str(e)))
-    if col("birth_place"):
-        out.birth_place = cell_text(raw("birth_place"))
-    if col("birth_place_date"):
-        value = raw("birth_place_date")
-        try:
-            place, day = birth_place_date(value, field="birth_place_date")
-        except ValidationError as e:
-            out.problems.append(CellIssue("birth_place_date", value, str(e)))
-        else:
-            out.birth_place = out.birth_place or place
-            if day is not None:
-                if out.birth_date is None:
-                    out.birth_date = day
-                elif out.birth_date != day:
-                    out.problems.append(CellIssue(
-                        "birth_place_date", value,
-                        f"the date of birth {day.isoformat()} disagrees with the {col('birth_date')} column "
-                        f"({out.birth_date.isoformat()}); correct the one that is wrong."))
-    out.sex = cell_text(raw("sex"))
-    out.address = cell_text(raw("address"))
-    if col("rt_rw"):
-        out.address = address_with_rt_rw(out.address, raw("rt_rw"))
-    out.kelurahan = cell_text(raw("kelurahan"))
-    phone_raw = raw("phone")
-    out.phone, warning = phone_cell(phone_raw)
-    if warning:
-        out.warnings.append(CellIssue("phone", phone_raw, warning))
-    out.session = cell_text(raw("session"))
-    out.skill = cell_text(raw("skill"))
-    out.ak1_number = cell_text(raw("ak1_number"))
-    out.work_status = cell_text(raw("work_status"))
-    return out
+        if c_place:
+            out.birth_place = cell_text(get(c_place))
+        if c_place_date:
+            value = get(c_place_date)
+            try:
+                place, day = birth_place_date(value, field="birth_place_date")
+            except ValidationError as e:
+                out.problems.append(CellIssue("birth_place_date", value, str(e)))
+            else:
+                out.birth_place = out.birth_place or place
+                if day is not None:
+                    if out.birth_date is None:
+                        out.birth_date = day
+                    elif out.birth_date != day:
+                        out.problems.append(CellIssue(
+                            "birth_place_date", value,
+                            f"the date of birth {day.isoformat()} disagrees with the {birth_header} column "
+                            f"({out.birth_date.isoformat()}); correct the one that is wrong."))
+        if c_sex:
+            out.sex = cell_text(get(c_sex))
+        if c_address:
+            out.address = cell_text(get(c_address))
+        if c_rt_rw:
+            out.address = address_with_rt_rw(out.address, get(c_rt_rw))
+        if c_kel:
+            out.kelurahan = cell_text(get(c_kel))
+        phone_raw = get(c_phone) if c_phone else None
+        out.phone, warning = phone_cell(phone_raw)
+        if warning:
+            out.warnings.append(CellIssue("phone", phone_raw, warning))
+        for f, c in c_texts:
+            setattr(out, f, cell_text(get(c)))
+        return out
+
+    return clean

@@ -48,7 +48,8 @@ class Router:
             "AND programme_id = ? ORDER BY start_date, id", [programme.id if programme else -1]
         ):
             self.by_kel.setdefault(kid, []).append((sid, skid, cap))
-        enroller.load_sessions([s[0] for v in self.by_kel.values() for s in v])   # one query, not one per session
+        # the sessions and their seats taken: one query each, not one per session
+        enroller.load_sessions([s[0] for v in self.by_kel.values() for s in v])
         #: every track the programme offers (what a skill cell is matched against with --session)
         self.tracks = sorted({self.skill_names[s[1]] for v in self.by_kel.values() for s in v})
         #: whether some kelurahan offers a choice (then a person's active session matters)
@@ -57,6 +58,7 @@ class Router:
         self.bound = enroller.kelurahan(kelurahan) if kelurahan else None
         self._choices: dict[tuple[str | None, str | None], tuple[list[tuple[int, int, int]], str]] = {}
         self._session_track: dict[tuple[int, str | None], str] = {}
+        self._track_of: dict[tuple[str, tuple[str, ...]], str] = {}
 
     # --- a session given -----------------------------------------------------------------
 
@@ -128,7 +130,12 @@ class Router:
                                   "with --programme.", field="kelurahan", value=kel_text)
         tracks = sorted({self.skill_names[s[1]] for s in sessions})
         if skill_text is not None:
-            track = resolve_track(skill_text, tracks, where=f" of {kname}")
+            # the same skill text against the same tracks names the same one (most kelurahan
+            # offer the same pair): matched once; a refusal is raised naming the kelurahan
+            named = (skill_text, tuple(tracks))
+            track = self._track_of.get(named)
+            if track is None:
+                track = self._track_of[named] = resolve_track(skill_text, tracks, where=f" of {kname}")
             hit = ([s for s in sessions if self.skill_names[s[1]] == track], track)
         elif len(tracks) == 1 or self.first_free_seat:
             hit = (sessions, tracks[0] if len(tracks) == 1 else "")

@@ -59,7 +59,7 @@ from pelatihan_cli.db import write_transaction
 from pelatihan_cli.errors import Conflict, NotFound, RowErrors, ValidationError
 from pelatihan_cli.importing.first_rows import FirstRows
 from pelatihan_cli.importing.headers import PARTICIPANT_ALIASES, map_headers, match_headers
-from pelatihan_cli.importing.participant_row import clean_participant_row
+from pelatihan_cli.importing.participant_row import participant_row_cleaner
 from pelatihan_cli.importing.locate import PARTICIPANT_TABLE
 from pelatihan_cli.importing.readers import EXTRA_CELLS, open_rows
 from pelatihan_cli.importing.values import SUSPECT_SCAN_ROWS, cell_int, cell_text, nik_source, suspect_number_column
@@ -519,6 +519,7 @@ def _import(
                     if len(head) >= SUSPECT_SCAN_ROWS:
                         break
                 suspect_zeros = suspect_number_column(r.get(c_nik) for _, r in head)
+                clean = participant_row_cleaner(field_column, source=nik_kind, suspect_zeros=suspect_zeros)
                 for rowno, row in itertools.chain(head, src):
                     n += 1
                     if progress is not None and n % PROGRESS_EVERY == 0:
@@ -539,9 +540,10 @@ def _import(
                             unknown = now_unknown
                             warnings.add(f"Key(s) not used: {', '.join(repr(c) for c in new)}.")
                         field_column = dict(mapping)
+                        clean = participant_row_cleaner(field_column, source=nik_kind, suspect_zeros=suspect_zeros)
                         col = mapping.get
                         c_sess, c_skill = col("session"), col("skill")
-                    cells = clean_participant_row(row, field_column, source=nik_kind, suspect_zeros=suspect_zeros)
+                    cells = clean(row)
                     for issue in cells.problems:
                         problems.append(problem(rowno, issue.field, issue.value, issue.message))
                     for issue in cells.warnings:

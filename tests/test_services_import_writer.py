@@ -224,3 +224,26 @@ def test_the_writer_finds_possible_duplicates_and_stores_name_keys(pekalongan_db
                      (7, "possible duplicate: 'Ani Lestari'")]
     stored = pekalongan_db.execute("SELECT name, person_key FROM participant WHERE id > 1").fetchall()
     assert len(stored) == 6 and all(key == person_name_key(name) for name, key in stored)
+
+
+def test_the_writer_ignores_ctrl_c_and_obeys_its_parent(pekalongan_db, db_path):
+    """Ctrl-C in a terminal reaches the writer too: it goes on, and only the parent's word
+    (commit here; closing the pipe rolls back) decides what is kept."""
+    import signal
+
+    from pelatihan_cli.services.enrollment import _PARTICIPANT_INSERT_SQL, _TWINS_SQL, _TWINS_UNKEYED_SQL
+
+    writer = import_writer.WriterProcess(str(db_path), busy_timeout_ms=1000, cache_kib=2000,
+                                         twins_sql=(_TWINS_SQL, _TWINS_UNKEYED_SQL),
+                                         people_sql=_PARTICIPANT_INSERT_SQL)
+    try:
+        writer._proc.send_signal(signal.SIGINT)
+        row = (1, nik(dt.date(1990, 7, 2), woman=True), "Siti", "1990-07-02", "P", None, None, None, None, None,
+               0, "35-44", None, None, None)
+        writer.send([], [row], [])
+        assert writer.receive() == []
+        writer.end(True)
+    finally:
+        writer.close()
+    assert writer._proc.returncode == 0
+    assert pekalongan_db.execute("SELECT name, person_key FROM participant").fetchall() == [("Siti", "siti")]

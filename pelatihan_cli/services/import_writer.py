@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -135,6 +136,10 @@ class WriterProcess:
 
 
 def _serve(path: str, busy_timeout_ms: int, cache_kib: int) -> None:
+    # Ctrl-C reaches the whole process group; only the parent decides: it rolls the child
+    # back by closing the pipe, or has it commit. (A child stopped by it between its
+    # COMMIT and its reply would have the parent report a failure for a kept import.)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     inp, out = sys.stdin.buffer, sys.stdout.buffer
 
     def reply(msg: tuple) -> None:

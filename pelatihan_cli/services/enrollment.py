@@ -329,9 +329,10 @@ class Enroller:
         # AK1 number key -> (participant id, nik, name) of its holder, or None: read per
         # chunk (_load_ak1) and kept up to date by this Enroller's own writes
         self._ak1: dict[str, tuple | None] = {}
-        # enroll_many: the new people to look up, in order, as (birth, name key, nik, the
-        # row's warnings, the NIK as typed); entries whose nik is None are the chunk's own
-        # new people (birth, key, None, (nik, name)), which later rows are compared with
+        # decide_many: the possible-duplicate queue, in order (domain.twins entries): a row
+        # to look up is (birth, name, nik, None, the row's warnings, the NIK as typed); a
+        # new person of the chunk, whom later rows are compared with, (birth, name, None,
+        # (nik, name))
         self._twins: list[tuple] | None = None
         #: decide_many leaves the new people's name keys to the writer process (the import's)
         self.defer_person_keys = False

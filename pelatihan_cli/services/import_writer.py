@@ -59,8 +59,12 @@ class WriterProcess:
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._err)
         self._pending = 0
         package_root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-        self._put(("hello", twins_sql, people_sql, package_root))
-        self._get()   # ("ready",) once the child holds the write lock, else its error
+        try:
+            self._put(("hello", twins_sql, people_sql, package_root))
+            self._get()   # ("ready",) once the child holds the write lock, else its error
+        except BaseException:
+            self.close()
+            raise
 
     def send(self, entries: list, people: list, statements: list) -> None:
         """A chunk: look up possible duplicates (domain.twins `entries`) among the people
@@ -99,9 +103,10 @@ class WriterProcess:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
-        if proc.stdout:
+        if proc.stdout and not proc.stdout.closed:
             proc.stdout.close()
-        self._err.close()
+        if not self._err.closed:
+            self._err.close()
 
     # --- the pipe ------------------------------------------------------------------------
 
@@ -126,7 +131,11 @@ class WriterProcess:
         return msg
 
     def _died(self) -> Exception:
-        self._proc.wait()
+        try:
+            self._proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:   # alive but talking nonsense: stopped
+            self._proc.kill()
+            self._proc.wait()
         self._err.seek(0)
         last = (self._err.read().decode(errors="replace").strip().splitlines() or ["no message"])[-1]
         return sqlite3.OperationalError(f"the import's writer process stopped (exit {self._proc.returncode}: {last})")

@@ -247,3 +247,22 @@ def test_the_writer_ignores_ctrl_c_and_obeys_its_parent(pekalongan_db, db_path):
         writer.close()
     assert writer._proc.returncode == 0
     assert pekalongan_db.execute("SELECT name, person_key FROM participant").fetchall() == [("Siti", "siti")]
+
+
+@pytest.mark.parametrize("cpus, writer", [(1, False), (2, True)])
+def test_the_writer_only_with_two_cores(pekalongan_db, session_id, tmp_path, monkeypatch, cpus, writer):
+    """With one core the two processes would only take turns: the import stays on one."""
+    monkeypatch.setattr(participant_import, "WRITER_MIN_CPUS", 2)
+    monkeypatch.setattr(participant_import, "_cpus", lambda: cpus)
+    started = []
+    real = import_writer.WriterProcess.__init__
+
+    def init(self, *args, **kwargs):
+        started.append(1)
+        real(self, *args, **kwargs)
+
+    monkeypatch.setattr(import_writer.WriterProcess, "__init__", init)
+    f = tmp_path / "p.csv"
+    write_list(f, people(3))
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert s.enrolled == 3 and bool(started) == writer

@@ -222,13 +222,26 @@ def import_participants(db: Database, source: str | os.PathLike, **options: Any)
 #: a file at least this large (bytes) is written by the writer process (importing 2,500
 #: rows or more); smaller ones do not repay its start (~20 ms)
 WRITER_MIN_BYTES = 256 * 1024
+#: the processor cores the writer process needs to be worth it: with one, the two
+#: processes would take turns, and passing the rows between them is pure cost
+WRITER_MIN_CPUS = 2
+
+
+def _cpus() -> int:
+    """The cores this process may run on (its affinity where the system tells it)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:   # not Linux
+        return os.cpu_count() or 1
 
 
 def _use_writer(db: Database, source: str | os.PathLike) -> bool:
     """Whether this import may hand its writes to a writer process: a file on disk large
-    enough, and a database in WAL mode (its reads then go on beside the writer's
-    transaction) that is not inside a transaction already."""
+    enough, two cores or more, and a database in WAL mode (its reads then go on beside
+    the writer's transaction) that is not inside a transaction already."""
     if str(source) == "-" or getattr(db, "path", None) is None or getattr(db, "read_only", False):
+        return False
+    if _cpus() < WRITER_MIN_CPUS:
         return False
     try:
         if os.path.getsize(source) < WRITER_MIN_BYTES:

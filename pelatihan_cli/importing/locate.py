@@ -157,6 +157,8 @@ def is_column_numbers(cells: Sequence[Any]) -> bool:
 
 def _nik_like(value: Any) -> bool:
     """A cell that holds a NIK-length number (a real row even after the table's end)."""
+    if value.__class__ is str and len(value) == 16 and value.isdigit():   # the usual cell: at once
+        return True
     if isinstance(value, bool):
         return False
     if isinstance(value, (int, float)):

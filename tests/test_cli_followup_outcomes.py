@@ -173,6 +173,12 @@ def test_followup_import_refuses_bad_rows_and_writes_rejects(cli, db, trained, t
     assert r.exit_code == 3
     assert db.execute("SELECT count(*) FROM followup").fetchone()[0] == 1
     assert rejects.read_text(encoding="utf-8-sig").count("\n") == 4  # header + 3 refused rows
+    assert f"3 row(s) of 4 refused, written to {rejects}; the other rows were recorded." in r.stderr
+    # every row refused: no 'other rows' to speak of
+    f.write_text("NIK,Status\n3375019999990009,Bekerja\n,Bekerja\n")
+    r = cli("followup", "import", f, "--on-error", "skip")
+    assert r.exit_code == 3
+    assert "Error: 2 row(s) of 2 refused; no row was recorded." in r.stderr
 
 
 def test_merge_moves_followups(cli, db, trained):

@@ -219,7 +219,7 @@ def test_skip_writes_good_rows_and_rejects_file(cli, programme, tmp_path, db_pat
     r = cli("participant", "import", f, "--on-error", "skip", "--rejects", rej)
     assert r.exit_code == 3
     assert "Read 6 row(s): 1 enrolled, 0 waitlisted, 0 updated, 0 unchanged, 5 rejected." in r.stdout
-    assert f"5 row(s) of 6 rejected, written to {rej}" in r.stderr
+    assert f"5 row(s) of 6 rejected, written to {rej}; the other rows were imported." in r.stderr
     assert counts(db_path) == {"participant": 1, "enrolled": 1, "waitlisted": 0, "audit": 1}
     lines = rej.read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == "nik,nama,tanggal_lahir,kelurahan,pelatihan,error,warnings"
@@ -430,3 +430,13 @@ def test_escape_hatches_name_their_rows_and_are_recorded(cli, programme, tmp_pat
         assert details["accept_nik_mismatch_for"] == [{"row": 3, "nik": "337599******0001"}]
     finally:
         db.conn.close()
+
+
+def test_skip_with_every_row_bad_says_none_was_imported(cli, programme, tmp_path, db_path):
+    """--on-error skip where every row is refused (a list typed in Number cells, say):
+    exit 3, and the line does not speak of 'other rows' that were imported."""
+    f = write_csv(tmp_path / "bad.csv", ["nik,nama", "12345,Budi", "3375,Siti"])
+    r = cli("participant", "import", f, "--on-error", "skip")
+    assert r.exit_code == 3
+    assert "Error: 2 row(s) of 2 rejected; no row was imported." in r.stderr
+    assert counts(db_path) == {"participant": 0, "enrolled": 0, "waitlisted": 0, "audit": 0}

@@ -158,6 +158,14 @@ def flat(obj: dict, prefix: str = "") -> dict:
     return out
 
 
+def rows_refused(bad: int, read: int, refused: str, where: str, done: str) -> str:
+    """The line that opens a bulk command's row errors when it went on without them:
+    '3 row(s) of 40 rejected, written to r.csv; the other rows were imported.' (and
+    'no row was imported' when every row was refused: no 'other rows' then)."""
+    rest = f"the other rows were {done}" if bad < read else f"no row was {done}"
+    return f"{bad} row(s) of {read} {refused}{where}; {rest}."
+
+
 def check_output(path: Path, force: bool, kind: str | None = None) -> Path:
     """The one rule for every file a command writes (-o/--output, backups, exports,
     rejects): an existing file is refused unless --force, which overwrites it without asking.

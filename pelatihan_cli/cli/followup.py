@@ -11,7 +11,7 @@ import typer
 
 from pelatihan_cli.cli._common import (
     ForceOutputOption, FormatOption, InputFormatOption, OutputFormat, ProgrammeOption, SheetOption, ShowNikOption, emit, get_db,
-    info, programme_for, to_json, warn,
+    info, programme_for, rows_refused, to_json, warn,
 )
 from pelatihan_cli.cli._documents import ForceOption, check_output, write_text_output, write_whole
 
@@ -190,8 +190,8 @@ def followup_import(
             info(f"Columns not used: {', '.join(s.ignored_columns)}.")
     if s.errors:
         where = f", written to {s.rejects_file}" if s.rejects_file else ""
-        e = RowErrors(f"{s.refused} row(s) of {s.read} refused{where}; the other rows were "
-                      f"{'checked' if dry_run else 'recorded'}.", s.errors)
+        e = RowErrors(rows_refused(s.refused, s.read, "refused", where, "checked" if dry_run else "recorded"),
+                      s.errors)
         e.exit_code = 3
         raise e
 

@@ -11,7 +11,8 @@ from typing import Annotated, List, Optional
 import typer
 
 from pelatihan_cli.cli._common import (
-    ForceOutputOption, InputFormatOption, ProgrammeOption, SheetOption, check_output, get_db, info, to_json, warn,
+    ForceOutputOption, InputFormatOption, ProgrammeOption, SheetOption, check_output, get_db, info, rows_refused,
+    to_json, warn,
 )
 from pelatihan_cli.cli.participant import app
 from pelatihan_cli.errors import RowErrors
@@ -119,8 +120,7 @@ def participant_import(
         else:
             where = f", written to {summary.rejects_path}" if summary.rejects_path else ""
             done = "checked" if dry_run else "imported"
-            e = RowErrors(f"{bad} row(s) of {summary.read} rejected{where}; the other rows were {done}.",
-                          summary.errors)
+            e = RowErrors(rows_refused(bad, summary.read, "rejected", where, done), summary.errors)
             e.exit_code = 3  # type: ignore[attr-defined]
         raise e
 

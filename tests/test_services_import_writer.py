@@ -242,7 +242,7 @@ def test_the_writer_ignores_ctrl_c_and_obeys_its_parent(pekalongan_db, db_path):
                0, "35-44", None, None, None)
         writer.send([], [row], [])
         assert writer.receive() == []
-        writer.end(True)
+        writer.commit()
     finally:
         writer.close()
     assert writer._proc.returncode == 0
@@ -266,3 +266,22 @@ def test_the_writer_only_with_two_cores(pekalongan_db, session_id, tmp_path, mon
     write_list(f, people(3))
     s = import_participants(pekalongan_db, f, session_id=session_id)
     assert s.enrolled == 3 and bool(started) == writer
+
+
+@WRITER
+@pytest.mark.parametrize("how", ["no process", "stops at once"])
+def test_a_writer_that_cannot_start_leaves_the_import_to_one_connection(pekalongan_db, session_id, tmp_path,
+                                                                         monkeypatch, how):
+    """No process to be had (OSError), or a child that dies before holding the lock: the
+    import runs on its own connection, with the same result."""
+    if how == "no process":
+        def popen(*args, **kwargs):
+            raise OSError(11, "Resource temporarily unavailable")
+        monkeypatch.setattr(import_writer.subprocess, "Popen", popen)
+    else:
+        monkeypatch.setattr(import_writer, "__file__", str(tmp_path / "no_such_writer.py"))
+    f = tmp_path / "p.csv"
+    write_list(f, people(4))
+    s = import_participants(pekalongan_db, f, session_id=session_id)
+    assert (s.enrolled, s.written) == (4, True)
+    assert table_counts(pekalongan_db) == (4, 4, 4, 1)

@@ -10,8 +10,8 @@ busy Python thread holds it (tried: ten times slower). A second process has its 
     writer = WriterProcess(db_path, ...)   # BEGIN IMMEDIATE in the child; raises if it cannot
     writer.send(entries, people, statements)  # a chunk's writes; returns at once
     hits = writer.receive()                # ...then: that chunk's possible duplicates
-    writer.end(commit=True, statements)    # the audit row, then COMMIT (or ROLLBACK)
-    writer.close()                         # always: a child still running is rolled back
+    writer.commit(statements)              # the audit row, then COMMIT
+    writer.close()                         # always: a child not told to commit rolls back
 
 The parent reads through its own connection meanwhile. That is sound because the child
 holds the write lock from before the first read to the end (nobody else can commit), and
@@ -48,6 +48,10 @@ class WriterRefused(Exception):
     """The database refused a write of the fast path (IntegrityError): nothing was kept."""
 
 
+class WriterDied(sqlite3.OperationalError):
+    """The child stopped without saying why (killed, or it could not start)."""
+
+
 class WriterProcess:
     """The parent's handle on the child (see the module doc)."""
 
@@ -82,15 +86,16 @@ class WriterProcess:
         self._pending = 0
         return self._get()[1]
 
-    def end(self, commit: bool, statements: list = ()) -> None:
-        """Run the last statements (the audit row) and commit, or roll back."""
+    def commit(self, statements: list = ()) -> None:
+        """Run the last statements (the audit row) and commit. (Rolling back is closing
+        without it.)"""
         if self._pending:
             self.receive()
-        self._put(("end", commit, list(statements)))
+        self._put(("commit", list(statements)))
         self._get()
 
     def close(self) -> None:
-        """Stop the child; when the import did not `end`, its transaction is rolled back
+        """Stop the child; when the import did not `commit`, its transaction is rolled back
         (the child reads end-of-file and rolls back; killed after 10 s)."""
         proc = self._proc
         try:
@@ -138,7 +143,7 @@ class WriterProcess:
             self._proc.wait()
         self._err.seek(0)
         last = (self._err.read().decode(errors="replace").strip().splitlines() or ["no message"])[-1]
-        return sqlite3.OperationalError(f"the import's writer process stopped (exit {self._proc.returncode}: {last})")
+        return WriterDied(f"the import's writer process stopped (exit {self._proc.returncode}: {last})")
 
 
 # --- the child -------------------------------------------------------------------------
@@ -181,7 +186,7 @@ def _serve(path: str, busy_timeout_ms: int, cache_kib: int) -> None:
         while True:
             try:
                 msg = pickle.load(inp)
-            except EOFError:   # the parent stopped without `end`: nothing is kept
+            except EOFError:   # the parent closed the pipe without `commit`: nothing is kept
                 conn.rollback()
                 return
             if msg[0] == "chunk":
@@ -197,15 +202,11 @@ def _serve(path: str, busy_timeout_ms: int, cache_kib: int) -> None:
                 for sql, params in statements:
                     conn.executemany(sql, params)
                 reply(("done", hits))
-            elif msg[0] == "end":
-                _, commit, statements = msg
-                for sql, params in statements:
+            elif msg[0] == "commit":
+                for sql, params in msg[1]:
                     conn.executemany(sql, params)
-                if commit:
-                    conn.commit()
-                else:
-                    conn.rollback()
-                reply(("ended",))
+                conn.commit()
+                reply(("committed",))
                 return
     except sqlite3.IntegrityError as e:
         if conn is not None and conn.in_transaction:

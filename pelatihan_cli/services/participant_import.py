@@ -430,14 +430,14 @@ def _import(
 
         nothing_to_write = False
         if writer and _use_writer(db, source):
-            writes = _ProcessWrites(db)   # holds the write lock from here on
+            writes = _ProcessWrites.start(db)   # holds the write lock from here on (None: cannot start)
         try:
             with _transaction(db, writes):
                 enroller = Enroller(db, today=today)
                 if writes is None:
                     writes = _SameConnection(enroller)
                 else:
-                    writes.enroller = enroller
+                    writes.use(enroller)
                 if session_id is not None:
                     enroller.session(session_id)  # an unknown --session: one error, before any row
                 prog = _programme(db, programme, session_id)
@@ -669,22 +669,29 @@ class _ProcessWrites:
         from pelatihan_cli.services.enrollment import _PARTICIPANT_INSERT_SQL, _TWINS_SQL, _TWINS_UNKEYED_SQL
         from pelatihan_cli.services.import_writer import WriterProcess
 
-        self._enroller = None
+        self.enroller = None
         self._writer = WriterProcess(str(os.path.abspath(db.path)), busy_timeout_ms=BUSY_TIMEOUT_MS,
                                      cache_kib=IMPORT_CACHE_KIB, twins_sql=(_TWINS_SQL, _TWINS_UNKEYED_SQL),
                                      people_sql=_PARTICIPANT_INSERT_SQL)
         self._next_ids: tuple[int, int] | None = None
         self._pending: tuple | None = None   # (rows, outcomes, writes) of the chunk being written
 
-    @property
-    def enroller(self):
-        return self._enroller
+    @classmethod
+    def start(cls, db: Database) -> _ProcessWrites | None:
+        """The writer, holding the write lock; None when no process can be started here
+        (then the import runs on its own connection). A lock not got in time, or another
+        database error, is raised as on one connection."""
+        from pelatihan_cli.services.import_writer import WriterDied
 
-    @enroller.setter
-    def enroller(self, enroller) -> None:
-        """The Enroller (made once the writer holds the lock; it reads beside it) leaves
-        the new people's name keys to the writer."""
-        self._enroller = enroller
+        try:
+            return cls(db)
+        except (OSError, WriterDied):   # no process to be had (limits), or it stopped at once
+            return None
+
+    def use(self, enroller) -> None:
+        """The Enroller (made once the writer holds the lock; it reads beside it); it
+        leaves the new people's name keys to the writer."""
+        self.enroller = enroller
         enroller.defer_person_keys = True
 
     def submit(self, items: list, rows: list) -> list[tuple[list, list]]:
@@ -708,7 +715,8 @@ class _ProcessWrites:
         return [(rows, out)]
 
     def commit(self, action: str, changes: dict) -> None:
-        self._writer.end(True, [(sql, [params]) for sql, params in [audit.entry(action, changes)]])
+        sql, params = audit.entry(action, changes)
+        self._writer.commit([(sql, [params])])
 
     def close(self) -> None:
         self._writer.close()

@@ -147,3 +147,35 @@ def test_first_rows_keep_sheet_rows_on_disk():
     assert seen.lookup(["1" * 16, "2" * 16, "3" * 16]) == {"1" * 16: SheetRow(3, "Medono"), "2" * 16: 7}
     assert str(seen.lookup(["1" * 16])["1" * 16]) == str(SheetRow(3, "Medono"))
     seen.close()
+
+
+def test_a_list_does_not_take_back_a_withdrawal(pekalongan_db, session_id, tmp_path):
+    """Siti attended both days, then withdrew ('pindah kerja'). The same list imported again
+    refuses her row, naming the way back (`participant enroll`); her withdrawal, its reason
+    and her attendance stay as recorded. Budi's row is unchanged."""
+    from pelatihan_cli.db import write_transaction
+    from pelatihan_cli.services.enrollment import EnrollOptions, Enroller, PersonInput, withdraw
+
+    f = tmp_path / "p.csv"
+    f.write_text(f"nik,nama\n{SITI},Siti\n{BUDI},Budi\n", encoding="utf-8")
+    assert import_participants(pekalongan_db, f, session_id=session_id).enrolled == 2
+    eid = pekalongan_db.execute("SELECT e.id FROM enrollment e JOIN participant p ON p.id = e.participant_id "
+                                "WHERE p.nik = ?", [SITI]).fetchone()[0]
+    with write_transaction(pekalongan_db):
+        pekalongan_db.conn.executemany("INSERT INTO attendance (enrollment_id, day_no, present) VALUES (?, ?, 1)",
+                                       [(eid, 1), (eid, 2)])
+    withdraw(pekalongan_db, session_id, SITI, reason="pindah kerja", force=True)
+    s = import_participants(pekalongan_db, f, session_id=session_id, on_error="skip")
+    assert (s.enrolled, s.unchanged, s.rejected) == (0, 1, 1)
+    assert s.errors[0]["row"] == 2 and s.errors[0]["column"] == "nik"
+    assert s.errors[0]["message"] == (
+        f"NIK '{SITI}' was withdrawn from session {session_id} (Bendan Kergon · Merajut); a list does not take back a "
+        f"withdrawal. If they are coming back, enroll them: `pelatihan participant enroll {session_id} {SITI}` "
+        "(at the end of the queue); otherwise take the row out of the list.")
+    row = pekalongan_db.execute("SELECT status, withdraw_reason, (SELECT count(*) FROM attendance WHERE enrollment_id = ?) "
+                                "FROM enrollment WHERE id = ?", [eid, eid]).fetchone()
+    assert row == ("withdrawn", "pindah kerja", 2)
+    # the operator's own word for her brings her back, at the end of the queue
+    with write_transaction(pekalongan_db):
+        r = Enroller(pekalongan_db).enroll(PersonInput(SITI, "Siti"), session_id, EnrollOptions())
+    assert r.status == "enrolled"

@@ -172,6 +172,18 @@ def check_one_per_year(active_other: list[tuple[int, str]], session: SessionFact
         )
 
 
+def check_rejoin(status: str | None, session: SessionFacts, *, allowed: bool, nik_text: object) -> None:
+    """A person withdrawn from this session comes back only when the operator says so for
+    them (`participant enroll`, `allowed`): a list that still names them (an import) would
+    otherwise take back the withdrawal and its reason without a word."""
+    if status == WITHDRAWN and not allowed:
+        raise ValidationError(
+            f"NIK {nik_text!r} was withdrawn from {session.label}; a list does not take back a withdrawal. "
+            f"If they are coming back, enroll them: `pelatihan participant enroll {session.id} {nik_text}` "
+            "(at the end of the queue); otherwise take the row out of the list.",
+            field="nik", value=nik_text)
+
+
 def seat_decision(enrolled: int, session: SessionFacts, *, no_waitlist: bool = False) -> str:
     """'enrolled' below capacity; when full 'waitlisted', or refused with no_waitlist."""
     if enrolled < session.capacity:

@@ -60,6 +60,9 @@ class EnrollOptions:
     accept_name_change: bool = False
     #: an import's row: refusals then name the row's own option (--allow-outside-for 12)
     override_for: str | None = None
+    #: a person withdrawn from the session comes back (at the end of the queue); an import
+    #: sets False: a list naming them again does not take back their withdrawal
+    rejoin: bool = True
 
     def flag(self, option: str) -> str:
         """How the operator accepts this: '--allow-outside', or '--allow-outside-for 12'."""
@@ -534,6 +537,7 @@ class Enroller:
             return _Plan(result, new, changes, stored_id, same, None, 0, outside, card)
 
         rules.check_one_per_year(others, s, who=f"NIK {person.nik!r}")
+        rules.check_rejoin(same[1] if same is not None else None, s, allowed=opts.rejoin, nik_text=person.nik)
         enrolled, waitlisted, max_seq = self._counts(s.id)
         status = rules.seat_decision(enrolled, s, no_waitlist=opts.no_waitlist)
         result.status = result.enrollment_status = status

@@ -364,10 +364,11 @@ def _import(
         def options(rowno: int, key: str | None) -> EnrollOptions:
             """The row's options: the overrides that name it (its row number or NIK)."""
             if not any_override:
-                return EnrollOptions(override_for=_row_target(rowno))
+                return EnrollOptions(override_for=_row_target(rowno), rejoin=False)
             return EnrollOptions(accept_nik_mismatch=ov_mismatch.covers(rowno, key),
                                  allow_outside=ov_outside.covers(rowno, key),
-                                 accept_name_change=ov_name.covers(rowno, key), override_for=_row_target(rowno))
+                                 accept_name_change=ov_name.covers(rowno, key), override_for=_row_target(rowno),
+                                 rejoin=False)
         counts = {"enrolled": 0, "waitlisted": 0, "updated": 0, "unchanged": 0}
         exceptions = {"outside_domicile": 0, "nik_mismatch_accepted": 0, "name_change_accepted": 0}
         errors = summary.errors
